@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { londonDateOf } from '../src/index.js';
+
+const at = (iso: string) => londonDateOf(Date.parse(iso));
+
+describe('londonDateOf', () => {
+  it('londonDateOf should use GMT on the day the clocks go forward (23 hours)', () => {
+    expect(at('2026-03-28T23:30:00Z')).toBe('2026-03-28');
+    expect(at('2026-03-29T00:00:00Z')).toBe('2026-03-29');
+    expect(at('2026-03-29T00:59:59.999Z')).toBe('2026-03-29');
+    expect(at('2026-03-29T01:00:00Z')).toBe('2026-03-29'); // 02:00 BST
+    expect(at('2026-03-29T22:59:59Z')).toBe('2026-03-29'); // 23:59:59 BST
+    expect(at('2026-03-29T23:00:00Z')).toBe('2026-03-30'); // midnight BST
+  });
+
+  it('londonDateOf should use BST until the day the clocks go back (25 hours)', () => {
+    expect(at('2026-10-24T22:59:59Z')).toBe('2026-10-24');
+    expect(at('2026-10-24T23:30:00Z')).toBe('2026-10-25'); // 00:30 BST
+    expect(at('2026-10-25T00:30:00Z')).toBe('2026-10-25'); // 01:30 BST
+    expect(at('2026-10-25T01:30:00Z')).toBe('2026-10-25'); // 01:30 GMT, the repeated hour
+    expect(at('2026-10-25T23:59:59Z')).toBe('2026-10-25'); // 23:59:59 GMT
+    expect(at('2026-10-26T00:00:00Z')).toBe('2026-10-26');
+  });
+
+  it('londonDateOf should give the same answer in any order (hour cache)', () => {
+    const instants = [
+      '2026-06-30T23:00:00Z',
+      '2026-01-01T00:00:00Z',
+      '2026-06-30T22:59:59Z',
+      '2025-12-31T23:59:59Z',
+    ];
+    const first = instants.map(at);
+    expect(first).toEqual(['2026-07-01', '2026-01-01', '2026-06-30', '2025-12-31']);
+    expect([...instants].reverse().map(at)).toEqual([...first].reverse());
+  });
+
+  it('londonDateOf should agree with Intl on every hour of 2026', () => {
+    const reference = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    for (let ms = start; ms < start + 366 * 86_400_000; ms += 3_600_000 - 1) {
+      expect(londonDateOf(ms)).toBe(reference.format(ms));
+    }
+  });
+
+  it('londonDateOf should reject an instant that is not finite', () => {
+    expect(() => londonDateOf(Number.NaN)).toThrow(RangeError);
+  });
+});
