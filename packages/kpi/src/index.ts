@@ -1,1 +1,5 @@
 export * from './types.js';
+export * from './buckets.js';
+export * from './thresholds.js';
+export * from './attribution.js';
+export * from './effects.js';

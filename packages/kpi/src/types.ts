@@ -84,18 +84,25 @@ export interface CounterIncrement {
   by: number;
 }
 
-/** Per-trust live state changes, applied in partition order. Ids are unique within their trust. */
+/** Per-trust live state changes, applied in partition order. Ids are unique within their trust.
+ * The reference semantics is `applyInMemory` in reference-applier.ts. */
 export type StateOp =
   /** An ED attendance (set 'ed', score = arrival) or RTT pathway (set 'rtt', score = clock start)
    * becomes open, unless it was already closed (a departure/stop that arrived first). */
   | { op: 'open'; set: 'ed' | 'rtt'; id: string; score: number; group: AgeGroup }
   /** It closes: removed from the open set (whatever its group) and remembered as closed. */
   | { op: 'close'; set: 'ed' | 'rtt'; id: string; at: number }
-  /** A spell's criteria-to-reside state changes; ignored if the spell is already discharged. */
+  /** A spell's criteria-to-reside state changes; ignored if the spell is already discharged.
+   * The spell leaves every group's not-meeting set, then, if `meets` is false, joins `group`'s
+   * (a patient can turn 18 during a spell, so events of one spell may carry different groups). */
   | { op: 'ctr'; spellId: string; meets: boolean; group: AgeGroup }
-  /** A spell is discharged: if it was "not meeting", `ifNotMeeting` increments are counted. */
+  /** A spell is discharged: if it is "not meeting" in any group at apply time, `ifNotMeeting`
+   * increments are counted (in the discharge event's scopes and buckets); then it leaves every
+   * group's set and is remembered as discharged (closed 'spell'). Only the first discharge of a
+   * spell can count: a second finds it no longer "not meeting". */
   | { op: 'discharge'; spellId: string; at: number; ifNotMeeting: CounterIncrement[] }
-  /** A bed snapshot for a site and bed type; replaces the stored one only if not older. */
+  /** A bed snapshot for a site and bed type; replaces the stored one only if not older
+   * (`at` >= stored `at`, so of two with the same `at` the later applied wins). */
   | { op: 'beds'; siteOds: string; bedType: string; at: number; open: number; occupied: number };
 
 /** What one accepted event does. */
