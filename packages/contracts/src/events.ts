@@ -17,7 +17,14 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Age bands; 0-17 are children. Figures split child / adult / unknown. */
-export const AGE_BANDS = ['AGE_0_4', 'AGE_5_17', 'AGE_18_64', 'AGE_65_84', 'AGE_85_PLUS', 'UNKNOWN'] as const;
+export const AGE_BANDS = [
+  'AGE_0_4',
+  'AGE_5_17',
+  'AGE_18_64',
+  'AGE_65_84',
+  'AGE_85_PLUS',
+  'UNKNOWN',
+] as const;
 export type AgeBand = (typeof AGE_BANDS)[number];
 
 export const ARRIVAL_MODES = ['AMBULANCE', 'WALK_IN', 'POLICE', 'OTHER'] as const;
@@ -33,7 +40,14 @@ export type AdmissionMethod = (typeof ADMISSION_METHODS)[number];
 export const BED_TYPES = ['GENERAL_ACUTE', 'CRITICAL_CARE', 'OTHER'] as const;
 export type BedType = (typeof BED_TYPES)[number];
 
-export const DISCHARGE_DESTINATIONS = ['HOME', 'CARE_HOME', 'OTHER_PROVIDER', 'HOSPICE', 'DIED', 'OTHER'] as const;
+export const DISCHARGE_DESTINATIONS = [
+  'HOME',
+  'CARE_HOME',
+  'OTHER_PROVIDER',
+  'HOSPICE',
+  'DIED',
+  'OTHER',
+] as const;
 export type DischargeDestination = (typeof DISCHARGE_DESTINATIONS)[number];
 
 /** Fields every event carries. */

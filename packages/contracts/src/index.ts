@@ -1,1 +1,22 @@
 export * from './events.js';
+export * from './errors.js';
+export { createCodec, type Codec, type CodecOptions } from './codec.js';
+export { validateEvent, findIssues, EMIT_SKEW_TOLERANCE_MS } from './validate.js';
+export { MAX_ID_LENGTH, payloadRecordName } from './rules.js';
+export {
+  loadSchemaCatalogue,
+  SCHEMA_DIR,
+  type SchemaCatalogue,
+  type SchemaVersion,
+  type PublishedSchema,
+} from './schemas.js';
+export {
+  crc64Avro,
+  parsingCanonicalForm,
+  schemaFingerprint,
+  fingerprintBytes,
+  fingerprintHex,
+  fingerprintAsSignedLong,
+} from './fingerprint.js';
+export { toJson, fromJson, parseInstant, type ActivityEventJson } from './json.js';
+export { EXAMPLE_EVENTS } from './examples.js';
