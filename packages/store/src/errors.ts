@@ -1,0 +1,22 @@
+/** The closed list of @pulse/store error codes. */
+export type StoreErrorCode =
+  | 'BAD_OPTION' // a factory option is missing or out of range
+  | 'BAD_PLAN' // a plan input breaks an invariant (e.g. offsets out of order)
+  | 'BAD_REPLY'; // Redis answered something the store does not understand
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  /** Whether retrying the same call may succeed. */
+  readonly canRetry: boolean;
+
+  constructor(
+    code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown; canRetry?: boolean },
+  ) {
+    super(message, { cause: options?.cause });
+    this.name = 'StoreError';
+    this.code = code;
+    this.canRetry = options?.canRetry ?? false;
+  }
+}

@@ -1,0 +1,98 @@
+// The writer side: probe a partition batch, then apply its plan in one fenced Lua script.
+import type { Redis } from 'ioredis';
+import { encodePlan } from './encode.js';
+import { StoreError } from './errors.js';
+import { partitionKey, partitionKeys, utcDayOf } from './keys.js';
+import { readScript } from './lua/scripts.js';
+import type { ResolvedStoreOptions, StoreOptions } from './options.js';
+import { resolveStoreOptions } from './options.js';
+import type { BatchPlan, PlanInput } from './plan.js';
+import { planBatch } from './plan.js';
+
+/** What the probe needs of an event: its id and the UTC day whose seen-set may hold it. */
+export interface ProbeEvent {
+  eventId: string;
+  occurredAt: number;
+}
+
+export interface ProbeResult {
+  /** The next offset to apply, or null before the partition's first apply. */
+  storedOffset: string | null;
+  /** Those of the probed ids already applied. */
+  seen: Set<string>;
+}
+
+export type ApplyResult = { applied: true } | { applied: false; storedOffset: string };
+
+export interface FigureStore {
+  readonly options: ResolvedStoreOptions;
+  storedOffset(partition: number): Promise<string | null>;
+  /** One round trip: the stored offset and which ids are already seen. */
+  probe(partition: number, events: readonly ProbeEvent[]): Promise<ProbeResult>;
+  /** planBatch with this store's options. */
+  plan(input: PlanInput): BatchPlan;
+  /** One round trip: applies the plan if the stored offset is still its fence. */
+  apply(plan: BatchPlan): Promise<ApplyResult>;
+}
+
+const COMMAND = 'pulseStoreApply';
+
+type ApplyCommand = (numberOfKeys: number, ...args: (string | number)[]) => Promise<unknown>;
+
+export function createFigureStore(redis: Redis, options: StoreOptions): FigureStore {
+  const resolved = resolveStoreOptions(options);
+  // defineCommand sends EVALSHA and falls back to EVAL once per connection (NOSCRIPT).
+  if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { lua: readScript('apply') });
+  const run = (redis as unknown as Record<typeof COMMAND, ApplyCommand>)[COMMAND].bind(redis);
+  const keysOf = (partition: number) =>
+    partitionKeys(partitionKey(resolved.prefix, resolved.topic, partition));
+
+  return {
+    options: resolved,
+
+    storedOffset: (partition) => redis.get(keysOf(partition).offset),
+
+    async probe(partition, events) {
+      const keys = keysOf(partition);
+      const byDay = new Map<string, string[]>();
+      for (const event of events) {
+        const key = keys.seen(utcDayOf(event.occurredAt).day);
+        let ids = byDay.get(key);
+        if (!ids) byDay.set(key, (ids = []));
+        ids.push(event.eventId);
+      }
+      const pipeline = redis.pipeline().get(keys.offset);
+      for (const [key, ids] of byDay) pipeline.smismember(key, ids);
+      const replies = (await pipeline.exec()) ?? [];
+      const [offsetError, storedOffset] = replies[0] ?? [new Error('no reply')];
+      if (offsetError)
+        throw new StoreError('BAD_REPLY', 'probe: GET offset failed', {
+          cause: offsetError,
+          canRetry: true,
+        });
+      const seen = new Set<string>();
+      let reply = 1;
+      for (const ids of byDay.values()) {
+        const [error, flags] = replies[reply++] ?? [new Error('no reply')];
+        if (error)
+          throw new StoreError('BAD_REPLY', 'probe: SMISMEMBER failed', {
+            cause: error,
+            canRetry: true,
+          });
+        (flags as number[]).forEach((flag, j) => flag === 1 && seen.add(ids[j]!));
+      }
+      return { storedOffset: (storedOffset as string | null) ?? null, seen };
+    },
+
+    plan: (input) => planBatch(input, resolved),
+
+    async apply(plan) {
+      const { keys, argv } = encodePlan(plan);
+      const reply = await run(keys.length, ...keys, ...argv);
+      if (!Array.isArray(reply))
+        throw new StoreError('BAD_REPLY', `apply: unexpected reply ${String(reply)}`);
+      if (reply[0] === 1) return { applied: true };
+      return { applied: false, storedOffset: String(reply[1]) };
+    },
+  };
+}

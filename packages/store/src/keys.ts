@@ -1,0 +1,43 @@
+// The Redis key layout of docs/aggregation.md, in one place for the writer and the reader.
+// `<p>` = `<prefix>:{<topic>:<partition>}`: the hash tag puts a partition's keys in one slot.
+import type { AgeGroup, BucketSize } from '@pulse/kpi';
+
+/** Gauge state kinds that keep one sorted set per age group. */
+export type OpenSet = 'ed' | 'rtt';
+export type ClosedSet = OpenSet | 'spell';
+
+const DAY_MS = 86_400_000;
+
+export function partitionKey(prefix: string, topic: string, partition: number): string {
+  return `${prefix}:{${topic}:${partition}}`;
+}
+
+/** The UTC day ('YYYY-MM-DD') of an instant and the instant that day ends. */
+export function utcDayOf(epochMs: number): { day: string; end: number } {
+  const start = Math.floor(epochMs / DAY_MS) * DAY_MS;
+  return { day: new Date(start).toISOString().slice(0, 10), end: start + DAY_MS };
+}
+
+/** Builds the keys of one partition. */
+export function partitionKeys(p: string) {
+  return {
+    offset: `${p}:offset`,
+    seen: (utcDay: string) => `${p}:seen:${utcDay}`,
+    counters: (scope: string, size: BucketSize, bucketId: string) =>
+      `${p}:c:${scope}:${size}:${bucketId}`,
+    fresh: `${p}:fresh`,
+    dataQuality: (ods: string) => `${p}:dq:${ods}`,
+    /** The trusts with gauge state in this partition (lets readers skip the other partitions). */
+    trusts: `${p}:trusts`,
+    open: (set: OpenSet, ods: string, group: AgeGroup) => `${p}:g:${set}:${ods}:${group}`,
+    closed: (set: ClosedSet, ods: string) => `${p}:g:closed:${set}:${ods}`,
+    ctr: (ods: string, group: AgeGroup) => `${p}:g:ctr:${ods}:${group}`,
+    beds: (ods: string) => `${p}:g:beds:${ods}`,
+  };
+}
+export type PartitionKeys = ReturnType<typeof partitionKeys>;
+
+/** `<figure>:<group>`: the field of a counter hash. */
+export function counterField(figure: string, group: AgeGroup): string {
+  return `${figure}:${group}`;
+}

@@ -1,0 +1,109 @@
+-- Applies one partition batch atomically, fenced by the partition's stored offset.
+-- KEYS[1] = <p>:offset; every other key shares its hash tag. ARGV encoding: src/encode.ts.
+-- Returns {1} when applied, {0, stored offset} when fenced out (then nothing changed).
+local stored = redis.call('GET', KEYS[1])
+if stored and stored ~= ARGV[1] then
+  return {0, stored}
+end
+
+local trimBelow = '(' .. ARGV[3]
+local CHUNK = 4000 -- stays below Lua's unpack stack limit
+local n = #ARGV
+local i = 4
+
+-- The key whose index is the op's j-th argument.
+local function key(j)
+  return KEYS[tonumber(ARGV[i + j])]
+end
+
+while i <= n do
+  local op = ARGV[i]
+  if op == 'S' then
+    local set, last = key(1), i + 2 + tonumber(ARGV[i + 2])
+    local first = i + 3
+    while first <= last do
+      local upto = math.min(last, first + CHUNK - 1)
+      redis.call('SADD', set, unpack(ARGV, first, upto))
+      first = upto + 1
+    end
+    i = last + 1
+  elseif op == 'H' or op == 'M' then
+    local hash, count = key(1), tonumber(ARGV[i + 2])
+    local f = i + 3
+    for _ = 1, count do
+      if op == 'H' then
+        redis.call('HINCRBY', hash, ARGV[f], ARGV[f + 1])
+      else
+        local current = redis.call('HGET', hash, ARGV[f])
+        if not current or tonumber(current) < tonumber(ARGV[f + 1]) then
+          redis.call('HSET', hash, ARGV[f], ARGV[f + 1])
+        end
+      end
+      f = f + 2
+    end
+    i = f
+  elseif op == 'O' then
+    local id = ARGV[i + 3]
+    if not redis.call('ZSCORE', key(2), id) then
+      redis.call('ZADD', key(1), ARGV[i + 4], id)
+    end
+    i = i + 5
+  elseif op == 'C' then
+    local id = ARGV[i + 5]
+    for g = 2, 4 do
+      redis.call('ZREM', key(g), id)
+    end
+    redis.call('ZADD', key(1), ARGV[i + 6], id)
+    i = i + 7
+  elseif op == 'R' then
+    local id = ARGV[i + 6]
+    if not redis.call('ZSCORE', key(1), id) then
+      for g = 2, 4 do
+        redis.call('SREM', key(g), id)
+      end
+      local group = tonumber(ARGV[i + 5])
+      if group > 0 then
+        redis.call('SADD', key(1 + group), id)
+      end
+    end
+    i = i + 7
+  elseif op == 'D' then
+    local id = ARGV[i + 5]
+    local notMeeting = false
+    for g = 2, 4 do
+      if redis.call('SREM', key(g), id) == 1 then
+        notMeeting = true
+      end
+    end
+    local count = tonumber(ARGV[i + 7])
+    local f = i + 8
+    if notMeeting then
+      for _ = 1, count do
+        redis.call('HINCRBY', KEYS[tonumber(ARGV[f])], ARGV[f + 1], ARGV[f + 2])
+        f = f + 3
+      end
+    else
+      f = f + 3 * count
+    end
+    redis.call('ZADD', key(1), ARGV[i + 6], id)
+    i = f
+  elseif op == 'B' then
+    local hash, field, at = key(1), ARGV[i + 2], ARGV[i + 3]
+    local current = redis.call('HGET', hash, field)
+    if not current or tonumber(string.match(current, '^[^:]+')) <= tonumber(at) then
+      redis.call('HSET', hash, field, at .. ':' .. ARGV[i + 4] .. ':' .. ARGV[i + 5])
+    end
+    i = i + 6
+  elseif op == 'T' then
+    redis.call('ZREMRANGEBYSCORE', key(1), '-inf', trimBelow)
+    i = i + 2
+  elseif op == 'X' then
+    redis.call('PEXPIREAT', key(1), ARGV[i + 2])
+    i = i + 3
+  else
+    return redis.error_reply('pulse apply: unknown op ' .. tostring(op) .. ' at ARGV[' .. i .. ']')
+  end
+end
+
+redis.call('SET', KEYS[1], ARGV[2])
+return {1}

@@ -1,0 +1,52 @@
+// Options shared by the figure store (writer) and the plan: where keys live and how long they stay.
+import type { BucketSize } from '@pulse/kpi';
+import { StoreError } from './errors.js';
+
+const DAY_MS = 86_400_000;
+
+/** How long a counter key outlives the end of its bucket, per bucket size, in ms. */
+export type Retention = Record<BucketSize, number>;
+
+export const DEFAULT_RETENTION: Readonly<Retention> = {
+  '15m': 35 * DAY_MS, // must outlive the grace period, with room for a month's look-back
+  '1h': 400 * DAY_MS, // a year of hourly series plus a month
+  '1d': 5 * 365 * DAY_MS + DAY_MS, // five years of daily series (one leap day)
+};
+
+/** The sitrep amendment window: events this late still count; seen ids are kept this long. */
+export const DEFAULT_GRACE_MS = 14 * DAY_MS;
+
+export interface PartitionSpace {
+  /** Key prefix (`KEY_PREFIX`), lets tests and tenants share a server. */
+  prefix: string;
+  /** The Kafka topic whose partitions the keys are tagged with. */
+  topic: string;
+}
+
+export interface StoreOptions extends PartitionSpace {
+  /** Counter key retention per bucket size; missing sizes take the defaults. */
+  retention?: Partial<Retention>;
+  /** Grace period in ms (default 14 days). */
+  grace?: number;
+}
+
+export interface ResolvedStoreOptions extends PartitionSpace {
+  retention: Retention;
+  grace: number;
+}
+
+export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions {
+  const retention = { ...DEFAULT_RETENTION, ...options.retention };
+  const grace = options.grace ?? DEFAULT_GRACE_MS;
+  if (!options.prefix) throw new StoreError('BAD_OPTION', 'prefix must be a non-empty string');
+  if (!options.topic) throw new StoreError('BAD_OPTION', 'topic must be a non-empty string');
+  if (!(grace >= 0)) throw new StoreError('BAD_OPTION', `grace must be >= 0 ms, got ${grace}`);
+  for (const [size, ms] of Object.entries(retention)) {
+    if (!(ms > 0))
+      throw new StoreError('BAD_OPTION', `retention ${size} must be > 0 ms, got ${ms}`);
+  }
+  if (retention['15m'] < grace) {
+    throw new StoreError('BAD_OPTION', '15m retention must outlive the grace period');
+  }
+  return { prefix: options.prefix, topic: options.topic, retention, grace };
+}

@@ -1,0 +1,263 @@
+// One partition batch -> one plan: everything the apply script will do, summed per key and field.
+// Pure: no I/O, no clock. The script then does per batch what would otherwise be per event.
+import type { AgeGroup, Attribution, Bucket, CounterIncrement, EventEffects } from '@pulse/kpi';
+import { AGE_GROUPS, scopesOf } from '@pulse/kpi';
+import { StoreError } from './errors.js';
+import type { ClosedSet, PartitionKeys } from './keys.js';
+import { counterField, partitionKey, partitionKeys, utcDayOf } from './keys.js';
+import type { ResolvedStoreOptions } from './options.js';
+
+const DAY_MS = 86_400_000;
+
+/** One accepted event, decoded, attributed and turned into effects by @pulse/kpi. */
+export interface PlanItem {
+  eventId: string;
+  providerOds: string;
+  occurredAt: number;
+  attribution: Attribution;
+  /** Its 15m, 1h and London-day buckets. */
+  buckets: readonly Bucket[];
+  effects: EventEffects;
+}
+
+/** A record sent to the DLQ; counted per provider (the Kafka key) in the same apply. */
+export interface PlanRejection {
+  providerOds: string;
+  code: string;
+}
+
+export interface PlanInput {
+  partition: number;
+  /** Offset of the batch's first record: the fence the stored offset must equal. */
+  firstOffset: string;
+  /** Offset after the batch's last record: stored by the apply. */
+  nextOffset: string;
+  /** Accepted records, in partition order. */
+  items: readonly PlanItem[];
+  rejections?: readonly PlanRejection[];
+  /** Event ids the probe found already seen. */
+  seen?: ReadonlySet<string>;
+  /** The aggregator's clock (wall time + offset): closed ids older than `clock - grace` go. */
+  clock: number;
+}
+
+/** Three keys, one per age group in AGE_GROUPS order. */
+export type GroupKeys = readonly [string, string, string];
+
+export interface PlannedIncrement {
+  key: string;
+  field: string;
+  by: number;
+}
+
+/** A StateOp with its keys resolved. */
+export type PlannedStateOp =
+  | { op: 'open'; key: string; closed: string; id: string; score: number }
+  | { op: 'close'; closed: string; open: GroupKeys; id: string; at: number }
+  /** group: index into `ctr` of the set to join, or -1 when the spell meets the criteria. */
+  | { op: 'ctr'; closed: string; ctr: GroupKeys; id: string; group: number }
+  | {
+      op: 'discharge';
+      closed: string;
+      ctr: GroupKeys;
+      id: string;
+      at: number;
+      ifNotMeeting: PlannedIncrement[];
+    }
+  | { op: 'beds'; key: string; field: string; at: number; open: number; occupied: number };
+
+export interface BatchPlan {
+  partition: number;
+  offsetKey: string;
+  /** The partition's index of trusts with gauge state. */
+  trustsKey: string;
+  fence: string;
+  next: string;
+  /** Closed-id sets are trimmed below this instant. */
+  trimBelow: number;
+  /** Seen-day set -> ids to add. */
+  seen: Map<string, string[]>;
+  /** Hash -> field -> sum (counters and data-quality counts). */
+  increments: Map<string, Map<string, number>>;
+  /** Hash -> field -> value, stored only if greater (freshness, data-quality `newest`). */
+  maxima: Map<string, Map<string, number>>;
+  state: PlannedStateOp[];
+  /** Closed-id sets the state ops touched (trimmed after them). */
+  trims: Set<string>;
+  /** Trusts with gauge state, added to the partition's trust index. */
+  trusts: Set<string>;
+  /** Key -> absolute expiry (epoch ms), set after every write. */
+  expiries: Map<string, number>;
+  summary: { accepted: number; duplicates: number; rejected: number };
+}
+
+function add(map: Map<string, Map<string, number>>, key: string, field: string, by: number): void {
+  let fields = map.get(key);
+  if (!fields) map.set(key, (fields = new Map()));
+  fields.set(field, (fields.get(field) ?? 0) + by);
+}
+
+function max(
+  map: Map<string, Map<string, number>>,
+  key: string,
+  field: string,
+  value: number,
+): void {
+  let fields = map.get(key);
+  if (!fields) map.set(key, (fields = new Map()));
+  const current = fields.get(field);
+  if (current === undefined || value > current) fields.set(field, value);
+}
+
+function groupKeys(make: (group: AgeGroup) => string): GroupKeys {
+  return [make(AGE_GROUPS[0]!), make(AGE_GROUPS[1]!), make(AGE_GROUPS[2]!)];
+}
+
+/** Builds a batch's plan. Duplicates (probe-seen or repeated in the batch) count once, first wins. */
+export function planBatch(input: PlanInput, options: ResolvedStoreOptions): BatchPlan {
+  if (BigInt(input.nextOffset) < BigInt(input.firstOffset)) {
+    throw new StoreError(
+      'BAD_PLAN',
+      `next offset ${input.nextOffset} is before first ${input.firstOffset}`,
+    );
+  }
+  const keys = partitionKeys(partitionKey(options.prefix, options.topic, input.partition));
+  const plan: BatchPlan = {
+    partition: input.partition,
+    offsetKey: keys.offset,
+    trustsKey: keys.trusts,
+    fence: input.firstOffset,
+    next: input.nextOffset,
+    trimBelow: input.clock - options.grace,
+    seen: new Map(),
+    increments: new Map(),
+    maxima: new Map(),
+    state: [],
+    trims: new Set(),
+    trusts: new Set(),
+    expiries: new Map(),
+    summary: { accepted: 0, duplicates: 0, rejected: 0 },
+  };
+  const expire = (key: string, at: number) => {
+    if ((plan.expiries.get(key) ?? -Infinity) < at) plan.expiries.set(key, at);
+  };
+  const taken = new Set<string>();
+
+  for (const item of input.items) {
+    const dq = keys.dataQuality(item.providerOds);
+    if (input.seen?.has(item.eventId) || taken.has(item.eventId)) {
+      add(plan.increments, dq, 'duplicates', 1);
+      plan.summary.duplicates++;
+      continue;
+    }
+    taken.add(item.eventId);
+    plan.summary.accepted++;
+    add(plan.increments, dq, 'accepted', 1);
+    max(plan.maxima, dq, 'newest', item.occurredAt);
+
+    const day = utcDayOf(item.occurredAt);
+    const seenKey = keys.seen(day.day);
+    let ids = plan.seen.get(seenKey);
+    if (!ids) plan.seen.set(seenKey, (ids = []));
+    ids.push(item.eventId);
+    expire(seenKey, day.end + options.grace + DAY_MS);
+
+    const scopes = scopesOf(item.attribution);
+    for (const scope of scopes) max(plan.maxima, keys.fresh, scope, item.occurredAt);
+    const counterKeys: string[] = [];
+    for (const bucket of item.buckets) {
+      for (const scope of scopes) {
+        const key = keys.counters(scope, bucket.size, bucket.id);
+        counterKeys.push(key);
+        expire(key, bucket.end + options.retention[bucket.size]);
+      }
+    }
+    const spread = (
+      increment: CounterIncrement,
+      into: (key: string, field: string, by: number) => void,
+    ) => {
+      if (increment.by === 0) return;
+      const field = counterField(increment.figure, increment.group);
+      for (const key of counterKeys) into(key, field, increment.by);
+    };
+    for (const increment of item.effects.counters) {
+      spread(increment, (key, field, by) => add(plan.increments, key, field, by));
+    }
+    if (item.effects.state.length > 0) plan.trusts.add(item.providerOds);
+    for (const op of item.effects.state) {
+      plan.state.push(resolveStateOp(op, item.providerOds, keys, plan.trims, spread));
+    }
+  }
+
+  for (const rejection of input.rejections ?? []) {
+    add(plan.increments, keys.dataQuality(rejection.providerOds), `rejected:${rejection.code}`, 1);
+    plan.summary.rejected++;
+  }
+  return plan;
+}
+
+function resolveStateOp(
+  op: EventEffects['state'][number],
+  ods: string,
+  keys: PartitionKeys,
+  trims: Set<string>,
+  spread: (
+    increment: CounterIncrement,
+    into: (key: string, field: string, by: number) => void,
+  ) => void,
+): PlannedStateOp {
+  const closed = (set: ClosedSet) => {
+    const key = keys.closed(set, ods);
+    trims.add(key);
+    return key;
+  };
+  switch (op.op) {
+    case 'open':
+      return {
+        op: 'open',
+        key: keys.open(op.set, ods, op.group),
+        closed: closed(op.set),
+        id: op.id,
+        score: op.score,
+      };
+    case 'close':
+      return {
+        op: 'close',
+        closed: closed(op.set),
+        open: groupKeys((g) => keys.open(op.set, ods, g)),
+        id: op.id,
+        at: op.at,
+      };
+    case 'ctr':
+      return {
+        op: 'ctr',
+        closed: closed('spell'),
+        ctr: groupKeys((g) => keys.ctr(ods, g)),
+        id: op.spellId,
+        group: op.meets ? -1 : AGE_GROUPS.indexOf(op.group),
+      };
+    case 'discharge': {
+      const ifNotMeeting: PlannedIncrement[] = [];
+      for (const increment of op.ifNotMeeting) {
+        spread(increment, (key, field, by) => ifNotMeeting.push({ key, field, by }));
+      }
+      return {
+        op: 'discharge',
+        closed: closed('spell'),
+        ctr: groupKeys((g) => keys.ctr(ods, g)),
+        id: op.spellId,
+        at: op.at,
+        ifNotMeeting,
+      };
+    }
+    case 'beds':
+      return {
+        op: 'beds',
+        key: keys.beds(ods),
+        field: `${op.siteOds}:${op.bedType}`,
+        at: op.at,
+        open: op.open,
+        occupied: op.occupied,
+      };
+  }
+}

@@ -1,0 +1,243 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FigureStore, PlanInput } from '../src/index.js';
+import { londonDateOf } from '@pulse/kpi';
+import { createFigureStore } from '../src/index.js';
+import { ATTRIBUTION, item, one, TRUST } from './helpers/items.js';
+import type { TestRedis } from './helpers/redis.js';
+import { testRedis } from './helpers/redis.js';
+import { keySlot } from './helpers/slot.js';
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+// 09:07 UTC yesterday: recent, so no key has expired yet (expiries are absolute).
+const T0 = Math.floor(Date.now() / DAY) * DAY - DAY + 9 * 60 * MIN + 7 * MIN;
+const UTC_DAY = new Date(T0).toISOString().slice(0, 10);
+const TOPIC = 'nhs.activity.v1';
+
+let t: TestRedis;
+let store: FigureStore;
+let partition = 0;
+
+beforeAll(async () => {
+  t = await testRedis();
+  store = createFigureStore(t.redis, { prefix: t.prefix, topic: TOPIC });
+});
+afterAll(() => t.close());
+
+/** Each test on its own partition, so their offsets and state stay apart. */
+function batch(overrides: Partial<PlanInput>): PlanInput {
+  return {
+    partition,
+    firstOffset: '0',
+    nextOffset: '10',
+    items: [],
+    clock: T0 + 60 * MIN,
+    ...overrides,
+  };
+}
+
+const p = () => `${t.prefix}:{${TOPIC}:${partition}}`;
+const trustDayKey = () => `${p()}:c:t:${TRUST}:1d:${londonDateOf(T0)}`;
+
+async function applyBatch(input: Partial<PlanInput>) {
+  const partitionOf = input.partition ?? partition;
+  const items = input.items ?? [];
+  const probe = await store.probe(partitionOf, items);
+  return store.apply(store.plan(batch({ ...input, seen: probe.seen })));
+}
+
+describe('figure store', () => {
+  it('figure store should apply a plan once when it is applied twice with the same fence', async () => {
+    partition = 1;
+    const plan = store.plan(batch({ items: [item(T0, [one('ed_attendances')])] }));
+    expect(await store.apply(plan)).toEqual({ applied: true });
+    expect(await store.apply(plan)).toEqual({ applied: false, storedOffset: '10' });
+    expect(await t.redis.hgetall(trustDayKey())).toEqual({ 'ed_attendances:adult': '1' });
+    expect(await store.storedOffset(partition)).toBe('10');
+  });
+
+  it('figure store should change nothing when fenced out', async () => {
+    partition = 2;
+    await applyBatch({
+      firstOffset: '0',
+      nextOffset: '5',
+      items: [item(T0, [one('ed_attendances')])],
+    });
+    const before = await snapshot();
+    const zombie = store.plan(
+      batch({ firstOffset: '0', nextOffset: '7', items: [item(T0, [one('ed_attendances')], [])] }),
+    );
+    expect(await store.apply(zombie)).toEqual({ applied: false, storedOffset: '5' });
+    expect(await snapshot()).toEqual(before);
+    // The live consumer continues from the stored offset.
+    expect(
+      await applyBatch({
+        firstOffset: '5',
+        nextOffset: '6',
+        items: [item(T0, [one('ed_attendances')])],
+      }),
+    ).toEqual({
+      applied: true,
+    });
+    expect(await t.redis.hget(trustDayKey(), 'ed_attendances:adult')).toBe('2');
+  });
+
+  it('figure store should count duplicates within and across batches once', async () => {
+    partition = 3;
+    const first = item(T0, [one('ed_attendances', 'child')]);
+    const second = item(T0 + MIN, [one('ed_attendances', 'child')]);
+    await applyBatch({ firstOffset: '0', nextOffset: '3', items: [first, second, { ...first }] });
+    await applyBatch({ firstOffset: '3', nextOffset: '5', items: [{ ...second }, { ...first }] });
+    expect(await t.redis.hget(trustDayKey(), 'ed_attendances:child')).toBe('2');
+    expect(await t.redis.hgetall(`${p()}:dq:${TRUST}`)).toEqual({
+      accepted: '2',
+      duplicates: '3',
+      newest: String(T0 + MIN),
+    });
+  });
+
+  it('figure store should count rejections per provider and code', async () => {
+    partition = 4;
+    await applyBatch({
+      rejections: [
+        { providerOds: TRUST, code: 'TOO_LATE' },
+        { providerOds: TRUST, code: 'TOO_LATE' },
+        { providerOds: 'RZZ', code: 'UNKNOWN_ORGANISATION' },
+      ],
+    });
+    expect(await t.redis.hgetall(`${p()}:dq:${TRUST}`)).toEqual({ 'rejected:TOO_LATE': '2' });
+    expect(await t.redis.hgetall(`${p()}:dq:RZZ`)).toEqual({
+      'rejected:UNKNOWN_ORGANISATION': '1',
+    });
+  });
+
+  it('figure store should keep an attendance closed when its departure arrives before its arrival', async () => {
+    partition = 5;
+    const open = { op: 'open', set: 'ed', id: 'att-1', score: T0, group: 'child' } as const;
+    const close = { op: 'close', set: 'ed', id: 'att-1', at: T0 + 30 * MIN } as const;
+    await applyBatch({ items: [item(T0 + 30 * MIN, [], [close]), item(T0, [], [open])] });
+    expect(await t.redis.zcard(`${p()}:g:ed:${TRUST}:child`)).toBe(0);
+    expect(await t.redis.zscore(`${p()}:g:closed:ed:${TRUST}`, 'att-1')).toBe(
+      String(T0 + 30 * MIN),
+    );
+    // In order, across batches and groups: opened as unknown, closed by a departure.
+    await applyBatch({
+      firstOffset: '10',
+      nextOffset: '11',
+      items: [item(T0, [], [{ ...open, id: 'att-2', group: 'unknown' }])],
+    });
+    expect(await t.redis.zrange(`${p()}:g:ed:${TRUST}:unknown`, '0', '-1')).toEqual(['att-2']);
+    await applyBatch({
+      firstOffset: '11',
+      nextOffset: '12',
+      items: [item(T0, [], [{ ...close, id: 'att-2' }])],
+    });
+    expect(await t.redis.zcard(`${p()}:g:ed:${TRUST}:unknown`)).toBe(0);
+  });
+
+  it('figure store should ignore a criteria-to-reside change after discharge and count not-meeting discharges', async () => {
+    partition = 6;
+    const inc = [one('discharges_not_meeting_ctr', 'adult')];
+    await applyBatch({
+      items: [
+        item(T0, [], [{ op: 'ctr', spellId: 's1', meets: false, group: 'adult' }]),
+        item(T0, [], [{ op: 'ctr', spellId: 's2', meets: false, group: 'adult' }]),
+        item(T0, [], [{ op: 'ctr', spellId: 's2', meets: true, group: 'adult' }]),
+        item(
+          T0 + MIN,
+          [one('discharges_home')],
+          [{ op: 'discharge', spellId: 's1', at: T0 + MIN, ifNotMeeting: inc }],
+        ),
+        item(
+          T0 + MIN,
+          [one('discharges_home')],
+          [{ op: 'discharge', spellId: 's2', at: T0 + MIN, ifNotMeeting: inc }],
+        ),
+        item(T0 + 2 * MIN, [], [{ op: 'ctr', spellId: 's1', meets: false, group: 'adult' }]),
+        item(T0 + 2 * MIN, [], [{ op: 'ctr', spellId: 's3', meets: false, group: 'child' }]),
+      ],
+    });
+    expect(await t.redis.smembers(`${p()}:g:ctr:${TRUST}:adult`)).toEqual([]);
+    expect(await t.redis.smembers(`${p()}:g:ctr:${TRUST}:child`)).toEqual(['s3']);
+    expect(await t.redis.hgetall(trustDayKey())).toEqual({
+      'discharges_home:adult': '2',
+      'discharges_not_meeting_ctr:adult': '1',
+    });
+  });
+
+  it('figure store should ignore an older bed snapshot', async () => {
+    partition = 7;
+    const beds = (at: number, open: number) =>
+      ({
+        op: 'beds',
+        siteOds: 'RXX01',
+        bedType: 'GENERAL_ACUTE',
+        at,
+        open,
+        occupied: open - 1,
+      }) as const;
+    await applyBatch({
+      items: [item(T0 + MIN, [], [beds(T0 + MIN, 50)]), item(T0, [], [beds(T0, 40)])],
+    });
+    expect(await t.redis.hgetall(`${p()}:g:beds:${TRUST}`)).toEqual({
+      'RXX01:GENERAL_ACUTE': `${T0 + MIN}:50:49`,
+    });
+  });
+
+  it('figure store should touch keys of one hash slot and set their expiries', async () => {
+    partition = 8;
+    const plan = store.plan(
+      batch({
+        items: [
+          item(
+            T0,
+            [one('ed_attendances')],
+            [{ op: 'open', set: 'ed', id: 'a', score: T0, group: 'adult' }],
+          ),
+          item(
+            T0 + 20 * MIN,
+            [one('ed_departures')],
+            [{ op: 'close', set: 'ed', id: 'a', at: T0 + 20 * MIN }],
+          ),
+        ],
+      }),
+    );
+    expect(await store.apply(plan)).toEqual({ applied: true });
+    const keys = await t.keys();
+    const mine = keys.filter((k) => k.includes(`{${TOPIC}:8}`));
+    expect(mine.length).toBeGreaterThan(20);
+    expect(new Set(mine.map(keySlot)).size).toBe(1);
+    const hourStart = Math.floor(T0 / 3_600_000) * 3_600_000;
+    const expiry = async (key: string) => t.redis.pexpiretime(key);
+    expect(await expiry(`${p()}:c:e:1h:${hourStart}`)).toBe(hourStart + 3_600_000 + 400 * DAY);
+    expect(await expiry(`${p()}:c:i:${ATTRIBUTION.icb}:15m:${T0 - 7 * MIN}`)).toBe(
+      T0 - 7 * MIN + 15 * MIN + 35 * DAY,
+    );
+    expect(await expiry(`${p()}:seen:${UTC_DAY}`)).toBe(Date.parse(UTC_DAY) + 16 * DAY);
+    expect(await expiry(`${p()}:offset`)).toBe(-1);
+  });
+
+  it('figure store should trim closed ids older than the grace period', async () => {
+    partition = 9;
+    const close = (id: string, at: number) => item(at, [], [{ op: 'close', set: 'rtt', id, at }]);
+    const clock = T0 + 20 * DAY;
+    await applyBatch({ clock, items: [close('old', T0), close('new', clock - MIN)] });
+    expect(await t.redis.zrange(`${p()}:g:closed:rtt:${TRUST}`, '0', '-1')).toEqual(['new']);
+  });
+});
+
+async function snapshot(): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const key of (await t.keys()).filter((k) => k.startsWith(p())).sort()) {
+    const type = await t.redis.type(key);
+    out[key] =
+      type === 'hash'
+        ? await t.redis.hgetall(key)
+        : type === 'set'
+          ? (await t.redis.smembers(key)).sort()
+          : type === 'zset'
+            ? await t.redis.zrange(key, '0', '-1', 'WITHSCORES')
+            : await t.redis.get(key);
+  }
+  return out;
+}
