@@ -1,0 +1,195 @@
+// The aggregator: a kafkajs consumer group on the activity topic whose eachBatch hands each
+// partition batch to processPartitionBatch. Built from a config and clients; it never reads the
+// environment, listens, or handles signals (main does).
+import { createCodec } from '@pulse/contracts';
+import type { Codec } from '@pulse/contracts';
+import { createProducer, ensureTopics } from '@pulse/kafka';
+import type { Logger } from '@pulse/logging';
+import type { Redis } from '@pulse/redis';
+import { loadRefData } from '@pulse/refdata';
+import type { RefData } from '@pulse/refdata';
+import { createFigureStore } from '@pulse/store';
+import type { FigureStore } from '@pulse/store';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { AggregatorConfig } from './config.js';
+import type { DeadLetter } from './dlq.js';
+import { createMetrics } from './metrics.js';
+import type { AggregatorMetrics } from './metrics.js';
+import type { ReadinessCheck } from './ops-app.js';
+import { processPartitionBatch } from './partition-batch.js';
+import type { PartitionBatchDeps } from './partition-batch.js';
+
+export interface AggregatorDeps {
+  kafka: Kafka;
+  redis: Redis;
+  logger: Logger;
+  /** Defaults to the refdata package's own data. */
+  refdata?: RefData;
+  /** Defaults to a codec over every published schema. */
+  codec?: Codec;
+  /** Defaults to a fresh registry with the process' default metrics. */
+  metrics?: AggregatorMetrics;
+}
+
+export interface Aggregator {
+  /** Connects, joins the group and starts consuming; resolves once running. */
+  start(): Promise<void>;
+  /** Finishes the current batch, commits, leaves the group and disconnects from Kafka. */
+  stop(): Promise<void>;
+  /** True while this instance is a member of the group (joined and not rebalancing). */
+  isJoined(): boolean;
+  /** /readyz checks: the group joined and Redis answering. */
+  readonly readiness: readonly ReadinessCheck[];
+  readonly metrics: AggregatorMetrics;
+  readonly store: FigureStore;
+  /** Resolves when the consumer crashed and will not restart by itself (main exits then). */
+  readonly crashed: Promise<Error>;
+}
+
+export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps): Aggregator {
+  const log = deps.logger.child({ component: 'consumer' });
+  const refdata = deps.refdata ?? loadRefData();
+  const codec = deps.codec ?? createCodec();
+  const metrics = deps.metrics ?? createMetrics();
+  const store = createFigureStore(deps.redis, {
+    prefix: config.keyPrefix,
+    topic: config.activityTopic,
+    grace: config.graceMs,
+    retention: config.retentionMs,
+  });
+  const producer: Producer = createProducer(deps.kafka);
+  const consumer: Consumer = deps.kafka.consumer({
+    groupId: config.groupId,
+    sessionTimeout: config.sessionTimeoutMs,
+    heartbeatInterval: config.heartbeatIntervalMs,
+    // Larger fetches than the 1 MB default: events are ~150 bytes and applies are per batch.
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    allowAutoTopicCreation: false,
+  });
+
+  let joined = false;
+  let reportCrash: (err: Error) => void = () => {};
+  const crashed = new Promise<Error>((resolve) => (reportCrash = resolve));
+  const soughtTo = new Map<number, string>();
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joined = true;
+    soughtTo.clear();
+    metrics.forgetPartitions();
+    log.info({ assigned: payload.memberAssignment, leader: payload.isLeader }, 'joined the group');
+  });
+  consumer.on(consumer.events.REBALANCING, () => {
+    joined = false;
+    log.info('rebalancing');
+  });
+  consumer.on(consumer.events.STOP, () => (joined = false));
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    joined = false;
+    log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+    if (!payload.restart) reportCrash(payload.error);
+  });
+
+  async function sendDeadLetters(letters: DeadLetter[]): Promise<void> {
+    await producer.send({
+      topic: config.dlqTopic,
+      acks: -1,
+      messages: letters.map((l) => ({ key: l.key, value: l.value, headers: l.headers })),
+    });
+  }
+
+  const batchDeps: PartitionBatchDeps = {
+    store,
+    sendDeadLetters,
+    classifyContext: () => ({
+      codec,
+      refdata,
+      clock: Date.now() + config.clockOffsetMs,
+      graceMs: config.graceMs,
+      maxFutureMs: config.maxFutureMs,
+    }),
+    maxApplyRecords: config.maxApplyRecords,
+    observer: metrics,
+    soughtTo,
+    onGap: (partition, storedOffset, firstOffset, action) =>
+      log.warn(
+        { partition, storedOffset, firstOffset, action },
+        action === 'seek'
+          ? 'batch begins past the offset stored in Redis: seeking back'
+          : 'no records between the stored offset and the batch: accepting the gap',
+      ),
+  };
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const started = performance.now();
+    metrics.consumed(batch.messages.length);
+    if (batch.isEmpty()) return;
+    const { topic, partition } = batch;
+    const outcome = await processPartitionBatch(
+      { topic, partition, records: batch.messages },
+      {
+        resolveOffset: payload.resolveOffset,
+        heartbeat: payload.heartbeat,
+        canContinue: () => !payload.isStale(),
+        seek: (offset) => consumer.seek({ topic, partition, offset }),
+      },
+      batchDeps,
+    );
+    if (outcome.nextOffset !== null) {
+      // Redis is authoritative; the Kafka commit serves lag tooling and a quicker resume.
+      try {
+        await consumer.commitOffsets([{ topic, partition, offset: outcome.nextOffset }]);
+      } catch (err) {
+        log.warn({ err, partition }, 'Kafka offset commit failed (Redis holds the offset)');
+      }
+      const lag = BigInt(batch.highWatermark) - BigInt(outcome.nextOffset);
+      metrics.lag(topic, partition, Number(lag > 0n ? lag : 0n));
+    }
+    metrics.batchDuration((performance.now() - started) / 1000);
+  }
+
+  return {
+    metrics,
+    store,
+    crashed,
+    isJoined: () => joined,
+    readiness: [
+      { name: 'kafka-group', check: async () => joined },
+      { name: 'redis', check: async () => (await deps.redis.ping()) === 'PONG' },
+    ],
+
+    async start() {
+      const admin = deps.kafka.admin();
+      await admin.connect();
+      try {
+        await ensureTopics(admin, [{ topic: config.dlqTopic, numPartitions: 1 }]);
+      } finally {
+        await admin.disconnect();
+      }
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: [config.activityTopic],
+        fromBeginning: config.fromBeginning,
+      });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: config.partitionsConcurrently,
+        eachBatch,
+      });
+      log.info(
+        { topic: config.activityTopic, group: config.groupId, prefix: config.keyPrefix },
+        'consuming',
+      );
+    },
+
+    async stop() {
+      // kafkajs waits for the running eachBatch calls (each commits at its end), then leaves.
+      await consumer.disconnect();
+      await producer.disconnect();
+      joined = false;
+      log.info('stopped');
+    },
+  };
+}

@@ -1,0 +1,214 @@
+// One partition batch, end to end: classify, dead-letter, probe, plan, apply (re-probing when
+// fenced), resolve. It knows nothing of kafkajs: the consumer hands it plain records and a small
+// control surface, so the exactly-once protocol of docs/aggregation.md reads top to bottom here.
+import { bucketsOf, effectsOf } from '@pulse/kpi';
+import type { FigureStore, PlanItem, PlanRejection } from '@pulse/store';
+import type { ClassifyContext, Classification } from './classify.js';
+import { classify } from './classify.js';
+import type { DeadLetter } from './dlq.js';
+import { deadLetter } from './dlq.js';
+
+export interface BatchRecord {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+/** What the processor may do to the consumer it runs in. */
+export interface BatchControl {
+  /** Marks everything up to and including offset as done (kafkajs resolveOffset). */
+  resolveOffset(offset: string): void;
+  heartbeat(): Promise<void>;
+  /** False once the consumer stops or the batch is stale (partition revoked, seek). */
+  canContinue(): boolean;
+  /** Re-reads the partition from offset; the rest of this batch is abandoned. */
+  seek(offset: string): void;
+}
+
+/** Counts of one chunk that was applied, for metrics and logs. */
+export interface ChunkApplied {
+  records: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  /** Rejections by code, dead-lettered in this chunk. */
+  rejectedByCode: Map<string, number>;
+  /** Newest occurredAt applied, or undefined if none. */
+  newestEventAt: number | undefined;
+}
+
+export interface BatchObserver {
+  applied(partition: number, chunk: ChunkApplied): void;
+  fenced(partition: number, storedOffset: string): void;
+  skipped(partition: number, records: number): void;
+}
+
+export interface PartitionBatchDeps {
+  store: Pick<FigureStore, 'probe' | 'plan' | 'apply'>;
+  /** Sends to the DLQ and resolves once the broker has acknowledged every record. */
+  sendDeadLetters(letters: DeadLetter[]): Promise<void>;
+  /** Rules and clock for one chunk; called per chunk so the clock stays current. */
+  classifyContext(): ClassifyContext;
+  maxApplyRecords: number;
+  observer: BatchObserver;
+  /**
+   * Per partition: the stored offset this consumer last sought to because the batch began past
+   * it. A second batch beginning past the same offset is a real gap (retention, compaction).
+   */
+  soughtTo: Map<number, string>;
+  onGap(
+    partition: number,
+    storedOffset: string,
+    firstOffset: string,
+    action: 'seek' | 'accept',
+  ): void;
+}
+
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  records: readonly BatchRecord[];
+}
+
+export interface BatchOutcome {
+  /** The next offset this consumer is done with (to commit), or null if nothing was done. */
+  nextOffset: string | null;
+  /** True when the batch was abandoned (stopped, stale, or sought back). */
+  abandoned: boolean;
+}
+
+const next = (offset: string) => (BigInt(offset) + 1n).toString();
+
+/** Processes one partition batch in chunks of at most deps.maxApplyRecords. */
+export async function processPartitionBatch(
+  batch: PartitionBatch,
+  control: BatchControl,
+  deps: PartitionBatchDeps,
+): Promise<BatchOutcome> {
+  const { records } = batch;
+  let done: string | null = null;
+  for (let start = 0; start < records.length; start += deps.maxApplyRecords) {
+    if (!control.canContinue()) return { nextOffset: done, abandoned: true };
+    const chunk = records.slice(start, start + deps.maxApplyRecords);
+    if ((await processChunk(batch, chunk, control, deps)) === 'abandon') {
+      return { nextOffset: done, abandoned: true };
+    }
+    const last = chunk[chunk.length - 1]!.offset;
+    control.resolveOffset(last);
+    done = next(last);
+    await control.heartbeat();
+  }
+  return { nextOffset: done, abandoned: false };
+}
+
+interface Classified {
+  record: BatchRecord;
+  result: Classification;
+}
+
+async function processChunk(
+  batch: PartitionBatch,
+  chunk: readonly BatchRecord[],
+  control: BatchControl,
+  deps: PartitionBatchDeps,
+): Promise<'done' | 'abandon'> {
+  const { partition } = batch;
+  const ctx = deps.classifyContext();
+  let pending: Classified[] = chunk.map((record) => ({ record, result: classify(record, ctx) }));
+  const lettered = new Set<string>();
+  const nextOffset = next(chunk[chunk.length - 1]!.offset);
+
+  for (;;) {
+    const probe = await deps.store.probe(partition, acceptedEvents(pending));
+    const stored = probe.storedOffset;
+    const first = pending[0]!.record.offset;
+    if (stored !== null && BigInt(stored) < BigInt(first)) {
+      // Records between the stored offset and this batch were never applied. Seek back once; if
+      // the re-read batch still starts past it, those offsets hold no records (a real gap).
+      if (deps.soughtTo.get(partition) !== stored) {
+        deps.soughtTo.set(partition, stored);
+        deps.onGap(partition, stored, first, 'seek');
+        control.seek(stored);
+        return 'abandon';
+      }
+      deps.onGap(partition, stored, first, 'accept');
+    } else {
+      deps.soughtTo.delete(partition);
+    }
+    if (stored !== null) {
+      const before = pending.length;
+      pending = pending.filter((c) => BigInt(c.record.offset) >= BigInt(stored));
+      if (pending.length < before) deps.observer.skipped(partition, before - pending.length);
+      if (pending.length === 0) return 'done';
+    }
+
+    // Dead-letter before the apply that counts the rejection: at-least-once into the DLQ.
+    const letters: DeadLetter[] = [];
+    const rejections: PlanRejection[] = [];
+    const items: PlanItem[] = [];
+    const byCode = new Map<string, number>();
+    let newest: number | undefined;
+    for (const { record, result } of pending) {
+      if (result.kind === 'rejected') {
+        rejections.push({ providerOds: result.providerOds, code: result.code });
+        byCode.set(result.code, (byCode.get(result.code) ?? 0) + 1);
+        if (!lettered.has(record.offset)) {
+          lettered.add(record.offset);
+          const source = { topic: batch.topic, partition, ...record };
+          letters.push(deadLetter(source, result.code, result.detail));
+        }
+        continue;
+      }
+      const { event, attribution } = result;
+      items.push({
+        eventId: event.eventId,
+        providerOds: event.providerOds,
+        occurredAt: event.occurredAt,
+        attribution,
+        buckets: bucketsOf(event.occurredAt),
+        effects: effectsOf(event),
+      });
+      if (!probe.seen.has(event.eventId) && (newest === undefined || event.occurredAt > newest)) {
+        newest = event.occurredAt;
+      }
+    }
+    if (letters.length > 0) await deps.sendDeadLetters(letters);
+
+    const plan = deps.store.plan({
+      partition,
+      // The fence is where this partition stands in Redis; the first apply may start anywhere.
+      firstOffset: stored ?? pending[0]!.record.offset,
+      nextOffset,
+      items,
+      rejections,
+      seen: probe.seen,
+      clock: ctx.clock,
+    });
+    const applied = await deps.store.apply(plan);
+    if (applied.applied) {
+      deps.observer.applied(partition, {
+        records: pending.length,
+        accepted: plan.summary.accepted,
+        duplicates: plan.summary.duplicates,
+        rejected: plan.summary.rejected,
+        rejectedByCode: byCode,
+        newestEventAt: newest,
+      });
+      return 'done';
+    }
+    // Fenced: another consumer moved the partition on. Re-probe from where it stands, unless
+    // this consumer has lost the partition meanwhile.
+    deps.observer.fenced(partition, applied.storedOffset);
+    if (!control.canContinue()) return 'abandon';
+  }
+}
+
+function acceptedEvents(pending: readonly Classified[]) {
+  const events: { eventId: string; occurredAt: number }[] = [];
+  for (const { result } of pending) {
+    if (result.kind === 'accepted') {
+      events.push({ eventId: result.event.eventId, occurredAt: result.event.occurredAt });
+    }
+  }
+  return events;
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { DLQ_HEADERS, deadLetter } from '../src/dlq.js';
+
+describe('deadLetter', () => {
+  it('deadLetter should keep the original key and bytes and name the reason and source in headers', () => {
+    const key = Buffer.from('RGT');
+    const value = Buffer.from([0xc3, 0x01, 0xff]);
+    const letter = deadLetter(
+      { topic: 'nhs.activity.v1', partition: 7, offset: '12345', key, value },
+      'CORRUPT_BODY',
+      'truncated body',
+    );
+    expect(letter.key).toBe(key);
+    expect(letter.value).toBe(value);
+    expect(letter.headers).toEqual({
+      [DLQ_HEADERS.code]: 'CORRUPT_BODY',
+      [DLQ_HEADERS.detail]: 'truncated body',
+      'pulse-source-topic': 'nhs.activity.v1',
+      'pulse-source-partition': '7',
+      'pulse-source-offset': '12345',
+    });
+  });
+
+  it('deadLetter should shorten a very long detail', () => {
+    const source = { topic: 't', partition: 0, offset: '0', key: null, value: null };
+    const letter = deadLetter(source, 'INVALID_FIELD', 'x'.repeat(5_000));
+    expect(letter.headers[DLQ_HEADERS.detail]!.length).toBeLessThanOrEqual(1_000);
+  });
+});
