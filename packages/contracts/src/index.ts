@@ -20,3 +20,4 @@ export {
 } from './fingerprint.js';
 export { toJson, fromJson, parseInstant, type ActivityEventJson } from './json.js';
 export { EXAMPLE_EVENTS } from './examples.js';
+export { compatibilityProblems, readProblem } from './compatibility.js';
