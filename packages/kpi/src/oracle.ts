@@ -1,0 +1,341 @@
+// The brute-force oracle: the figures the aggregator must produce, computed from the simulator's
+// sent log the slow, obvious way. It deliberately shares no figure logic with effects.ts or the
+// reference applier (each figure is defined again below, from the design's words), so a test
+// comparing the two catches a bug in either.
+import { ageGroupOf, type ActivityEvent, type EventOf, type EventType } from '@pulse/contracts';
+import { parseScopeKey, scopeKey, type Resolver } from './attribution.js';
+import { bucketForId, bucketsBetween, londonDateOf } from './buckets.js';
+import { addToSplit, emptyCounterFigures, emptyGaugeFigures } from './gauges.js';
+import type {
+  AgeGroup,
+  BedFigures,
+  BucketSize,
+  CounterFigure,
+  CounterFigures,
+  GaugeFigures,
+  Scope,
+} from './types.js';
+
+/** Faults the log flags on a record; the aggregator must reject it with this code. */
+export const RECORD_FAULTS = [
+  'BAD_MARKER',
+  'UNKNOWN_FINGERPRINT',
+  'CORRUPT_BODY',
+  'INVALID_FIELD',
+  'KEY_MISMATCH',
+] as const;
+export type RecordFault = (typeof RECORD_FAULTS)[number];
+export type RejectionCode = RecordFault | 'TOO_LATE' | 'FUTURE_DATED' | 'UNKNOWN_ORGANISATION';
+
+/** One record as sent, in send order (at least per provider). */
+export interface SentRecord {
+  /** The event sent; absent when the bytes never were one (then `fault` says why). */
+  event?: ActivityEvent;
+  /** The Kafka key; defaults to the event's provider. A different provider is KEY_MISMATCH. */
+  key?: string;
+  /** A deliberate fault (undecodable, unknown schema, invalid field, wrong key). */
+  fault?: RecordFault;
+  /** The aggregator's clock when it checked this record, if not OracleOptions.clock. */
+  clock?: number;
+}
+
+export interface OracleOptions {
+  /** The reference data, as the aggregator resolves providers. */
+  resolve: Resolver;
+  /** The aggregator's clock (wall clock + CLOCK_OFFSET_MS) for records without their own. */
+  clock: number;
+  /** Default 14 days: earlier than clock - grace is TOO_LATE. */
+  graceMs?: number;
+  /** Default 5 minutes: later than clock + maxFuture is FUTURE_DATED. */
+  maxFutureMs?: number;
+}
+
+export interface DataQuality {
+  accepted: number;
+  duplicates: number;
+  rejected: Partial<Record<RejectionCode, number>>;
+  /** Newest occurredAt accepted, if any. */
+  newest: number | undefined;
+}
+
+/** An accepted event with what the oracle needs: its send position and attribution. */
+export interface AcceptedEvent {
+  event: ActivityEvent;
+  seq: number;
+  trust: string;
+  icb: string;
+  region: string;
+  londonDate: string;
+}
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const WEEK = 7 * 24 * HOUR;
+
+const is = <T extends EventType>(e: ActivityEvent, type: T): e is EventOf<T> =>
+  e.eventType === type;
+const edStay = (e: EventOf<'ED_DEPARTURE'>) => e.occurredAt - e.payload.arrivedAt;
+const handoverWait = (e: EventOf<'AMBULANCE_HANDOVER'>) => e.occurredAt - e.payload.arrivedAt;
+const one = (yes: boolean) => (yes ? 1 : 0);
+
+/** Each counter figure defined directly: what one accepted event adds to it. */
+const DEFINITIONS: Record<
+  Exclude<CounterFigure, 'discharges_not_meeting_ctr'>,
+  (e: ActivityEvent) => number
+> = {
+  ed_attendances: (e) => one(is(e, 'ED_ARRIVAL')),
+  ed_attendances_ambulance: (e) =>
+    one(is(e, 'ED_ARRIVAL') && e.payload.arrivalMode === 'AMBULANCE'),
+  ed_departures: (e) => one(is(e, 'ED_DEPARTURE')),
+  ed_departures_within_4h: (e) => one(is(e, 'ED_DEPARTURE') && edStay(e) <= 4 * HOUR),
+  ed_departures_over_12h: (e) => one(is(e, 'ED_DEPARTURE') && edStay(e) > 12 * HOUR),
+  ed_departures_admitted: (e) => one(is(e, 'ED_DEPARTURE') && e.payload.disposal === 'ADMITTED'),
+  ambulance_handovers: (e) => one(is(e, 'AMBULANCE_HANDOVER')),
+  ambulance_handovers_over_30m: (e) =>
+    one(is(e, 'AMBULANCE_HANDOVER') && handoverWait(e) > 30 * MIN),
+  ambulance_handovers_over_60m: (e) =>
+    one(is(e, 'AMBULANCE_HANDOVER') && handoverWait(e) > 60 * MIN),
+  ambulance_handover_ms_lost: (e) =>
+    is(e, 'AMBULANCE_HANDOVER') ? Math.max(0, handoverWait(e) - 15 * MIN) : 0,
+  admissions_emergency: (e) => one(is(e, 'ADMISSION') && e.payload.method === 'EMERGENCY'),
+  admissions_elective: (e) => one(is(e, 'ADMISSION') && e.payload.method === 'ELECTIVE'),
+  admissions_other: (e) => one(is(e, 'ADMISSION') && e.payload.method === 'OTHER'),
+  discharges_home: (e) => one(is(e, 'DISCHARGE') && e.payload.destination === 'HOME'),
+  discharges_care_home: (e) => one(is(e, 'DISCHARGE') && e.payload.destination === 'CARE_HOME'),
+  discharges_other_provider: (e) =>
+    one(is(e, 'DISCHARGE') && e.payload.destination === 'OTHER_PROVIDER'),
+  discharges_hospice: (e) => one(is(e, 'DISCHARGE') && e.payload.destination === 'HOSPICE'),
+  discharges_died: (e) => one(is(e, 'DISCHARGE') && e.payload.destination === 'DIED'),
+  discharges_other: (e) => one(is(e, 'DISCHARGE') && e.payload.destination === 'OTHER'),
+  rtt_clock_starts: (e) => one(is(e, 'RTT_CLOCK_START')),
+  rtt_clock_stops: (e) => one(is(e, 'RTT_CLOCK_STOP')),
+};
+
+const groupOf = (a: AcceptedEvent): AgeGroup => ageGroupOf(a.event.ageBand);
+const last = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
+
+export class BruteForce {
+  /** Accepted events, deduplicated, in send order. */
+  readonly accepted: readonly AcceptedEvent[];
+  /** Per Kafka key (provider): accepted, duplicates, rejections by code, newest. */
+  readonly dataQuality: ReadonlyMap<string, DataQuality>;
+  /** Seqs of the discharges that count as discharges_not_meeting_ctr. */
+  private readonly notMeetingDischarges: ReadonlySet<number>;
+  /** Scope key → its accepted events in send order (an index; the counting stays naive). */
+  private readonly byScope = new Map<string, AcceptedEvent[]>();
+  private readonly resolve: Resolver;
+
+  constructor(log: readonly SentRecord[], options: OracleOptions) {
+    const graceMs = options.graceMs ?? 14 * 24 * HOUR;
+    const maxFutureMs = options.maxFutureMs ?? 5 * MIN;
+    const accepted: AcceptedEvent[] = [];
+    const quality = new Map<string, DataQuality>();
+    const seen = new Set<string>();
+    log.forEach((record, seq) => {
+      const key = record.key ?? record.event?.providerOds ?? '';
+      let dq = quality.get(key);
+      if (!dq)
+        quality.set(key, (dq = { accepted: 0, duplicates: 0, rejected: {}, newest: undefined }));
+      const e = record.event;
+      const clock = record.clock ?? options.clock;
+      const londonDate = e ? londonDateOf(e.occurredAt) : '';
+      const parents = e ? options.resolve(e.providerOds, londonDate) : undefined;
+      let code: RejectionCode | undefined = record.fault;
+      if (!code && !e) throw new Error(`sent log record ${seq} has neither an event nor a fault`);
+      else if (!code && e!.providerOds !== key) code = 'KEY_MISMATCH';
+      else if (!code && e!.occurredAt < clock - graceMs) code = 'TOO_LATE';
+      else if (!code && e!.occurredAt > clock + maxFutureMs) code = 'FUTURE_DATED';
+      else if (!code && !parents) code = 'UNKNOWN_ORGANISATION';
+      if (code) {
+        dq.rejected[code] = (dq.rejected[code] ?? 0) + 1;
+      } else if (seen.has(e!.eventId)) {
+        dq.duplicates += 1;
+      } else {
+        seen.add(e!.eventId);
+        dq.accepted += 1;
+        dq.newest = Math.max(dq.newest ?? -Infinity, e!.occurredAt);
+        accepted.push({ event: e!, seq, trust: e!.providerOds, ...parents!, londonDate });
+      }
+    });
+    this.accepted = accepted;
+    this.dataQuality = quality;
+    this.resolve = options.resolve;
+    for (const a of accepted) {
+      for (const key of [`t:${a.trust}`, `i:${a.icb}`, `r:${a.region}`, 'e']) {
+        const list = this.byScope.get(key);
+        if (list) list.push(a);
+        else this.byScope.set(key, [a]);
+      }
+    }
+    this.notMeetingDischarges = findNotMeetingDischarges(accepted);
+  }
+
+  /** Every scope key with at least one accepted event. */
+  scopes(): string[] {
+    return [...this.byScope.keys()];
+  }
+
+  /** Ids of every bucket of a size from the earliest accepted event to the latest. */
+  bucketIds(size: BucketSize): string[] {
+    if (this.accepted.length === 0) return [];
+    let from = Infinity;
+    let to = -Infinity;
+    for (const { event } of this.accepted) {
+      from = Math.min(from, event.occurredAt);
+      to = Math.max(to, event.occurredAt + 1);
+    }
+    return bucketsBetween(size, from, to);
+  }
+
+  /** Counter figures of a scope summed over buckets of one size (ids), counted event by event. */
+  counters(scope: Scope | string, size: BucketSize, bucketIds: string | readonly string[]) {
+    const buckets = (typeof bucketIds === 'string' ? [bucketIds] : bucketIds).map((id) =>
+      bucketForId(size, id),
+    );
+    const figures: CounterFigures = emptyCounterFigures();
+    for (const a of this.eventsOf(scope)) {
+      const t = a.event.occurredAt;
+      if (!buckets.some((b) => b.start <= t && t < b.end)) continue;
+      for (const [figure, adds] of Object.entries(DEFINITIONS)) {
+        addToSplit(figures[figure as CounterFigure], groupOf(a), adds(a.event));
+      }
+      const notMeeting = one(this.notMeetingDischarges.has(a.seq));
+      addToSplit(figures.discharges_not_meeting_ctr, groupOf(a), notMeeting);
+    }
+    return figures;
+  }
+
+  /** Newest occurredAt of the scope's accepted events; undefined if none. */
+  freshness(scope: Scope | string): number | undefined {
+    let newest: number | undefined;
+    for (const { event } of this.eventsOf(scope))
+      newest = Math.max(newest ?? -Infinity, event.occurredAt);
+    return newest;
+  }
+
+  /**
+   * The live gauges and G&A beds of a scope as of an instant: the final state after every
+   * accepted event, summed over the trusts in the scope on `londonDate` (default asOf's date).
+   */
+  gauges(
+    scope: Scope | string,
+    asOf: number,
+    londonDate = londonDateOf(asOf),
+  ): { gauges: GaugeFigures; beds: BedFigures } {
+    const s = typeof scope === 'string' ? parseScopeKey(scope) : scope;
+    const trusts = new Set(this.accepted.map((a) => a.trust));
+    const member = (ods: string) => {
+      if (s.kind === 'trust') return ods === s.code;
+      const parents = this.resolve(ods, londonDate);
+      if (s.kind === 'england') return parents !== undefined;
+      return s.code === (s.kind === 'icb' ? parents?.icb : parents?.region);
+    };
+    const gauges = emptyGaugeFigures();
+    const beds: BedFigures = { ga_beds_open: 0, ga_beds_occupied: 0 };
+    for (const ods of trusts) {
+      if (!member(ods)) continue;
+      const events = this.eventsOf(`t:${ods}`);
+      addOpenItems(gauges, events, 'ed', asOf);
+      addOpenItems(gauges, events, 'rtt', asOf);
+      addNotMeeting(gauges, events);
+      addNewestBeds(beds, events);
+    }
+    return { gauges, beds };
+  }
+
+  /** The scope's accepted events, in send order. */
+  private eventsOf(scope: Scope | string): readonly AcceptedEvent[] {
+    const key = typeof scope === 'string' ? scopeKey(parseScopeKey(scope)) : scopeKey(scope);
+    return this.byScope.get(key) ?? [];
+  }
+}
+
+/** A discharge counts when it is its spell's first and the spell's latest CTR before it says no. */
+function findNotMeetingDischarges(accepted: readonly AcceptedEvent[]): Set<number> {
+  const bySpell = new Map<string, AcceptedEvent[]>();
+  for (const a of accepted) {
+    if (!is(a.event, 'DISCHARGE') && !is(a.event, 'CRITERIA_TO_RESIDE_CHANGED')) continue;
+    const key = `${a.trust}|${a.event.payload.spellId}`;
+    const list = bySpell.get(key);
+    if (list) list.push(a);
+    else bySpell.set(key, [a]);
+  }
+  const found = new Set<number>();
+  for (const events of bySpell.values()) {
+    const first = events.find((a) => is(a.event, 'DISCHARGE'));
+    if (!first) continue;
+    const before = events.filter((a) => a.seq < first.seq);
+    const latest = last(before)?.event as EventOf<'CRITERIA_TO_RESIDE_CHANGED'> | undefined;
+    if (latest && !latest.payload.meetsCriteria) found.add(first.seq);
+  }
+  return found;
+}
+
+type OpenKind = 'ed' | 'rtt';
+const OPEN_EVENTS = {
+  ed: { opens: 'ED_ARRIVAL', closes: 'ED_DEPARTURE' },
+  rtt: { opens: 'RTT_CLOCK_START', closes: 'RTT_CLOCK_STOP' },
+} as const;
+
+function itemId(e: ActivityEvent): string {
+  if (is(e, 'ED_ARRIVAL') || is(e, 'ED_DEPARTURE')) return e.payload.attendanceId;
+  if (is(e, 'RTT_CLOCK_START') || is(e, 'RTT_CLOCK_STOP')) return e.payload.pathwayId;
+  throw new Error(`no attendance or pathway in ${e.eventType}`);
+}
+
+/** Open = has an accepted opening event and no accepted closing one; the latest opening wins. */
+function addOpenItems(
+  gauges: GaugeFigures,
+  events: readonly AcceptedEvent[],
+  kind: OpenKind,
+  asOf: number,
+) {
+  const { opens, closes } = OPEN_EVENTS[kind];
+  const closed = new Set(events.filter((a) => is(a.event, closes)).map((a) => itemId(a.event)));
+  const latestOpening = new Map<string, AcceptedEvent>();
+  for (const a of events) if (is(a.event, opens)) latestOpening.set(itemId(a.event), a);
+  for (const [id, a] of latestOpening) {
+    if (closed.has(id)) continue;
+    const group = groupOf(a);
+    const e = a.event;
+    if (kind === 'ed') {
+      addToSplit(gauges.ed_in_department, group, 1);
+      addToSplit(gauges.ed_in_department_over_12h, group, one(e.occurredAt < asOf - 12 * HOUR));
+    } else {
+      const start = (e as EventOf<'RTT_CLOCK_START'>).payload.clockStartAt;
+      addToSplit(gauges.rtt_waiting, group, 1);
+      addToSplit(gauges.rtt_over_18w, group, one(start < asOf - 18 * WEEK));
+      addToSplit(gauges.rtt_over_52w, group, one(start < asOf - 52 * WEEK));
+      addToSplit(gauges.rtt_over_65w, group, one(start < asOf - 65 * WEEK));
+    }
+  }
+}
+
+/** Not meeting = the spell's latest CTR event says so and the spell has no discharge. */
+function addNotMeeting(gauges: GaugeFigures, events: readonly AcceptedEvent[]) {
+  const discharged = new Set<string>();
+  const latest = new Map<string, AcceptedEvent>();
+  for (const a of events) {
+    if (is(a.event, 'DISCHARGE')) discharged.add(a.event.payload.spellId);
+    if (is(a.event, 'CRITERIA_TO_RESIDE_CHANGED')) latest.set(a.event.payload.spellId, a);
+  }
+  for (const [spellId, a] of latest) {
+    const meets = (a.event as EventOf<'CRITERIA_TO_RESIDE_CHANGED'>).payload.meetsCriteria;
+    if (!meets && !discharged.has(spellId)) addToSplit(gauges.ctr_not_meeting, groupOf(a), 1);
+  }
+}
+
+/** G&A beds: per site the snapshot with the newest occurredAt (a tie: the later sent) summed. */
+function addNewestBeds(beds: BedFigures, events: readonly AcceptedEvent[]) {
+  const newest = new Map<string, EventOf<'BED_STATE'>>();
+  for (const { event: e } of events) {
+    if (!is(e, 'BED_STATE') || e.payload.bedType !== 'GENERAL_ACUTE') continue;
+    const site = e.siteOds ?? e.providerOds;
+    const current = newest.get(site);
+    if (!current || e.occurredAt >= current.occurredAt) newest.set(site, e);
+  }
+  for (const e of newest.values()) {
+    beds.ga_beds_open += e.payload.bedsOpen;
+    beds.ga_beds_occupied += e.payload.bedsOccupied;
+  }
+}

@@ -1,0 +1,193 @@
+// The reference semantics of applying accepted events, in memory: what the Redis script must do,
+// written as plainly as possible. Tests compare it with the brute-force oracle; the store's own
+// tests can compare the Redis state with it.
+import { bucketsOf } from './buckets.js';
+import { scopesOf } from './attribution.js';
+import {
+  GAUGE_OVER,
+  addToSplit,
+  emptyCounterFigures,
+  emptyGaugeFigures,
+  isOver,
+} from './gauges.js';
+import {
+  AGE_GROUPS,
+  type AgeGroup,
+  type Attribution,
+  type BedFigures,
+  type BucketSize,
+  type CounterFigure,
+  type CounterFigures,
+  type CounterIncrement,
+  type EventEffects,
+  type GaugeFigures,
+  type StateOp,
+} from './types.js';
+
+/** One trust's live state, as the `g:*` keys hold it. */
+export interface TrustState {
+  /** Open attendances / pathways: id → score, per age group (`g:ed:<ods>:<group>`, `g:rtt:…`). */
+  open: Record<'ed' | 'rtt', Record<AgeGroup, Map<string, number>>>;
+  /** Closed ids → close time (`g:closed:<ed|rtt|spell>:<ods>`). */
+  closed: Record<'ed' | 'rtt' | 'spell', Map<string, number>>;
+  /** Spells not meeting the criteria to reside, per age group (`g:ctr:<ods>:<group>`). */
+  ctr: Record<AgeGroup, Set<string>>;
+  /** `<site>:<bedType>` → newest snapshot (`g:beds:<ods>`). */
+  beds: Map<string, { at: number; open: number; occupied: number }>;
+}
+
+export interface MemoryStore {
+  /** `<scope>:<size>:<bucket>` → `<figure>:<group>` → count, as the `c:*` hashes hold them. */
+  counters: Map<string, Map<string, number>>;
+  /** Scope → newest occurredAt applied. */
+  fresh: Map<string, number>;
+  /** Provider ODS → live state. */
+  trusts: Map<string, TrustState>;
+}
+
+export function createMemoryStore(): MemoryStore {
+  return { counters: new Map(), fresh: new Map(), trusts: new Map() };
+}
+
+const perGroup = <T>(make: () => T): Record<AgeGroup, T> => ({
+  child: make(),
+  adult: make(),
+  unknown: make(),
+});
+
+function trustState(store: MemoryStore, ods: string): TrustState {
+  let state = store.trusts.get(ods);
+  if (state === undefined) {
+    state = {
+      open: { ed: perGroup(() => new Map()), rtt: perGroup(() => new Map()) },
+      closed: { ed: new Map(), rtt: new Map(), spell: new Map() },
+      ctr: perGroup(() => new Set()),
+      beds: new Map(),
+    };
+    store.trusts.set(ods, state);
+  }
+  return state;
+}
+
+export function counterKey(scope: string, size: BucketSize, bucketId: string): string {
+  return `${scope}:${size}:${bucketId}`;
+}
+
+function count(
+  store: MemoryStore,
+  keys: readonly string[],
+  increments: readonly CounterIncrement[],
+) {
+  for (const key of keys) {
+    let hash = store.counters.get(key);
+    if (hash === undefined) store.counters.set(key, (hash = new Map()));
+    for (const { figure, group, by } of increments) {
+      const field = `${figure}:${group}`;
+      hash.set(field, (hash.get(field) ?? 0) + by);
+    }
+  }
+}
+
+/** Applies one state op to a trust's state; returns the increments it triggers (discharge). */
+function applyOp(state: TrustState, op: StateOp): readonly CounterIncrement[] {
+  switch (op.op) {
+    case 'open':
+      // Ignored once closed (the departure or stop came first). Otherwise the id lives in its
+      // group's set only: a repeated open with another group moves it.
+      if (state.closed[op.set].has(op.id)) return [];
+      for (const g of AGE_GROUPS) state.open[op.set][g].delete(op.id);
+      state.open[op.set][op.group].set(op.id, op.score);
+      return [];
+    case 'close':
+      for (const g of AGE_GROUPS) state.open[op.set][g].delete(op.id);
+      state.closed[op.set].set(op.id, op.at);
+      return [];
+    case 'ctr':
+      if (state.closed.spell.has(op.spellId)) return [];
+      for (const g of AGE_GROUPS) state.ctr[g].delete(op.spellId);
+      if (!op.meets) state.ctr[op.group].add(op.spellId);
+      return [];
+    case 'discharge': {
+      const notMeeting = AGE_GROUPS.some((g) => state.ctr[g].has(op.spellId));
+      for (const g of AGE_GROUPS) state.ctr[g].delete(op.spellId);
+      state.closed.spell.set(op.spellId, op.at);
+      return notMeeting ? op.ifNotMeeting : [];
+    }
+    case 'beds': {
+      const slot = `${op.siteOds}:${op.bedType}`;
+      const stored = state.beds.get(slot);
+      if (stored === undefined || op.at >= stored.at) {
+        state.beds.set(slot, { at: op.at, open: op.open, occupied: op.occupied });
+      }
+      return [];
+    }
+  }
+}
+
+/**
+ * Applies one accepted (not duplicate) event, in partition order: its counters to each of its
+ * four scopes in each of its three buckets, freshness, then its state ops in order (a discharge's
+ * `ifNotMeeting` increments go to the same scopes and buckets).
+ */
+export function applyInMemory(
+  store: MemoryStore,
+  attribution: Attribution,
+  occurredAt: number,
+  effects: EventEffects,
+): void {
+  const scopes = scopesOf(attribution);
+  const keys = scopes.flatMap((scope) =>
+    bucketsOf(occurredAt).map((b) => counterKey(scope, b.size, b.id)),
+  );
+  count(store, keys, effects.counters);
+  for (const scope of scopes) {
+    store.fresh.set(scope, Math.max(store.fresh.get(scope) ?? -Infinity, occurredAt));
+  }
+  const state = trustState(store, attribution.trust);
+  for (const op of effects.state) count(store, keys, applyOp(state, op));
+}
+
+/** A scope's counters in one bucket, read back as figures. */
+export function memoryCounters(
+  store: MemoryStore,
+  scope: string,
+  size: BucketSize,
+  bucketId: string,
+): CounterFigures {
+  const figures = emptyCounterFigures();
+  for (const [field, n] of store.counters.get(counterKey(scope, size, bucketId)) ?? []) {
+    const [figure, group] = field.split(':') as [CounterFigure, AgeGroup];
+    addToSplit(figures[figure], group, n);
+  }
+  return figures;
+}
+
+/** The live gauges summed over some trusts, as of an instant. */
+export function memoryGauges(
+  store: MemoryStore,
+  trusts: Iterable<string>,
+  asOf: number,
+): { gauges: GaugeFigures; beds: BedFigures } {
+  const gauges = emptyGaugeFigures();
+  const beds: BedFigures = { ga_beds_open: 0, ga_beds_occupied: 0 };
+  for (const ods of trusts) {
+    const state = store.trusts.get(ods);
+    if (state === undefined) continue;
+    for (const g of AGE_GROUPS) {
+      addToSplit(gauges.ed_in_department, g, state.open.ed[g].size);
+      addToSplit(gauges.rtt_waiting, g, state.open.rtt[g].size);
+      addToSplit(gauges.ctr_not_meeting, g, state.ctr[g].size);
+      for (const over of GAUGE_OVER) {
+        for (const score of state.open[over.of][g].values()) {
+          if (isOver(score, asOf, over.thresholdMs)) addToSplit(gauges[over.figure], g, 1);
+        }
+      }
+    }
+    for (const [slot, snapshot] of state.beds) {
+      if (!slot.endsWith(':GENERAL_ACUTE')) continue;
+      beds.ga_beds_open += snapshot.open;
+      beds.ga_beds_occupied += snapshot.occupied;
+    }
+  }
+  return { gauges, beds };
+}
