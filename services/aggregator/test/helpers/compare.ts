@@ -1,0 +1,144 @@
+// Compares what the aggregator wrote (read back through @pulse/store's reader) with the
+// brute-force oracle of @pulse/kpi: every counter figure and age group of every scope in every
+// bucket, the live gauges and beds, freshness, and per-provider data quality.
+import type { BruteForce, BucketSize, DataQuality, Scope } from '@pulse/kpi';
+import { bucketsBetween, londonDateOf, londonDayBounds, parseScopeKey } from '@pulse/kpi';
+import type { FigureReader } from '@pulse/store';
+import { refdata } from './harness.js';
+
+const SIZES: readonly BucketSize[] = ['15m', '1h', '1d'];
+
+export interface Mismatch {
+  scope: string;
+  what: string;
+  expected: unknown;
+  actual: unknown;
+}
+
+export interface ComparisonSummary {
+  scopes: number;
+  buckets: Record<BucketSize, number>;
+  /** Figure values compared (figure × age group × bucket × scope, plus gauges). */
+  values: number;
+  mismatches: Mismatch[];
+}
+
+export interface CompareOptions {
+  /** London dates whose every scope (trust, ICB, region, England in force) is compared too. */
+  dates: readonly string[];
+  /** Instant the gauges are read as of; default: the end of the last date. */
+  asOf?: number;
+  /** Restrict to these scope keys (plus England); default every scope. */
+  onlyScopes?: readonly string[];
+  /** Kafka keys whose data quality is compared; default every key the oracle saw. */
+  providers?: readonly string[];
+}
+
+/** Every scope of the dates in the reference data, and every scope the oracle counted. */
+function scopesToCompare(oracle: BruteForce, dates: readonly string[]): string[] {
+  const keys = new Set(oracle.scopes());
+  keys.add('e');
+  const data = refdata();
+  for (const date of dates) {
+    for (const t of data.trusts(date)) keys.add(`t:${t.odsCode}`);
+    for (const i of data.icbs(date)) keys.add(`i:${i.code}`);
+    for (const r of data.regions(date)) keys.add(`r:${r.code}`);
+  }
+  return [...keys].sort();
+}
+
+function bucketIdsOf(oracle: BruteForce, size: BucketSize, dates: readonly string[]): string[] {
+  const ids = new Set(oracle.bucketIds(size));
+  for (const date of dates) {
+    const day = londonDayBounds(date);
+    for (const id of bucketsBetween(size, day.start, day.end)) ids.add(id);
+  }
+  return [...ids].sort();
+}
+
+export async function compareWithOracle(
+  reader: FigureReader,
+  oracle: BruteForce,
+  options: CompareOptions,
+): Promise<ComparisonSummary> {
+  const mismatches: Mismatch[] = [];
+  let values = 0;
+  const note = (scope: string, what: string, expected: unknown, actual: unknown) => {
+    values++;
+    if (expected !== actual && mismatches.length < 50)
+      mismatches.push({ scope, what, expected, actual });
+  };
+  let scopes = scopesToCompare(oracle, options.dates);
+  if (options.onlyScopes) {
+    const only = new Set([...options.onlyScopes, 'e']);
+    scopes = scopes.filter((s) => only.has(s));
+  }
+  const ids = Object.fromEntries(
+    SIZES.map((size) => [size, bucketIdsOf(oracle, size, options.dates)]),
+  ) as Record<BucketSize, string[]>;
+  const lastDate = [...options.dates].sort().at(-1);
+  if (lastDate === undefined && options.asOf === undefined) throw new Error('give dates or asOf');
+  const asOf = options.asOf ?? londonDayBounds(lastDate!).end;
+  const gaugeDate = lastDate ?? londonDateOf(asOf);
+
+  for (const key of scopes) {
+    const scope: Scope = parseScopeKey(key);
+    for (const size of SIZES) {
+      const actual = await reader.counters(scope, size, ids[size]);
+      ids[size].forEach((id, b) => {
+        const expected = oracle.counters(key, size, id);
+        for (const [figure, split] of Object.entries(expected)) {
+          const got = actual[b]![figure as keyof typeof expected];
+          for (const group of ['child', 'adult', 'unknown', 'total'] as const) {
+            note(key, `${figure}.${group} ${size} ${id}`, split[group], got[group]);
+          }
+        }
+      });
+    }
+    const gauges = await reader.gauges(scope, asOf, gaugeDate);
+    const want = oracle.gauges(key, asOf, gaugeDate);
+    for (const [figure, split] of Object.entries(want.gauges)) {
+      for (const group of ['child', 'adult', 'unknown', 'total'] as const) {
+        note(
+          key,
+          `gauge ${figure}.${group}`,
+          split[group],
+          gauges.gauges[figure as keyof typeof want.gauges][group],
+        );
+      }
+    }
+    for (const [figure, value] of Object.entries(want.beds)) {
+      note(key, `beds ${figure}`, value, gauges.beds[figure as keyof typeof want.beds]);
+    }
+    note(key, 'freshness', oracle.freshness(key) ?? null, await reader.freshness(scope));
+  }
+
+  for (const ods of options.providers ?? [...oracle.dataQuality.keys()]) {
+    const expected = oracle.dataQuality.get(ods) ?? emptyQuality();
+    const actual = await reader.dataQuality(ods);
+    note(
+      `t:${ods}`,
+      'data quality',
+      JSON.stringify(normalise(expected)),
+      JSON.stringify(normalise(actual)),
+    );
+  }
+  return {
+    scopes: scopes.length,
+    buckets: Object.fromEntries(SIZES.map((s) => [s, ids[s].length])) as Record<BucketSize, number>,
+    values,
+    mismatches,
+  };
+}
+
+function emptyQuality(): DataQuality {
+  return { accepted: 0, duplicates: 0, rejected: {}, newest: undefined };
+}
+
+/** Data quality with rejection codes sorted and absent `newest` as null, for equality. */
+function normalise(q: DataQuality) {
+  const rejected = Object.fromEntries(
+    Object.entries(q.rejected).sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+  return { accepted: q.accepted, duplicates: q.duplicates, rejected, newest: q.newest ?? null };
+}

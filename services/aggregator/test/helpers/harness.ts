@@ -1,0 +1,150 @@
+// Runs aggregators against the test Kafka and Redis, each test on its own topics, group and key
+// prefix, and waits for them by state ("caught up to the high watermark"), never by time.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadRefData } from '@pulse/refdata';
+import type { RefData } from '@pulse/refdata';
+import type { Redis } from '@pulse/redis';
+import { createFigureReader, partitionKey } from '@pulse/store';
+import type { FigureReader } from '@pulse/store';
+import {
+  redisPrefix,
+  releaseAfterTest,
+  testInfra,
+  testKafka,
+  testLogger,
+  testRedis,
+  uniqueGroupId,
+  uniqueTopic,
+} from '@pulse/testkit';
+import { buildAggregator } from '../../src/aggregator.js';
+import type { Aggregator } from '../../src/aggregator.js';
+import { loadAggregatorConfig } from '../../src/config.js';
+import type { AggregatorConfig } from '../../src/config.js';
+import { createMetrics } from '../../src/metrics.js';
+
+let sharedRefdata: RefData | undefined;
+/** The reference data, loaded once per test file. */
+export const refdata = (): RefData => (sharedRefdata ??= loadRefData());
+
+/** The oracle's resolver: the reference data as the aggregator uses it. */
+export function resolver() {
+  const data = refdata();
+  return (ods: string, date: string) => {
+    const r = data.resolveProvider(ods, date);
+    return r.status === 'ok' ? { icb: r.icb.code, region: r.region.code } : undefined;
+  };
+}
+
+/** One test's world: topics, group, key prefix and a Redis client to read it back. */
+export interface World {
+  topic: string;
+  dlqTopic: string;
+  partitions: number;
+  groupId: string;
+  prefix: string;
+  redis: Redis;
+  reader: FigureReader;
+  /** The environment an aggregator of this world runs with (in-process or as a child). */
+  env: Record<string, string>;
+}
+
+export interface WorldOptions {
+  partitions?: number;
+  /** Added to the environment, e.g. CLOCK_OFFSET_MS. */
+  env?: Record<string, string>;
+}
+
+export async function createWorld(options: WorldOptions = {}): Promise<World> {
+  const partitions = options.partitions ?? 3;
+  const topic = await uniqueTopic({ partitions, label: 'agg-activity' });
+  const dlqTopic = await uniqueTopic({ partitions: 1, label: 'agg-dlq' });
+  const groupId = uniqueGroupId('agg');
+  const prefix = redisPrefix('agg');
+  const redis = await testRedis('agg-test');
+  const infra = testInfra();
+  const env = {
+    KAFKA_BROKERS: infra.kafkaBrokers,
+    REDIS_URL: infra.redisUrl,
+    LOG_LEVEL: process.env.PULSE_TEST_LOG_LEVEL ?? 'silent',
+    ACTIVITY_TOPIC: topic,
+    DLQ_TOPIC: dlqTopic,
+    GROUP_ID: groupId,
+    KEY_PREFIX: prefix,
+    // Replicas that die hand their partitions on quickly (the broker's minimum is 6 s).
+    SESSION_TIMEOUT_MS: '6000',
+    HEARTBEAT_INTERVAL_MS: '500',
+    PORT: '0',
+    ...options.env,
+  };
+  const reader = createFigureReader(redis, { prefix, topic, partitions, refdata: refdata() });
+  return { topic, dlqTopic, partitions, groupId, prefix, redis, reader, env };
+}
+
+/** Starts an aggregator in this process; it is stopped when the test finishes, if still running. */
+export async function startInProcess(
+  world: World,
+  env: Record<string, string> = {},
+): Promise<{ aggregator: Aggregator; config: AggregatorConfig; stop(): Promise<void> }> {
+  const config = loadAggregatorConfig({ ...world.env, ...env });
+  const redis = await testRedis('agg-in-process');
+  const aggregator = buildAggregator(config, {
+    kafka: testKafka('aggregator'),
+    redis,
+    logger: testLogger(),
+    refdata: refdata(),
+    metrics: createMetrics({ defaultMetrics: false }),
+  });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await aggregator.stop();
+  };
+  releaseAfterTest('startInProcess', stop);
+  await aggregator.start();
+  return { aggregator, config, stop };
+}
+
+/** The topic's end offsets (high watermarks) by partition. */
+export async function endOffsets(topic: string): Promise<Map<number, bigint>> {
+  const admin = testKafka('agg-test-admin').admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The next offset to apply stored in Redis for each partition (0 when none yet). */
+export async function storedOffsets(world: World): Promise<Map<number, bigint>> {
+  const stored = new Map<number, bigint>();
+  for (let partition = 0; partition < world.partitions; partition++) {
+    const value = await world.redis.get(
+      `${partitionKey(world.prefix, world.topic, partition)}:offset`,
+    );
+    stored.set(partition, BigInt(value ?? 0));
+  }
+  return stored;
+}
+
+/**
+ * Resolves once Redis holds every partition's offset at (or past) the topic's end offset, read
+ * when the wait starts (call it after producing). Rejects after a generous timeout, naming the
+ * partitions behind.
+ */
+export async function waitUntilCaughtUp(world: World, timeoutMs = 240_000): Promise<void> {
+  const ends = await endOffsets(world.topic);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stored = await storedOffsets(world);
+    const behind = [...ends].filter(([p, end]) => (stored.get(p) ?? 0n) < end);
+    if (behind.length === 0) return;
+    if (Date.now() > deadline) {
+      const detail = behind.map(([p, end]) => `${p}: ${stored.get(p)} of ${end}`).join(', ');
+      throw new Error(`aggregator did not catch up within ${timeoutMs} ms (${detail})`);
+    }
+    await sleep(250);
+  }
+}
