@@ -4,7 +4,9 @@
 //   S k n id*n                 SADD ids to set k
 //   H k n (field by)*n         HINCRBY fields of hash k
 //   M k n (field value)*n      HSET fields of hash k where value > stored (or none stored)
-//   O k closed id score        ZADD id to open set k, unless id is in the closed set
+//   O closed k1 k2 k3 g id score
+//                              unless id is in the closed set: ZREM it from the three open sets,
+//                              then ZADD it to set g (1..3) with the score
 //   C closed k1 k2 k3 id at    ZREM id from the three open sets, ZADD it to closed with score at
 //   R closed k1 k2 k3 g id     criteria to reside, unless the spell is closed: SREM id from the
 //                              three sets, then SADD it to set g (1..3) unless g = 0 (meets)
@@ -48,7 +50,16 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
   for (const op of plan.state) {
     switch (op.op) {
       case 'open':
-        argv.push('O', k(op.key), k(op.closed), op.id, op.score);
+        argv.push(
+          'O',
+          k(op.closed),
+          k(op.open[0]),
+          k(op.open[1]),
+          k(op.open[2]),
+          op.group + 1,
+          op.id,
+          op.score,
+        );
         break;
       case 'close':
         argv.push('C', k(op.closed), k(op.open[0]), k(op.open[1]), k(op.open[2]), op.id, op.at);

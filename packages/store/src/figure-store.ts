@@ -4,6 +4,7 @@ import { encodePlan } from './encode.js';
 import { StoreError } from './errors.js';
 import { partitionKey, partitionKeys, utcDayOf } from './keys.js';
 import { readScript } from './lua/scripts.js';
+import { execPipeline } from './pipeline.js';
 import type { ResolvedStoreOptions, StoreOptions } from './options.js';
 import { resolveStoreOptions } from './options.js';
 import type { BatchPlan, PlanInput } from './plan.js';
@@ -63,25 +64,15 @@ export function createFigureStore(redis: Redis, options: StoreOptions): FigureSt
       }
       const pipeline = redis.pipeline().get(keys.offset);
       for (const [key, ids] of byDay) pipeline.smismember(key, ids);
-      const replies = (await pipeline.exec()) ?? [];
-      const [offsetError, storedOffset] = replies[0] ?? [new Error('no reply')];
-      if (offsetError)
-        throw new StoreError('BAD_REPLY', 'probe: GET offset failed', {
-          cause: offsetError,
-          canRetry: true,
-        });
+      const [storedOffset, ...flags] = (await execPipeline(pipeline)) as [
+        string | null,
+        ...number[][],
+      ];
       const seen = new Set<string>();
-      let reply = 1;
-      for (const ids of byDay.values()) {
-        const [error, flags] = replies[reply++] ?? [new Error('no reply')];
-        if (error)
-          throw new StoreError('BAD_REPLY', 'probe: SMISMEMBER failed', {
-            cause: error,
-            canRetry: true,
-          });
-        (flags as number[]).forEach((flag, j) => flag === 1 && seen.add(ids[j]!));
-      }
-      return { storedOffset: (storedOffset as string | null) ?? null, seen };
+      [...byDay.values()].forEach((ids, d) =>
+        flags[d]!.forEach((flag, j) => flag === 1 && seen.add(ids[j]!)),
+      );
+      return { storedOffset, seen };
     },
 
     plan: (input) => planBatch(input, resolved),

@@ -9,3 +9,6 @@ export type { ResolvedStoreOptions, Retention, StoreOptions } from './options.js
 export { StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export { partitionKey } from './keys.js';
+export { createFigureReader } from './reader.js';
+export type { Completeness, FigureReader, ReaderOptions } from './reader.js';
+export type { GaugeReading } from './reader-gauges.js';

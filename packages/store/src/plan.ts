@@ -52,7 +52,8 @@ export interface PlannedIncrement {
 
 /** A StateOp with its keys resolved. */
 export type PlannedStateOp =
-  | { op: 'open'; key: string; closed: string; id: string; score: number }
+  /** group: index into `open` of the set the id joins (leaving the other two). */
+  | { op: 'open'; closed: string; open: GroupKeys; group: number; id: string; score: number }
   | { op: 'close'; closed: string; open: GroupKeys; id: string; at: number }
   /** group: index into `ctr` of the set to join, or -1 when the spell meets the criteria. */
   | { op: 'ctr'; closed: string; ctr: GroupKeys; id: string; group: number }
@@ -215,8 +216,9 @@ function resolveStateOp(
     case 'open':
       return {
         op: 'open',
-        key: keys.open(op.set, ods, op.group),
         closed: closed(op.set),
+        open: groupKeys((g) => keys.open(op.set, ods, g)),
+        group: AGE_GROUPS.indexOf(op.group),
         id: op.id,
         score: op.score,
       };

@@ -135,6 +135,17 @@ describe('figure store', () => {
     expect(await t.redis.zcard(`${p()}:g:ed:${TRUST}:unknown`)).toBe(0);
   });
 
+  it('figure store should move an open id to the group of a later open', async () => {
+    partition = 10;
+    const open = (group: 'child' | 'unknown') =>
+      ({ op: 'open', set: 'rtt', id: 'path-1', score: T0, group }) as const;
+    await applyBatch({
+      items: [item(T0, [], [open('unknown')]), item(T0 + MIN, [], [open('child')])],
+    });
+    expect(await t.redis.zcard(`${p()}:g:rtt:${TRUST}:unknown`)).toBe(0);
+    expect(await t.redis.zrange(`${p()}:g:rtt:${TRUST}:child`, '0', '-1')).toEqual(['path-1']);
+  });
+
   it('figure store should ignore a criteria-to-reside change after discharge and count not-meeting discharges', async () => {
     partition = 6;
     const inc = [one('discharges_not_meeting_ctr', 'adult')];

@@ -43,11 +43,14 @@ while i <= n do
     end
     i = f
   elseif op == 'O' then
-    local id = ARGV[i + 3]
-    if not redis.call('ZSCORE', key(2), id) then
-      redis.call('ZADD', key(1), ARGV[i + 4], id)
+    local id = ARGV[i + 6]
+    if not redis.call('ZSCORE', key(1), id) then
+      for g = 2, 4 do
+        redis.call('ZREM', key(g), id)
+      end
+      redis.call('ZADD', key(1 + tonumber(ARGV[i + 5])), ARGV[i + 7], id)
     end
-    i = i + 5
+    i = i + 8
   elseif op == 'C' then
     local id = ARGV[i + 5]
     for g = 2, 4 do

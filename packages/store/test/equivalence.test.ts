@@ -1,0 +1,143 @@
+// Random batches through probe + plan + Lua, read back with the reader, must equal the kpi
+// in-memory reference applier for every scope and bucket, every gauge and freshness.
+import type { Attribution, BucketSize, Scope } from '@pulse/kpi';
+import {
+  applyInMemory,
+  createMemoryStore,
+  memoryCounters,
+  memoryGauges,
+  parseScopeKey,
+} from '@pulse/kpi';
+import type { RefData } from '@pulse/refdata';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BatchPlan, FigureReader, FigureStore, PlanItem } from '../src/index.js';
+import { prng, randomEvents } from './helpers/random-events.js';
+import type { TestRedis } from './helpers/redis.js';
+import { storeFixture } from './helpers/fixture.js';
+
+const HOUR = 3_600_000;
+const PARTITIONS = 3;
+const CLOCK = Math.floor(Date.now() / HOUR) * HOUR;
+// Eight trusts in two ICBs of two regions; trust i lives on partition i % PARTITIONS.
+const TRUSTS: Attribution[] = Array.from({ length: 8 }, (_, i) => ({
+  trust: `T${i}`,
+  icb: `I${i % 2}`,
+  region: `R${i % 2}`,
+}));
+const partitionOf = (ods: string) => Number(ods.slice(1)) % PARTITIONS;
+
+// A stand-in for the reference data: the synthetic trusts and ICBs above, on any date.
+const refdata = {
+  trustsInScope: (scope: Scope) =>
+    TRUSTS.filter(
+      (t) => scope.kind === 'england' || (scope.kind === 'icb' ? t.icb : t.region) === scope.code,
+    ).map((t) => ({ odsCode: t.trust })),
+} as unknown as RefData;
+
+let t: TestRedis;
+let store: FigureStore;
+let reader: FigureReader;
+
+// A fresh prefix per seed: each run starts with no stored offsets.
+beforeEach(async () => {
+  ({ t, store, reader } = await storeFixture(PARTITIONS, refdata));
+});
+afterEach(() => t.close());
+
+describe('figure store equivalence', () => {
+  it.each([20260329, 7, 1234567])(
+    'figure store should equal the in-memory reference applier for random batches (seed %i)',
+    async (seed) => {
+      const random = prng(seed);
+      const events = randomEvents(seed, CLOCK - 3 * 86_400_000, 3 * 86_400_000);
+      const memory = createMemoryStore();
+      const offsets = Array.from({ length: PARTITIONS }, () => 0);
+      const stale: BatchPlan[] = [];
+      const accepted = new Set<string>();
+      let duplicates = 0;
+
+      for (let round = 0; round < 40; round++) {
+        const partition = round % PARTITIONS;
+        const mine = TRUSTS.filter((a) => partitionOf(a.trust) === partition);
+        const items: PlanItem[] = Array.from({ length: 1 + Math.floor(random() * 60) }, () =>
+          events.next(mine[Math.floor(random() * mine.length)]!),
+        );
+        const probe = await store.probe(partition, items);
+        expect(probe.storedOffset ?? '0').toBe(String(offsets[partition]));
+        const first = offsets[partition]!;
+        const plan = store.plan({
+          partition,
+          firstOffset: String(first),
+          nextOffset: String(first + items.length),
+          items,
+          seen: probe.seen,
+          clock: CLOCK,
+        });
+        expect(await store.apply(plan)).toEqual({ applied: true });
+        offsets[partition] = first + items.length;
+        // A zombie re-applies an old plan: fenced out.
+        if (stale.length > 0 && random() < 0.3) {
+          const old = stale[Math.floor(random() * stale.length)]!;
+          expect((await store.apply(old)).applied).toBe(false);
+        }
+        stale.push(plan);
+        for (const item of items) {
+          if (accepted.has(item.eventId)) {
+            duplicates++;
+            continue;
+          }
+          accepted.add(item.eventId);
+          applyInMemory(memory, item.attribution, item.occurredAt, item.effects);
+        }
+      }
+      expect(duplicates).toBeGreaterThan(10);
+
+      // Every counter hash the reference holds, read back through the reader.
+      const byScopeAndSize = new Map<string, string[]>();
+      for (const key of memory.counters.keys()) {
+        const [size, id] = key.split(':').slice(-2) as [BucketSize, string];
+        const scope = key.slice(0, key.length - size.length - id.length - 2);
+        const group = `${scope}|${size}`;
+        byScopeAndSize.set(group, [...(byScopeAndSize.get(group) ?? []), id]);
+      }
+      let compared = 0;
+      for (const [group, ids] of byScopeAndSize) {
+        const [scope, size] = group.split('|') as [string, BucketSize];
+        const figures = await reader.counters(parseScopeKey(scope), size, ids);
+        ids.forEach((id, b) =>
+          expect(figures[b], `${scope} ${size} ${id}`).toEqual(
+            memoryCounters(memory, scope, size, id),
+          ),
+        );
+        compared += ids.length;
+      }
+      expect(compared).toBeGreaterThan(100);
+      // No counter hash exists in Redis that the reference lacks.
+      const counterKeys = (await t.keys()).filter((k) => k.includes(':c:'));
+      expect(counterKeys.length).toBeLessThanOrEqual(memory.counters.size * PARTITIONS);
+
+      const scopes: Scope[] = [
+        { kind: 'england' },
+        { kind: 'icb', code: 'I0' },
+        { kind: 'region', code: 'R1' },
+        ...TRUSTS.map((a): Scope => ({ kind: 'trust', code: a.trust })),
+      ];
+      for (const scope of scopes) {
+        const trusts =
+          scope.kind === 'trust'
+            ? [scope.code]
+            : refdata.trustsInScope(scope, '').map((x) => x.odsCode);
+        for (const asOf of [CLOCK, CLOCK - 20 * HOUR, CLOCK + 60 * 86_400_000]) {
+          expect(await reader.gauges(scope, asOf), JSON.stringify(scope)).toEqual(
+            memoryGauges(memory, trusts, asOf),
+          );
+        }
+      }
+      for (const [scope, newest] of memory.fresh)
+        expect(await reader.freshness(parseScopeKey(scope))).toBe(newest);
+      const quality = await Promise.all(TRUSTS.map((a) => reader.dataQuality(a.trust)));
+      expect(quality.reduce((n, q) => n + q.accepted, 0)).toBe(accepted.size);
+      expect(quality.reduce((n, q) => n + q.duplicates, 0)).toBe(duplicates);
+    },
+  );
+});
