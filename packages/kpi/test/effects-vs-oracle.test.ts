@@ -36,48 +36,45 @@ function trustsIn(scope: string, date: string): string[] {
   });
 }
 
-describe.each([1, 2, 3, 4, 5])(
-  'effectsOf and applyInMemory against the oracle (seed %i)',
-  (seed) => {
-    const oracle = new BruteForce(randomLog(seed, 3_000), { resolve, clock: LOG_CLOCK });
-    const store = applyAll(oracle);
+describe.each([1, 2, 3, 4])('effectsOf and applyInMemory against the oracle (seed %i)', (seed) => {
+  const oracle = new BruteForce(randomLog(seed, 3_000), { resolve, clock: LOG_CLOCK });
+  const store = applyAll(oracle);
 
-    it('should agree on every counter of every scope and bucket, and write no other key', () => {
-      const wrong: string[] = [];
-      const expectedKeys = new Set<string>();
-      for (const scope of oracle.scopes()) {
-        for (const size of SIZES) {
-          for (const id of oracle.bucketIds(size)) {
-            expectedKeys.add(counterKey(scope, size, id));
-            const want = oracle.counters(scope, size, id);
-            if (JSON.stringify(memoryCounters(store, scope, size, id)) !== JSON.stringify(want)) {
-              wrong.push(counterKey(scope, size, id));
-            }
+  it('should agree on every counter of every scope and bucket, and write no other key', () => {
+    const wrong: string[] = [];
+    const expectedKeys = new Set<string>();
+    for (const scope of oracle.scopes()) {
+      for (const size of SIZES) {
+        for (const id of oracle.bucketIds(size)) {
+          expectedKeys.add(counterKey(scope, size, id));
+          const want = oracle.counters(scope, size, id);
+          if (JSON.stringify(memoryCounters(store, scope, size, id)) !== JSON.stringify(want)) {
+            wrong.push(counterKey(scope, size, id));
           }
         }
       }
-      expect(wrong).toEqual([]);
-      expect([...store.counters.keys()].filter((k) => !expectedKeys.has(k))).toEqual([]);
-      expect(
-        oracle.counters('e', '1d', oracle.bucketIds('1d')).ed_attendances.total,
-      ).toBeGreaterThan(0);
-    });
+    }
+    expect(wrong).toEqual([]);
+    expect([...store.counters.keys()].filter((k) => !expectedKeys.has(k))).toEqual([]);
+    expect(oracle.counters('e', '1d', oracle.bucketIds('1d')).ed_attendances.total).toBeGreaterThan(
+      0,
+    );
+  });
 
-    it('should agree on freshness of every scope', () => {
-      for (const scope of oracle.scopes()) {
-        expect(store.fresh.get(scope)).toBe(oracle.freshness(scope));
-      }
-    });
+  it('should agree on freshness of every scope', () => {
+    for (const scope of oracle.scopes()) {
+      expect(store.fresh.get(scope)).toBe(oracle.freshness(scope));
+    }
+  });
 
-    it('should agree on the gauges and beds of every scope, before and after 1 April 2026', () => {
-      for (const date of ['2026-03-29', '2026-03-31', '2026-04-01', '2026-04-02']) {
-        const asOf = Math.min(londonDayBounds(date).end - 1, LOG_CLOCK);
-        for (const scope of [...oracle.scopes(), 'i:QXX', 'i:QUE']) {
-          expect(memoryGauges(store, trustsIn(scope, date), asOf), `${scope} ${date}`).toEqual(
-            oracle.gauges(scope, asOf, date),
-          );
-        }
+  it('should agree on the gauges and beds of every scope, before and after 1 April 2026', () => {
+    for (const date of ['2026-03-29', '2026-03-31', '2026-04-01', '2026-04-02']) {
+      const asOf = Math.min(londonDayBounds(date).end - 1, LOG_CLOCK);
+      for (const scope of [...oracle.scopes(), 'i:QXX', 'i:QUE']) {
+        expect(memoryGauges(store, trustsIn(scope, date), asOf), `${scope} ${date}`).toEqual(
+          oracle.gauges(scope, asOf, date),
+        );
       }
-    });
-  },
-);
+    }
+  });
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { BruteForce, type Resolver, type SentRecord } from '../src/index.js';
+import { event, T0 } from './events.js';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const resolve: Resolver = (ods) => (ods === 'RGT' ? { icb: 'QUE', region: 'Y61' } : undefined);
+const oracle = (log: SentRecord[]) => new BruteForce(log, { resolve, clock: T0 });
+const admission = (occurredAt = T0, providerOds = 'RGT') =>
+  event(
+    'ADMISSION',
+    { spellId: 'S', method: 'EMERGENCY', bedType: 'GENERAL_ACUTE' },
+    { occurredAt, providerOds },
+  );
+const ctr = (spellId: string, meetsCriteria: boolean, ageBand = 'AGE_18_64' as const) => ({
+  event: event('CRITERIA_TO_RESIDE_CHANGED', { spellId, meetsCriteria }, { ageBand }),
+});
+const discharge = (spellId: string) => ({
+  event: event('DISCHARGE', { spellId, admittedAt: T0 - HOUR, destination: 'HOME' }),
+});
+const today = (o: BruteForce) => o.counters('t:RGT', '1d', '2026-06-10');
+
+describe('BruteForce acceptance', () => {
+  it('should reject by the aggregator rules, at the exact grace and future boundaries', () => {
+    const o = oracle([
+      { event: admission(T0 - 14 * 24 * HOUR) }, // exactly clock - grace: accepted
+      { event: admission(T0 - 14 * 24 * HOUR - 1) }, // TOO_LATE
+      { event: admission(T0 + 5 * MIN) }, // exactly clock + maxFuture: accepted
+      { event: admission(T0 + 5 * MIN + 1) }, // FUTURE_DATED
+      { event: admission(T0, 'ZZZ') }, // UNKNOWN_ORGANISATION
+      { event: admission(), key: 'RXX' }, // KEY_MISMATCH, counted under the key
+      { key: 'RGT', fault: 'CORRUPT_BODY' },
+      { event: admission(), fault: 'INVALID_FIELD' },
+    ]);
+    expect(o.accepted).toHaveLength(2);
+    expect(o.dataQuality.get('RGT')).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      rejected: { TOO_LATE: 1, FUTURE_DATED: 1, CORRUPT_BODY: 1, INVALID_FIELD: 1 },
+      newest: T0 + 5 * MIN,
+    });
+    expect(o.dataQuality.get('ZZZ')?.rejected).toEqual({ UNKNOWN_ORGANISATION: 1 });
+    expect(o.dataQuality.get('RXX')?.rejected).toEqual({ KEY_MISMATCH: 1 });
+  });
+
+  it('should count the first accepted occurrence of an event id and the rest as duplicates', () => {
+    const e = admission();
+    const twice = oracle([{ event: e }, { event: e }]);
+    expect(twice.dataQuality.get('RGT')).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(today(twice).admissions_emergency.total).toBe(1);
+  });
+
+  it('should accept a resend once the clock has caught up with a future-dated first copy', () => {
+    const e = admission(T0 + HOUR);
+    const o = oracle([{ event: e }, { event: e, clock: T0 + HOUR }]);
+    expect(o.dataQuality.get('RGT')).toMatchObject({
+      accepted: 1,
+      duplicates: 0,
+      rejected: { FUTURE_DATED: 1 },
+    });
+  });
+});
+
+describe('BruteForce figures', () => {
+  it('should count a discharge as not meeting CTR by the latest CTR before it, once per spell', () => {
+    const o = oracle([
+      ctr('S1', false),
+      ctr('S1', true),
+      discharge('S1'), // latest before: meets
+      ctr('S2', true),
+      ctr('S2', false),
+      discharge('S2'), // counts
+      discharge('S2'), // a second discharge never counts
+      discharge('S3'),
+      ctr('S3', false), // after the discharge: ignored
+    ]);
+    expect(today(o).discharges_not_meeting_ctr.total).toBe(1);
+    expect(today(o).discharges_home.total).toBe(4);
+    expect(o.gauges('t:RGT', T0).gauges.ctr_not_meeting.total).toBe(0);
+  });
+
+  it('should hold a spell not meeting in the group of its latest CTR event', () => {
+    const o = oracle([ctr('S1', false, 'AGE_5_17' as never), ctr('S1', false), ctr('S2', false)]);
+    expect(o.gauges('e', T0).gauges.ctr_not_meeting).toEqual({
+      child: 0,
+      adult: 2,
+      unknown: 0,
+      total: 2,
+    });
+  });
+
+  it('should keep the newest bed snapshot per site, a tie going to the later sent', () => {
+    const beds = (at: number, bedsOpen: number, siteOds: string | null = 'RGT01') => ({
+      event: event(
+        'BED_STATE',
+        { bedType: 'GENERAL_ACUTE', bedsOpen, bedsOccupied: 1 },
+        { occurredAt: at, siteOds },
+      ),
+    });
+    const o = oracle([beds(T0, 10), beds(T0 - 1, 20), beds(T0, 30), beds(T0, 5, null)]);
+    expect(o.gauges('i:QUE', T0).beds).toEqual({ ga_beds_open: 35, ga_beds_occupied: 2 });
+  });
+
+  it('should count patients in department over 12 hours strictly before asOf - 12 h', () => {
+    const arrival = (attendanceId: string, occurredAt: number) => ({
+      event: event(
+        'ED_ARRIVAL',
+        { attendanceId, arrivalMode: 'WALK_IN', departmentType: 1, acuity: null },
+        { occurredAt },
+      ),
+    });
+    const departure = event('ED_DEPARTURE', {
+      attendanceId: 'A3',
+      arrivedAt: T0 - 20 * HOUR,
+      disposal: 'LEFT',
+      decisionToAdmitAt: null,
+    });
+    const o = oracle([
+      arrival('A1', T0 - 12 * HOUR),
+      arrival('A2', T0 - 12 * HOUR - 1),
+      { event: departure },
+      arrival('A3', T0 - 20 * HOUR),
+    ]);
+    const { gauges } = o.gauges('r:Y61', T0);
+    expect(gauges.ed_in_department.total).toBe(2);
+    expect(gauges.ed_in_department_over_12h.total).toBe(1);
+  });
+});
