@@ -31,8 +31,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ODS = /^[A-Z0-9]{3}(?:[A-Z0-9]{2})?$/;
 const TREATMENT_FUNCTION = /^\d{3}$/;
 /** Ten digits, spaces or hyphens allowed between them (NHS numbers print as 943 476 5919). */
-const NHS_NUMBER = /^\d{3}[ -]?\d{3}[ -]?\d{4}$/;
-const POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/i;
+const NHS_NUMBER = /^\s*\d{3}[ -]?\d{3}[ -]?\d{4}\s*$/;
+const POSTCODE = /^\s*[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\s*$/i;
 /** Largest Avro int; counts are Avro ints. */
 const MAX_INT = 2 ** 31 - 1;
 
@@ -86,10 +86,12 @@ const ods = stringMatching(ODS, 'an ODS code of 3 or 5 uppercase letters or digi
 
 const subjectRef = rule(
   (v) => {
-    if (typeof v === 'string' && NHS_NUMBER.test(v.trim())) {
+    if (typeof v !== 'string') return undefined;
+    // Length guards first: most pseudonyms are too long to be either, and skip both patterns.
+    if (v.length <= 16 && NHS_NUMBER.test(v)) {
       return 'looks like an NHS number; send a keyed pseudonym instead';
     }
-    if (typeof v === 'string' && POSTCODE.test(v.trim())) {
+    if (v.length <= 12 && POSTCODE.test(v)) {
       return 'looks like a postcode; send a keyed pseudonym instead';
     }
     return undefined;
