@@ -1,1 +1,3 @@
-export {};
+export { createRedis, type RedisSettings } from './client.js';
+export { defineScript, readLua, type LuaScript, type ScriptCall } from './scripts.js';
+export type { Redis } from 'ioredis';

@@ -1,0 +1,54 @@
+import { createLogger } from '@pulse/logging';
+import { logLevel } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import {
+  ACTIVITY_TOPIC,
+  DLQ_TOPIC,
+  PULSE_TOPICS,
+  kafkajsLevel,
+  parseBrokers,
+  pinoLogCreator,
+} from '../src/index.js';
+
+/** A pino destination that keeps the parsed lines. */
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  return { lines, destination: { write: (line: string) => void lines.push(JSON.parse(line)) } };
+}
+
+describe('@pulse/kafka', () => {
+  it('parseBrokers should split the KAFKA_BROKERS comma list and drop blanks', () => {
+    expect(parseBrokers(' a:9092, b:9093 ,,')).toEqual(['a:9092', 'b:9093']);
+    expect(parseBrokers(['c:1'])).toEqual(['c:1']);
+  });
+
+  it('pinoLogCreator should write kafkajs entries as pino lines with their namespace and fields', () => {
+    const { lines, destination } = capture();
+    const log = pinoLogCreator(createLogger({ service: 's', destination }))(logLevel.INFO);
+    log({
+      namespace: 'Consumer',
+      level: logLevel.WARN,
+      label: 'WARN',
+      log: { message: 'rebalancing', timestamp: 't', logger: 'kafkajs', groupId: 'g' },
+    });
+    expect(lines[0]).toMatchObject({
+      level: 40,
+      component: 'kafkajs',
+      kafkajs: 'Consumer',
+      groupId: 'g',
+      msg: 'rebalancing',
+    });
+  });
+
+  it('kafkajsLevel should follow the pino level', () => {
+    expect(kafkajsLevel(createLogger({ service: 's', level: 'debug' }))).toBe(logLevel.DEBUG);
+    expect(kafkajsLevel(createLogger({ service: 's', level: 'warn' }))).toBe(logLevel.WARN);
+    expect(kafkajsLevel(createLogger({ service: 's', level: 'silent' }))).toBe(logLevel.ERROR);
+  });
+
+  it('PULSE_TOPICS should name the activity and dead-letter topics of the contract', () => {
+    expect(ACTIVITY_TOPIC).toBe('nhs.activity.v1');
+    expect(DLQ_TOPIC).toBe('nhs.activity.dlq.v1');
+    expect(PULSE_TOPICS.map((spec) => spec.topic)).toEqual([ACTIVITY_TOPIC, DLQ_TOPIC]);
+  });
+});
