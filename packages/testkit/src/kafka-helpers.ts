@@ -1,0 +1,72 @@
+import { createKafka, createProducer } from '@pulse/kafka';
+import type { Admin, Consumer, ConsumerConfig, Kafka, Producer, ProducerConfig } from 'kafkajs';
+import { releaseAfterTest, uniqueName } from './cleanup.js';
+import { testInfra, testLogger } from './test-infra.js';
+
+/** A kafkajs client for the test broker (connects nothing by itself). */
+export function testKafka(clientId = 'test'): Kafka {
+  return createKafka({ brokers: testInfra().kafkaBrokers, clientId, logger: testLogger() });
+}
+
+async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = testKafka('testkit-admin').admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface UniqueTopicOptions {
+  /** Partitions of the new topic; 1 by default. */
+  partitions?: number;
+  /** Start of the name, e.g. the unit under test; 'test' by default. */
+  label?: string;
+}
+
+/** Creates a topic no other test uses and deletes it when the test finishes. Resolves with its name. */
+export async function uniqueTopic({
+  partitions = 1,
+  label = 'test',
+}: UniqueTopicOptions = {}): Promise<string> {
+  const topic = uniqueName(label);
+  let created = false;
+  releaseAfterTest('uniqueTopic', async () => {
+    if (created) await withAdmin((admin) => admin.deleteTopics({ topics: [topic] }));
+  });
+  created = await withAdmin((admin) =>
+    admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }),
+  );
+  if (!created) throw new Error(`topic ${topic} already existed`);
+  return topic;
+}
+
+/** A consumer group id no other test uses; the group is deleted when the test finishes. */
+export function uniqueGroupId(label = 'group'): string {
+  const groupId = uniqueName(label);
+  releaseAfterTest('uniqueGroupId', () =>
+    withAdmin(async (admin) => {
+      // A group exists only once a consumer has joined it.
+      const { groups } = await admin.listGroups();
+      if (groups.some((group) => group.groupId === groupId)) await admin.deleteGroups([groupId]);
+    }),
+  );
+  return groupId;
+}
+
+/** A connected idempotent producer (as services use), disconnected when the test finishes. */
+export async function testProducer(overrides: ProducerConfig = {}): Promise<Producer> {
+  const producer = createProducer(testKafka('test-producer'), overrides);
+  releaseAfterTest('testProducer', () => producer.disconnect());
+  await producer.connect();
+  return producer;
+}
+
+/** A connected consumer, disconnected when the test finishes (or earlier, by the test). */
+export async function testConsumer(config: ConsumerConfig): Promise<Consumer> {
+  const consumer = testKafka('test-consumer').consumer(config);
+  releaseAfterTest('testConsumer', () => consumer.disconnect());
+  await consumer.connect();
+  return consumer;
+}

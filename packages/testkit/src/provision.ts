@@ -1,0 +1,85 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  containerEngineReachable,
+  startKafkaContainer,
+  startRedisContainer,
+  type StartedService,
+} from './containers.js';
+import type { InfraSource, ProvisionedInfra } from './infra.js';
+import { startLocalKafka, startLocalRedis, stopLocal } from './local.js';
+
+type Backend = {
+  source: InfraSource;
+  kafka(): Promise<StartedService>;
+  redis(): Promise<StartedService>;
+};
+
+/** Local processes (infra/kafka, infra/redis) on free ports, with their files in a temp folder. */
+function localBackend(dir: string): Backend {
+  const kafkaDir = join(dir, 'kafka');
+  const redisDir = join(dir, 'redis');
+  return {
+    source: 'local',
+    kafka: async () => ({
+      address: await startLocalKafka({ dir: kafkaDir, port: 0 }),
+      stop: () => stopLocal('kafka', kafkaDir),
+    }),
+    redis: async () => ({
+      address: await startLocalRedis({ dir: redisDir, port: 0 }),
+      stop: () => stopLocal('redis', redisDir),
+    }),
+  };
+}
+
+const containerBackend: Backend = {
+  source: 'container',
+  kafka: startKafkaContainer,
+  redis: startRedisContainer,
+};
+
+/**
+ * Finds or starts a Kafka broker and a Redis for a test run:
+ * 1. KAFKA_BROKERS / REDIS_URL when set (each on its own; nothing is started or stopped for them);
+ * 2. else testcontainers when a Docker engine is reachable;
+ * 3. else local processes from infra/ (Java + Maven for Kafka, Debian's redis-server).
+ * PULSE_TEST_INFRA=local or =containers forces 2 or 3. `stop()` releases only what was started.
+ */
+export async function provisionInfra(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProvisionedInfra> {
+  const given = { kafka: env.KAFKA_BROKERS?.trim(), redis: env.REDIS_URL?.trim() };
+  const stops: (() => Promise<void>)[] = [];
+  let tempDir: string | undefined;
+  const stop = async () => {
+    for (const release of stops.reverse()) await release();
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  };
+  let backend: Backend | undefined;
+  const backendFor = async (): Promise<Backend> => {
+    if (backend) return backend;
+    const mode = env.PULSE_TEST_INFRA ?? 'auto';
+    const containers =
+      mode === 'containers' || (mode === 'auto' && (await containerEngineReachable(env)));
+    if (containers) return (backend = containerBackend);
+    tempDir = await mkdtemp(join(tmpdir(), 'pulse-test-'));
+    return (backend = localBackend(tempDir));
+  };
+  const obtain = async (part: 'kafka' | 'redis'): Promise<[string, InfraSource]> => {
+    const fromEnv = given[part];
+    if (fromEnv) return [fromEnv, 'env'];
+    const chosen = await backendFor();
+    const started = await chosen[part]();
+    stops.push(started.stop);
+    return [started.address, chosen.source];
+  };
+  try {
+    const [kafkaBrokers, kafkaSource] = await obtain('kafka');
+    const [redisUrl, redisSource] = await obtain('redis');
+    return { kafkaBrokers, redisUrl, sources: { kafka: kafkaSource, redis: redisSource }, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
