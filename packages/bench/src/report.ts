@@ -33,13 +33,57 @@ export interface Section {
 export function renderSection(section: Section): string {
   return [
     `<!-- bench:${section.id} -->`,
+    '',
     `## ${section.title}`,
     '',
     `Measured ${section.date.toISOString().slice(0, 10)} on ${describeMachine(section.machine)}.`,
     '',
-    section.body.trim(),
+    alignTables(section.body.trim()),
     `<!-- /bench:${section.id} -->`,
   ].join('\n');
+}
+
+const cellsOf = (row: string): string[] =>
+  row
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((c) => c.trim());
+
+/** Pads every Markdown table as Prettier would, so the written doc passes format:check. */
+export function alignTables(markdown: string): string {
+  const lines = markdown.split('\n');
+  for (let start = 0; start < lines.length; start++) {
+    if (!lines[start]!.startsWith('|')) continue;
+    let end = start;
+    while (end < lines.length && lines[end]!.startsWith('|')) end++;
+    const rows = lines.slice(start, end).map(cellsOf);
+    const align = (rows[1] ?? []).map((d) =>
+      d.endsWith(':') ? (d.startsWith(':') ? 'c' : 'r') : 'l',
+    );
+    const widths = align.map((_, i) =>
+      Math.max(3, ...rows.map((r, j) => (j === 1 ? 0 : (r[i] ?? '').length))),
+    );
+    const pad = (cell: string, i: number) => {
+      const w = widths[i]!;
+      if (align[i] === 'r') return cell.padStart(w);
+      if (align[i] === 'c')
+        return cell.padStart(cell.length + Math.floor((w - cell.length) / 2)).padEnd(w);
+      return cell.padEnd(w);
+    };
+    const rule = (i: number) =>
+      align[i] === 'r'
+        ? `${'-'.repeat(widths[i]! - 1)}:`
+        : align[i] === 'c'
+          ? `:${'-'.repeat(widths[i]! - 2)}:`
+          : '-'.repeat(widths[i]!);
+    const out = rows.map(
+      (r, j) => `| ${align.map((_, i) => (j === 1 ? rule(i) : pad(r[i] ?? '', i))).join(' | ')} |`,
+    );
+    lines.splice(start, end - start, ...out);
+    start = end;
+  }
+  return lines.join('\n');
 }
 
 /** The document with the section replaced in place, or appended when new. */
@@ -72,7 +116,7 @@ export function markdownTable(
   const align = header.map((_, i) => (typeof rows[0]?.[i] === 'number' ? '---:' : '---'));
   const line = (cells: readonly (string | number)[]) =>
     `| ${cells.map((c) => (typeof c === 'number' ? formatNumber(c) : c)).join(' | ')} |`;
-  return [line(header), `| ${align.join(' | ')} |`, ...rows.map(line)].join('\n');
+  return alignTables([line(header), `| ${align.join(' | ')} |`, ...rows.map(line)].join('\n'));
 }
 
 /** 1234567.8 -> "1,234,568"; small numbers keep one decimal. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  alignTables,
   findRepoRoot,
   markdownTable,
   upsertSection,
@@ -10,7 +11,14 @@ import {
   type Section,
 } from '../src/index.js';
 
-const machine = { cpu: 'Test CPU', cores: 2, memoryGiB: 4, node: 'v20.0.0', os: 'linux' };
+const machine = {
+  cpu: 'Test CPU',
+  cores: 2,
+  memoryGiB: 4,
+  node: 'v20.0.0',
+  os: 'linux',
+  load: 0.5,
+};
 const section = (id: string, body: string): Section => ({
   id,
   title: `Bench ${id}`,
@@ -27,7 +35,7 @@ describe('benchmark report', () => {
     const doc = upsertSection('', section('codec', 'table A'));
     expect(doc).toMatch(/^# Benchmarks\n/);
     expect(doc).toContain(
-      '<!-- bench:codec -->\n## Bench codec\n\nMeasured 2026-11-22 on Test CPU, 2 cores',
+      '<!-- bench:codec -->\n\n## Bench codec\n\nMeasured 2026-11-22 on Test CPU, 2 cores',
     );
     expect(doc).toContain('table A\n<!-- /bench:codec -->');
   });
@@ -55,7 +63,23 @@ describe('benchmark report', () => {
 
   it('markdownTable should right-align numbers and group thousands', () => {
     expect(markdownTable(['op', 'ops/s'], [['encode', 1234567.8]])).toBe(
-      '| op | ops/s |\n| --- | ---: |\n| encode | 1,234,568 |',
+      '| op     |     ops/s |\n| ------ | --------: |\n| encode | 1,234,568 |',
+    );
+  });
+});
+
+describe('alignTables', () => {
+  it('alignTables should pad cells and rules the way Prettier formats Markdown tables', () => {
+    // The expected text is what prettier 3 writes for the same table.
+    const table =
+      '| path | events/s | note |\n| --- | ---: | :---: |\n| probe + apply | 27,934 | x |\n| a | 1 | xy |';
+    expect(alignTables(table)).toBe(
+      [
+        '| path          | events/s | note |',
+        '| ------------- | -------: | :--: |',
+        '| probe + apply |   27,934 |  x   |',
+        '| a             |        1 |  xy  |',
+      ].join('\n'),
     );
   });
 });
