@@ -1,0 +1,74 @@
+// The feeds-api environment, one schema. Read by main.ts only (never at import time); every
+// default runs on one machine with no configuration.
+import { commonEnv, integer, loadConfig, port, topic, z } from '@pulse/config';
+
+/** CORS_ORIGINS: comma list of allowed browser origins, `*` for any; empty = no CORS headers. */
+const corsOrigins = z
+  .string()
+  .default('')
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^(\*|https?:\/\/[^\s/,]+)$/, 'each origin must be * or http(s)://host[:port]'),
+    ),
+  );
+
+export const feedsApiEnv = {
+  /** REDIS_URL (default redis://127.0.0.1:6379; never logged). */
+  REDIS_URL: commonEnv.REDIS_URL,
+  /** LOG_LEVEL: pino level (default info). */
+  LOG_LEVEL: commonEnv.LOG_LEVEL,
+  /** Port to listen on (0 = any free port). */
+  PORT: port(8080),
+  /** Interface to bind: loopback by default so a laptop does not expose it; containers set 0.0.0.0. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Prefix of every Redis key; must equal the aggregator's. */
+  KEY_PREFIX: z
+    .string()
+    .regex(/^[^\s{}]{1,100}$/, 'must be 1-100 characters without spaces or braces')
+    .default('pulse'),
+  /** Topic of activity events: the aggregator tags its keys with this name. */
+  ACTIVITY_TOPIC: topic('nhs.activity.v1'),
+  /** Partition count of ACTIVITY_TOPIC: the reader merges partitions 0..N-1, so it must match. */
+  TOPIC_PARTITIONS: integer(6, 1, 10_000),
+  /** Allowed CORS origins. */
+  CORS_ORIGINS: corsOrigins,
+  /** Public base URL put in the OpenAPI `servers` list; unset = the relative server `/`. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+};
+
+/** Settings in the units the code uses. */
+export interface FeedsApiConfig {
+  redisUrl: string;
+  logLevel: string;
+  port: number;
+  host: string;
+  keyPrefix: string;
+  activityTopic: string;
+  topicPartitions: number;
+  corsOrigins: string[];
+  publicUrl: string | undefined;
+}
+
+/** Validates the environment (one message per bad variable) and converts it to FeedsApiConfig. */
+export function loadFeedsApiConfig(env: NodeJS.ProcessEnv = process.env): FeedsApiConfig {
+  const e = loadConfig(feedsApiEnv, env);
+  return {
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    port: e.PORT,
+    host: e.HOST,
+    keyPrefix: e.KEY_PREFIX,
+    activityTopic: e.ACTIVITY_TOPIC,
+    topicPartitions: e.TOPIC_PARTITIONS,
+    corsOrigins: e.CORS_ORIGINS,
+    publicUrl: e.PUBLIC_URL,
+  };
+}

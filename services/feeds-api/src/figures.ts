@@ -1,0 +1,26 @@
+// The FiguresSource port over the @pulse/store reader: per-bucket counters summed, completeness
+// reduced to counts. The reader merges partitions; this only reshapes.
+import { addSplit, emptyCounterFigures, COUNTER_FIGURES, type CounterFigures } from '@pulse/kpi';
+import type { FigureReader } from '@pulse/store';
+import type { FiguresSource } from './ports.js';
+
+function sum(perBucket: readonly CounterFigures[]): CounterFigures {
+  const total = emptyCounterFigures();
+  for (const figures of perBucket)
+    for (const figure of COUNTER_FIGURES) addSplit(total[figure], figures[figure]);
+  return total;
+}
+
+export function figuresFromReader(reader: FigureReader): FiguresSource {
+  return {
+    counters: async (scope, size, bucketIds) => sum(await reader.counters(scope, size, bucketIds)),
+    counterSeries: (scope, figure, size, from, to) =>
+      reader.counterSeries(scope, figure, size, from, to),
+    live: (scope, asOf, londonDate) => reader.gauges(scope, asOf, londonDate),
+    freshness: (scope) => reader.freshness(scope),
+    async completeness(scope, asOf, londonDate) {
+      const { expected, reporting } = await reader.completeness(scope, asOf, londonDate);
+      return { expected: expected.length, reported: reporting.length };
+    },
+  };
+}

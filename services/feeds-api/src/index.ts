@@ -1,0 +1,6 @@
+export { buildApp, type AppConfig } from './app.js';
+export { feedsApiEnv, loadFeedsApiConfig, type FeedsApiConfig } from './config.js';
+export { figuresFromReader } from './figures.js';
+export { PROBLEMS, type Problem, type ProblemCode } from './errors.js';
+export type { AppDeps, Completeness, FiguresSource, LiveFigures, ReadinessProbe } from './ports.js';
+export { createOpenApiChecker, type OpenApiChecker } from './openapi-check.js';

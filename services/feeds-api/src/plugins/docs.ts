@@ -1,0 +1,51 @@
+// OpenAPI 3.1 at /openapi.json (generated from the route schemas) and Swagger UI at /docs.
+// Registered before the routes: @fastify/swagger collects them as they are added.
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+
+export interface DocsOptions {
+  /** Base URL for the document's `servers`; default the relative `/`. */
+  publicUrl?: string;
+  /** Service version shown in `info`. */
+  version?: string;
+}
+
+const DESCRIPTION = `Live NHS activity figures per trust, ICB, NHS England region and England,
+aggregated exactly once from every trust's event stream: snapshots (live gauges, today's and the
+last hour's figures, with freshness and completeness) and time series, every figure split
+child / adult / unknown. Errors are RFC 9457 problem details (\`application/problem+json\`).`;
+
+const docs: FastifyPluginAsync<DocsOptions> = async (app, options) => {
+  const publicUrl = options.publicUrl ?? '/';
+  const version = options.version ?? '1.0.0';
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'ICS Pulse feeds API', version, description: DESCRIPTION },
+      servers: [{ url: publicUrl, description: 'This deployment' }],
+      tags: [
+        {
+          name: 'snapshots',
+          description: 'Live figures of one organisation now (or as of an instant).',
+        },
+        {
+          name: 'series',
+          description: 'One counter figure over time, per 15 minutes, hour or London day.',
+        },
+        {
+          name: 'organisations',
+          description: 'The trust → ICB → region structure in force on a date.',
+        },
+        { name: 'operations', description: 'Health, readiness and metrics for operators.' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+};
+
+export default fp(docs, { name: 'pulse-docs', fastify: '5.x' });

@@ -1,0 +1,57 @@
+// GET /v1/{england|regions/{code}|icbs/{code}|trusts/{code}}/snapshot
+import type { FastifyPluginAsync } from 'fastify';
+import { londonDateOf } from '@pulse/kpi';
+import { problemResponses } from '../schemas/common.js';
+import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
+import { SnapshotQuery, SnapshotSchema } from '../schemas/snapshot.js';
+import { etagMatches, snapshotEtag } from '../etag.js';
+import { readSnapshot } from '../snapshot.js';
+import { scopeOn } from '../scopes.js';
+import { instantParam } from '../time.js';
+import { SNAPSHOT_EXAMPLE } from './examples.js';
+
+export interface SnapshotsOptions {
+  /** Cache-Control of a snapshot; revalidation with the ETag is cheap. */
+  cacheControl?: string;
+}
+
+const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => {
+  const cacheControl = options.cacheControl ?? 'no-cache';
+  if (typeof cacheControl !== 'string') throw new TypeError('cacheControl must be a string');
+  const { figures, refdata, now } = app.pulse;
+
+  for (const route of SCOPE_ROUTES) {
+    app.get(`${route.prefix}/snapshot`, {
+      schema: {
+        tags: ['snapshots'],
+        operationId: `${route.kind}Snapshot`,
+        summary: `Live snapshot of ${route.label}`,
+        description:
+          `Live gauges, today's London-day figures and the last hour's for ${route.label}, every figure split ` +
+          'child / adult / unknown / total, with derived rates, freshness and completeness. ' +
+          'The weak ETag covers the figures, not asOf: send it in If-None-Match to get 304 while nothing changed.',
+        ...scopeParams(route),
+        querystring: SnapshotQuery,
+        response: {
+          200: { ...SnapshotSchema, examples: [SNAPSHOT_EXAMPLE] },
+          304: { description: 'Not modified: the ETag still matches.', type: 'null' },
+          ...problemResponses('INVALID_PARAMETER', 'UNKNOWN_ORGANISATION', 'NOT_IN_FORCE'),
+        },
+      },
+      handler: async (request, reply) => {
+        const { code = '' } = request.params as { code?: string };
+        const { asOf: asOfParam } = request.query as { asOf?: string };
+        const asOf = asOfParam === undefined ? now() : instantParam(asOfParam, 'asOf');
+        const londonDate = londonDateOf(asOf);
+        const { scope, info } = scopeOn(refdata, route.kind, code, londonDate);
+        const snapshot = await readSnapshot(figures, scope, info, asOf, londonDate);
+        const etag = snapshotEtag(snapshot);
+        reply.header('cache-control', cacheControl).header('etag', etag);
+        if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+        return snapshot;
+      },
+    });
+  }
+};
+
+export default snapshots;

@@ -1,0 +1,45 @@
+// What the routes need from the outside world, as small interfaces. buildApp takes them in `deps`,
+// so routes are tested against real Redis through the real reader, and nothing else leaks in.
+import type { BedFigures, BucketSize, CounterFigures, GaugeFigures, Scope } from '@pulse/kpi';
+import type { Logger } from '@pulse/logging';
+import type { RefData } from '@pulse/refdata';
+import type { FigureReader } from '@pulse/store';
+
+/** Live gauges and bed figures of a scope, as of an instant. */
+export interface LiveFigures {
+  gauges: GaugeFigures;
+  beds: BedFigures;
+}
+
+/** Providers of a scope that reported recently, out of those expected on the day. */
+export interface Completeness {
+  reported: number;
+  expected: number;
+}
+
+/** Reads the aggregator's figures (the @pulse/store reader, merged over partitions). */
+export interface FiguresSource {
+  /** Counter figures of a scope summed over the given buckets of one size. */
+  counters(scope: Scope, size: BucketSize, bucketIds: readonly string[]): Promise<CounterFigures>;
+  /** One figure per bucket covering [from, to), in time order (zeros where nothing counted). */
+  counterSeries: FigureReader['counterSeries'];
+  /** Gauges summed over the scope's trusts on londonDate, evaluated as of asOf. */
+  live(scope: Scope, asOf: number, londonDate: string): Promise<LiveFigures>;
+  /** The newest event time (epoch ms) applied for the scope, or null if none. */
+  freshness(scope: Scope): Promise<number | null>;
+  /** The scope's expected trusts on londonDate whose newest event is within the hour before asOf. */
+  completeness(scope: Scope, asOf: number, londonDate: string): Promise<Completeness>;
+}
+
+/** Whether the backing store answers; /readyz calls it. Rejects when it does not. */
+export type ReadinessProbe = () => Promise<void>;
+
+export interface AppDeps {
+  refdata: RefData;
+  figures: FiguresSource;
+  ready: ReadinessProbe;
+  /** The root logger; Fastify logs requests through a child of it. */
+  logger: Logger;
+  /** Wall-clock time in epoch ms; the default `asOf`. */
+  now?: () => number;
+}

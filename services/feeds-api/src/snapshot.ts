@@ -1,0 +1,98 @@
+// Reading one snapshot: which buckets make "today" and "the last hour", the reads in parallel,
+// and the pure composition of the response (also used to build the documented example).
+import {
+  bucketsBetween,
+  deriveRates,
+  londonDayBounds,
+  QUARTER_MS,
+  HOUR_MS,
+  type CounterFigures,
+  type Scope,
+} from '@pulse/kpi';
+import type { Completeness, FiguresSource, LiveFigures } from './ports.js';
+import type { ScopeInfo } from './scopes.js';
+import type { Snapshot } from './schemas/snapshot.js';
+import { iso } from './time.js';
+
+export interface SnapshotParts {
+  scope: ScopeInfo;
+  asOf: number;
+  londonDate: string;
+  live: LiveFigures;
+  today: CounterFigures;
+  lastHour: CounterFigures;
+  newestEventAt: number | null;
+  completeness: Completeness;
+}
+
+/** The rolling hour: the four complete 15-minute buckets before asOf. */
+export function lastHourOf(asOf: number): { from: number; to: number } {
+  const to = Math.floor(asOf / QUARTER_MS) * QUARTER_MS;
+  return { from: to - HOUR_MS, to };
+}
+
+function period(from: number, to: number, counters: CounterFigures) {
+  const { ed_within_4h_share, ambulance_handover_hours_lost } = deriveRates(counters);
+  return {
+    from: iso(from),
+    to: iso(to),
+    counters,
+    rates: { ed_within_4h_share, ambulance_handover_hours_lost },
+  };
+}
+
+export function composeSnapshot(parts: SnapshotParts): Snapshot {
+  const day = londonDayBounds(parts.londonDate);
+  const hour = lastHourOf(parts.asOf);
+  const { newestEventAt, asOf } = parts;
+  return {
+    scope: parts.scope,
+    asOf: iso(asOf),
+    londonDate: parts.londonDate,
+    live: {
+      gauges: parts.live.gauges,
+      beds: parts.live.beds,
+      ga_occupancy_pct: deriveRates(parts.today, parts.live.beds).ga_occupancy_pct,
+    },
+    today: period(day.start, day.end, parts.today),
+    lastHour: period(hour.from, hour.to, parts.lastHour),
+    freshness: {
+      newestEventAt: newestEventAt === null ? null : iso(newestEventAt),
+      ageSeconds: newestEventAt === null ? null : (asOf - newestEventAt) / 1000,
+    },
+    completeness: {
+      reported: parts.completeness.reported,
+      expected: parts.completeness.expected,
+      from: iso(asOf - HOUR_MS),
+      to: iso(asOf),
+    },
+  };
+}
+
+/** Reads everything a snapshot needs, in parallel. */
+export async function readSnapshot(
+  figures: FiguresSource,
+  scope: Scope,
+  info: ScopeInfo,
+  asOf: number,
+  londonDate: string,
+): Promise<Snapshot> {
+  const hour = lastHourOf(asOf);
+  const [live, today, lastHour, newestEventAt, completeness] = await Promise.all([
+    figures.live(scope, asOf, londonDate),
+    figures.counters(scope, '1d', [londonDate]),
+    figures.counters(scope, '15m', bucketsBetween('15m', hour.from, hour.to)),
+    figures.freshness(scope),
+    figures.completeness(scope, asOf, londonDate),
+  ]);
+  return composeSnapshot({
+    scope: info,
+    asOf,
+    londonDate,
+    live,
+    today,
+    lastHour,
+    newestEventAt,
+    completeness,
+  });
+}

@@ -1,0 +1,54 @@
+import { ConfigError } from '@pulse/config';
+import { describe, expect, it } from 'vitest';
+import { loadFeedsApiConfig } from '../src/config.js';
+
+describe('config', () => {
+  it('config should run locally with no variables set', () => {
+    expect(loadFeedsApiConfig({})).toEqual({
+      redisUrl: 'redis://127.0.0.1:6379',
+      logLevel: 'info',
+      port: 8080,
+      host: '127.0.0.1',
+      keyPrefix: 'pulse',
+      activityTopic: 'nhs.activity.v1',
+      topicPartitions: 6,
+      corsOrigins: [],
+      publicUrl: undefined,
+    });
+  });
+
+  it('config should read every variable', () => {
+    const config = loadFeedsApiConfig({
+      REDIS_URL: 'redis://redis:6379',
+      LOG_LEVEL: 'debug',
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      KEY_PREFIX: 'tenant-a',
+      ACTIVITY_TOPIC: 'nhs.activity.v1',
+      TOPIC_PARTITIONS: '12',
+      CORS_ORIGINS: 'https://a.example, https://b.example:8443',
+      PUBLIC_URL: 'https://pulse.example',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      host: '0.0.0.0',
+      topicPartitions: 12,
+      corsOrigins: ['https://a.example', 'https://b.example:8443'],
+      publicUrl: 'https://pulse.example',
+    });
+  });
+
+  it('config should name every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadFeedsApiConfig({ PORT: 'eighty', TOPIC_PARTITIONS: '0', CORS_ORIGINS: 'example.com' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/^PORT: /m);
+    expect(problems).toMatch(/^TOPIC_PARTITIONS: /m);
+    expect(problems).toMatch(/^CORS_ORIGINS.*: each origin must be/m);
+  });
+});

@@ -1,0 +1,140 @@
+// A feeds-api built on the real Redis of the test run, the real figure store and the real
+// reference data. Figures are written the way the aggregator writes them: plan, then apply.
+import { bucketsOf, type AgeGroup, type CounterIncrement, type StateOp } from '@pulse/kpi';
+import type { Redis } from '@pulse/redis';
+import { loadRefData, type RefData } from '@pulse/refdata';
+import { createFigureReader, createFigureStore, type PlanItem } from '@pulse/store';
+import { redisPrefix, testLogger, testRedis } from '@pulse/testkit';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { expect, onTestFinished } from 'vitest';
+import { buildApp, type AppConfig } from '../src/app.js';
+import { figuresFromReader } from '../src/figures.js';
+import { createOpenApiChecker, type OpenApiChecker } from '../src/openapi-check.js';
+
+export const TOPIC = 'nhs.activity.v1';
+export const PARTITIONS = 2;
+const MIN = 60_000;
+const DAY = 86_400_000;
+
+/** 09:07:30 UTC yesterday: recent, so no counter key has expired (expiries are absolute). */
+export const T0 = Math.floor(Date.now() / DAY) * DAY - DAY + 9 * 60 * MIN + 7.5 * MIN;
+/** Read as of 30 minutes after T0. */
+export const AS_OF = T0 + 30 * MIN;
+
+/** Lancashire Teaching Hospitals, in ICB QE1, region Y62 (North West). */
+export const TRUST = 'RXN';
+export const ICB = 'QE1';
+export const REGION = 'Y62';
+
+let refdata: RefData | undefined;
+export const sharedRefData = (): RefData => (refdata ??= loadRefData());
+
+export interface TestApp {
+  app: FastifyInstance;
+  redis: Redis;
+  prefix: string;
+  /** Applies events for TRUST as one partition batch, as the aggregator would. */
+  apply(events: TestEvent[]): Promise<void>;
+  /** The app's OpenAPI checker (document read once). */
+  checker(): Promise<OpenApiChecker>;
+}
+
+export interface TestEvent {
+  at: number;
+  counters?: { figure: CounterIncrement['figure']; group?: AgeGroup; by?: number }[];
+  state?: StateOp[];
+}
+
+let eventNo = 0;
+
+export async function testApp(
+  config: Partial<AppConfig> = {},
+  ready?: () => Promise<void>,
+): Promise<TestApp> {
+  const redis = await testRedis('feeds-api-test');
+  const prefix = redisPrefix('feeds-api').replace(/:$/, '');
+  const refs = sharedRefData();
+  const reader = createFigureReader(redis, {
+    prefix,
+    topic: TOPIC,
+    partitions: PARTITIONS,
+    refdata: refs,
+  });
+  const store = createFigureStore(redis, { prefix, topic: TOPIC });
+  const app = await buildApp(
+    { corsOrigins: [], publicUrl: undefined, ...config },
+    {
+      refdata: refs,
+      figures: figuresFromReader(reader),
+      ready: ready ?? (async () => void (await redis.ping())),
+      logger: testLogger(),
+      now: () => AS_OF,
+    },
+  );
+  onTestFinished(() => app.close());
+  let offset = 0;
+  let checker: OpenApiChecker | undefined;
+
+  return {
+    app,
+    redis,
+    prefix,
+    async apply(events) {
+      const items: PlanItem[] = events.map((e) => ({
+        eventId: `feeds-api-test-${++eventNo}`,
+        providerOds: TRUST,
+        occurredAt: e.at,
+        attribution: { trust: TRUST, icb: ICB, region: REGION },
+        buckets: bucketsOf(e.at),
+        effects: {
+          counters: (e.counters ?? []).map((c) => ({
+            figure: c.figure,
+            group: c.group ?? 'adult',
+            by: c.by ?? 1,
+          })),
+          state: e.state ?? [],
+        },
+      }));
+      const partition = 1;
+      const probe = await store.probe(partition, items);
+      const plan = store.plan({
+        partition,
+        firstOffset: String(offset),
+        nextOffset: String(offset + items.length),
+        items,
+        seen: probe.seen,
+        clock: AS_OF,
+      });
+      expect(await store.apply(plan)).toEqual({ applied: true });
+      offset += items.length;
+    },
+    async checker() {
+      if (!checker) {
+        const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+        checker = createOpenApiChecker(res.json());
+      }
+      return checker;
+    },
+  };
+}
+
+/** GETs a URL and checks the response against the document. */
+export async function get(
+  t: TestApp,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  const res = await t.app.inject({ method: 'GET', url, headers });
+  const checker = await t.checker();
+  const problems = checker.check({
+    method: 'GET',
+    url,
+    statusCode: res.statusCode,
+    contentType: res.headers['content-type'] as string | undefined,
+    body: res.statusCode === 304 ? '' : res.body,
+  });
+  expect(problems, `${url} -> ${res.statusCode} ${res.body.slice(0, 300)}`).toEqual([]);
+  return res;
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { AS_OF, get, iso, testApp, TRUST } from './helpers.js';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const hourStart = Math.floor(AS_OF / HOUR) * HOUR;
+const q = (from: number, to: number) =>
+  `from=${encodeURIComponent(iso(from))}&to=${encodeURIComponent(iso(to))}`;
+
+describe('series', () => {
+  it('series should list consecutive buckets with their split, zeros included', async () => {
+    const t = await testApp();
+    await t.apply([
+      { at: hourStart - 30 * MIN, counters: [{ figure: 'ed_attendances', group: 'child' }] },
+      { at: hourStart + MIN, counters: [{ figure: 'ed_attendances', by: 2 }] },
+    ]);
+    for (const path of [`trusts/${TRUST}`, 'icbs/QE1', 'regions/Y62', 'england']) {
+      const res = await get(
+        t,
+        `/v1/${path}/series?metric=ed_attendances&interval=1h&${q(hourStart - 2 * HOUR, hourStart + HOUR)}`,
+      );
+      expect(res.statusCode, path).toBe(200);
+      const body = res.json();
+      expect(body).toMatchObject({ metric: 'ed_attendances', interval: '1h' });
+      expect(body.points, path).toEqual([
+        {
+          start: iso(hourStart - 2 * HOUR),
+          end: iso(hourStart - HOUR),
+          value: { child: 0, adult: 0, unknown: 0, total: 0 },
+        },
+        {
+          start: iso(hourStart - HOUR),
+          end: iso(hourStart),
+          value: { child: 1, adult: 0, unknown: 0, total: 1 },
+        },
+        {
+          start: iso(hourStart),
+          end: iso(hourStart + HOUR),
+          value: { child: 0, adult: 2, unknown: 0, total: 2 },
+        },
+      ]);
+    }
+  });
+
+  it('series should take London dates for daily buckets, to exclusive', async () => {
+    const t = await testApp();
+    await t.apply([{ at: AS_OF, counters: [{ figure: 'ed_departures' }] }]);
+    const day = new Date(AS_OF).toISOString().slice(0, 10);
+    const next = new Date(AS_OF + 24 * HOUR).toISOString().slice(0, 10);
+    const res = await get(
+      t,
+      `/v1/england/series?metric=ed_departures&interval=1d&from=${day}&to=${next}`,
+    );
+    const body = res.json();
+    expect(body.points).toHaveLength(1);
+    expect(body.points[0].value.total).toBe(1);
+    // The days in this test are whole London days around a fixed instant.
+    expect(
+      Date.parse(body.points[0].end) - Date.parse(body.points[0].start),
+    ).toBeGreaterThanOrEqual(23 * HOUR);
+  });
+
+  it('series should span a 23-hour London day at the March clock change', async () => {
+    const t = await testApp();
+    const res = await get(
+      t,
+      '/v1/england/series?metric=ed_attendances&interval=1d&from=2026-03-29&to=2026-03-30',
+    );
+    expect(res.json().points).toEqual([
+      {
+        start: '2026-03-29T00:00:00.000Z',
+        end: '2026-03-29T23:00:00.000Z',
+        value: { child: 0, adult: 0, unknown: 0, total: 0 },
+      },
+    ]);
+  });
+
+  it('series should answer precise 400 problems for each bad parameter', async () => {
+    const t = await testApp();
+    const base = '/v1/england/series';
+    const cases: [string, { name: string; detail: string }[], string?][] = [
+      [
+        `${base}?metric=beds&from=2026-04-01&to=2026-04-02`,
+        [{ name: 'metric', detail: expect.stringMatching(/^must be one of ed_attendances, /) }],
+      ],
+      [
+        `${base}?metric=ed_attendances&from=2026-04-01&to=2026-04-02&interval=2h`,
+        [{ name: 'interval', detail: 'must be one of 15m, 1h, 1d' }],
+      ],
+      [`${base}?metric=ed_attendances&to=2026-04-02`, [{ name: 'from', detail: 'is required' }]],
+      [
+        `${base}?metric=ed_attendances&from=1st April&to=2026-04-32`,
+        [
+          {
+            name: 'from',
+            detail: expect.stringMatching(/^must be a date YYYY-MM-DD or an RFC 3339 instant/),
+          },
+        ],
+      ],
+      [
+        `${base}?metric=ed_attendances&from=2026-04-01&to=2026-04-32`,
+        [{ name: 'to', detail: 'is not a calendar date: 2026-04-32' }],
+      ],
+      [
+        `${base}?metric=ed_attendances&from=2026-04-02&to=2026-04-02`,
+        [{ name: 'to', detail: 'must be after from (2026-04-01T23:00:00.000Z)' }],
+        'INVALID_RANGE',
+      ],
+      [
+        `${base}?metric=ed_attendances&interval=15m&from=2026-04-01&to=2026-05-01`,
+        [{ name: 'to', detail: 'gives 2880 15m points, over 2000' }],
+        'TOO_MANY_POINTS',
+      ],
+      [
+        `${base}?metric=ed_attendances&interval=1d&from=2000-01-01&to=2026-01-01`,
+        [{ name: 'to', detail: 'gives more than 2000 1d points, over 2000' }],
+        'TOO_MANY_POINTS',
+      ],
+    ];
+    for (const [url, errors, code = 'INVALID_PARAMETER'] of cases) {
+      const res = await get(t, url.replaceAll(' ', '%20'));
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().code, url).toBe(code);
+      expect(res.json().errors, url).toEqual(
+        errors.map((e) => ({ in: 'query', pointer: `/${e.name}`, ...e })),
+      );
+    }
+  });
+
+  it('series should name every bad parameter at once', async () => {
+    const t = await testApp();
+    const res = await get(t, '/v1/england/series?metric=nope&interval=1w');
+    expect(
+      res
+        .json()
+        .errors.map((e: { name: string }) => e.name)
+        .sort(),
+    ).toEqual(['from', 'interval', 'metric', 'to']);
+  });
+
+  it('series should answer 404 for an ICB in force on none of the range', async () => {
+    const t = await testApp();
+    const res = await get(
+      t,
+      '/v1/icbs/QMJ/series?metric=ed_attendances&interval=1d&from=2026-05-01&to=2026-05-08',
+    );
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({
+      code: 'NOT_IN_FORCE',
+      detail:
+        'The ICB QMJ (NHS North Central London Integrated Care Board) is in force from 2022-07-01 to 2026-03-31, not between 2026-05-01 and 2026-05-07.',
+    });
+    const overlap = await get(
+      t,
+      '/v1/icbs/QMJ/series?metric=ed_attendances&interval=1d&from=2026-03-30&to=2026-04-02',
+    );
+    expect(overlap.statusCode).toBe(200);
+    expect(overlap.json().points).toHaveLength(3);
+  });
+});
