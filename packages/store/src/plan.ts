@@ -1,6 +1,6 @@
 // One partition batch -> one plan: everything the apply script will do, summed per key and field.
 // Pure: no I/O, no clock. The script then does per batch what would otherwise be per event.
-import type { AgeGroup, Attribution, Bucket, CounterIncrement, EventEffects } from '@pulse/kpi';
+import type { AgeGroup, Attribution, Bucket, EventEffects } from '@pulse/kpi';
 import { AGE_GROUPS, scopesOf } from '@pulse/kpi';
 import { StoreError } from './errors.js';
 import type { ClosedSet, PartitionKeys } from './keys.js';
@@ -92,10 +92,17 @@ export interface BatchPlan {
   summary: { accepted: number; duplicates: number; rejected: number };
 }
 
-function add(map: Map<string, Map<string, number>>, key: string, field: string, by: number): void {
-  let fields = map.get(key);
-  if (!fields) map.set(key, (fields = new Map()));
+function bump(fields: Map<string, number>, field: string, by: number): void {
   fields.set(field, (fields.get(field) ?? 0) + by);
+}
+
+/** The counter hashes one trust's events in one 15-minute slot increment. */
+interface CounterGroup {
+  scopes: readonly string[];
+  keys: readonly string[];
+  /** The field maps of `keys` in plan.increments. */
+  hashes: Map<string, number>[];
+  newest: number;
 }
 
 function max(
@@ -142,56 +149,83 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
   const expire = (key: string, at: number) => {
     if ((plan.expiries.get(key) ?? -Infinity) < at) plan.expiries.set(key, at);
   };
+  const fieldsOf = (key: string) => {
+    let fields = plan.increments.get(key);
+    if (!fields) plan.increments.set(key, (fields = new Map()));
+    return fields;
+  };
+  // Per-batch caches: events of one trust in one 15-minute slot share their 12 counter hashes
+  // (4 scopes x 3 buckets), so keys are built once per (attribution, slot), not per event.
+  const groups = new Map<string, CounterGroup>();
+  const groupOf = (item: PlanItem): CounterGroup => {
+    const { trust, icb, region } = item.attribution;
+    let id = `${trust}\0${icb}\0${region}`;
+    for (const bucket of item.buckets) id += `\0${bucket.id}`;
+    let group = groups.get(id);
+    if (!group) {
+      const scopes = scopesOf(item.attribution);
+      const keyList: string[] = [];
+      for (const bucket of item.buckets) {
+        for (const scope of scopes) {
+          const key = keys.counters(scope, bucket.size, bucket.id);
+          keyList.push(key);
+          expire(key, bucket.end + options.retention[bucket.size]);
+        }
+      }
+      group = { scopes, keys: keyList, hashes: keyList.map(fieldsOf), newest: -Infinity };
+      groups.set(id, group);
+    }
+    return group;
+  };
+  const dq = new Map<string, Map<string, number>>();
+  const dqOf = (ods: string) => {
+    let fields = dq.get(ods);
+    if (!fields) dq.set(ods, (fields = fieldsOf(keys.dataQuality(ods))));
+    return fields;
+  };
+  let seenDay = { start: Number.NaN, ids: [] as string[] };
   const taken = new Set<string>();
 
   for (const item of input.items) {
-    const dq = keys.dataQuality(item.providerOds);
     if (input.seen?.has(item.eventId) || taken.has(item.eventId)) {
-      add(plan.increments, dq, 'duplicates', 1);
+      bump(dqOf(item.providerOds), 'duplicates', 1);
       plan.summary.duplicates++;
       continue;
     }
     taken.add(item.eventId);
     plan.summary.accepted++;
-    add(plan.increments, dq, 'accepted', 1);
-    max(plan.maxima, dq, 'newest', item.occurredAt);
+    bump(dqOf(item.providerOds), 'accepted', 1);
+    max(plan.maxima, keys.dataQuality(item.providerOds), 'newest', item.occurredAt);
 
-    const day = utcDayOf(item.occurredAt);
-    const seenKey = keys.seen(day.day);
-    let ids = plan.seen.get(seenKey);
-    if (!ids) plan.seen.set(seenKey, (ids = []));
-    ids.push(item.eventId);
-    expire(seenKey, day.end + options.grace + DAY_MS);
-
-    const scopes = scopesOf(item.attribution);
-    for (const scope of scopes) max(plan.maxima, keys.fresh, scope, item.occurredAt);
-    const counterKeys: string[] = [];
-    for (const bucket of item.buckets) {
-      for (const scope of scopes) {
-        const key = keys.counters(scope, bucket.size, bucket.id);
-        counterKeys.push(key);
-        expire(key, bucket.end + options.retention[bucket.size]);
-      }
+    const dayStart = item.occurredAt - (((item.occurredAt % DAY_MS) + DAY_MS) % DAY_MS);
+    if (dayStart !== seenDay.start) {
+      const day = utcDayOf(item.occurredAt);
+      const seenKey = keys.seen(day.day);
+      let ids = plan.seen.get(seenKey);
+      if (!ids) plan.seen.set(seenKey, (ids = []));
+      expire(seenKey, day.end + options.grace + DAY_MS);
+      seenDay = { start: dayStart, ids };
     }
-    const spread = (
-      increment: CounterIncrement,
-      into: (key: string, field: string, by: number) => void,
-    ) => {
-      if (increment.by === 0) return;
-      const field = counterField(increment.figure, increment.group);
-      for (const key of counterKeys) into(key, field, increment.by);
-    };
+    seenDay.ids.push(item.eventId);
+
+    const group = groupOf(item);
+    if (item.occurredAt > group.newest) group.newest = item.occurredAt;
     for (const increment of item.effects.counters) {
-      spread(increment, (key, field, by) => add(plan.increments, key, field, by));
+      if (increment.by === 0) continue;
+      const field = counterField(increment.figure, increment.group);
+      for (const hash of group.hashes) bump(hash, field, increment.by);
     }
     if (item.effects.state.length > 0) plan.trusts.add(item.providerOds);
     for (const op of item.effects.state) {
-      plan.state.push(resolveStateOp(op, item.providerOds, keys, plan.trims, spread));
+      plan.state.push(resolveStateOp(op, item.providerOds, keys, plan.trims, group.keys));
     }
+  }
+  for (const group of groups.values()) {
+    for (const scope of group.scopes) max(plan.maxima, keys.fresh, scope, group.newest);
   }
 
   for (const rejection of input.rejections ?? []) {
-    add(plan.increments, keys.dataQuality(rejection.providerOds), `rejected:${rejection.code}`, 1);
+    bump(dqOf(rejection.providerOds), `rejected:${rejection.code}`, 1);
     plan.summary.rejected++;
   }
   return plan;
@@ -202,10 +236,7 @@ function resolveStateOp(
   ods: string,
   keys: PartitionKeys,
   trims: Set<string>,
-  spread: (
-    increment: CounterIncrement,
-    into: (key: string, field: string, by: number) => void,
-  ) => void,
+  counterKeys: readonly string[],
 ): PlannedStateOp {
   const closed = (set: ClosedSet) => {
     const key = keys.closed(set, ods);
@@ -241,7 +272,9 @@ function resolveStateOp(
     case 'discharge': {
       const ifNotMeeting: PlannedIncrement[] = [];
       for (const increment of op.ifNotMeeting) {
-        spread(increment, (key, field, by) => ifNotMeeting.push({ key, field, by }));
+        if (increment.by === 0) continue;
+        const field = counterField(increment.figure, increment.group);
+        for (const key of counterKeys) ifNotMeeting.push({ key, field, by: increment.by });
       }
       return {
         op: 'discharge',
