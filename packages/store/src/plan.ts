@@ -212,6 +212,13 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     if (item.occurredAt > group.newest) group.newest = item.occurredAt;
     for (const increment of item.effects.counters) {
       if (increment.by === 0) continue;
+      // Redis does not roll a script back: a bad HINCRBY mid-script would leave half a batch.
+      if (!Number.isSafeInteger(increment.by)) {
+        throw new StoreError(
+          'BAD_PLAN',
+          `${item.eventId}: ${increment.figure} by ${increment.by} is not an integer`,
+        );
+      }
       const field = counterField(increment.figure, increment.group);
       for (const hash of group.hashes) bump(hash, field, increment.by);
     }

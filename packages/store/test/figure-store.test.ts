@@ -228,6 +228,11 @@ describe('figure store', () => {
     expect(await expiry(`${p()}:offset`)).toBe(-1);
   });
 
+  it('figure store should refuse to plan a non-integer increment', () => {
+    const bad = item(T0, [{ figure: 'ambulance_handover_ms_lost', group: 'adult', by: 1.5 }]);
+    expect(() => store.plan(batch({ items: [bad] }))).toThrow(/not an integer/);
+  });
+
   it('figure store should trim closed ids older than the grace period', async () => {
     partition = 9;
     const close = (id: string, at: number) => item(at, [], [{ op: 'close', set: 'rtt', id, at }]);
