@@ -84,7 +84,7 @@ export const ACUITY_MIX = {
 } as const;
 
 /** Chance a type 1 attendance is admitted, by age band (~26% overall). */
-export const TYPE1_ADMIT_BY_AGE = [0.13, 0.09, 0.23, 0.48, 0.6, 0.2] as const;
+export const TYPE1_ADMIT_BY_AGE = [0.13, 0.09, 0.25, 0.5, 0.62, 0.2] as const;
 export const TYPE2_ADMIT = 0.08;
 export const TYPE3_ADMIT = 0.005;
 /** Other disposals by department type: [transferred, left, died]; the rest are discharged. */
@@ -99,7 +99,7 @@ export const OTHER_DISPOSALS = {
  * departures are within 4 hours (type 1 ~57-60%) and ~8-10% of type 1 stay over 12 hours.
  */
 export const ED_STAY_MINUTES = {
-  type1Admitted: { median: 480, sigma: 0.8 },
+  type1Admitted: { median: 540, sigma: 0.8 },
   type1NotAdmitted: { median: 170, sigma: 0.6 },
   type2: { median: 100, sigma: 0.6 },
   type3: { median: 75, sigma: 0.6 },

@@ -1,7 +1,7 @@
 // Headline figures of a generated stream, the way the NHS publishes them, so tests and the
 // README can check the generator lands in plausible ranges.
 import { ageGroupOf, type ActivityEvent, type EventType } from '@pulse/contracts';
-import { HOUR_MS, MINUTE_MS, londonWeekdayOf } from './london-time.js';
+import { HOUR_MS, MINUTE_MS, londonHourOf, londonWeekdayOf } from './london-time.js';
 
 export interface RealismFigures {
   events: number;
@@ -26,14 +26,21 @@ export interface RealismFigures {
   emergencyAdmissions: number;
   /** ED arrivals per London weekday (0 = Monday). */
   arrivalsByWeekday: number[];
+  /** ED arrivals per London hour of day. */
+  arrivalsByHour: number[];
 }
 
 const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 
-export function measure(events: Iterable<ActivityEvent>): RealismFigures {
+/**
+ * Figures of the events with occurredAt >= since; earlier ones only set the scene (type 1
+ * arrivals, criteria-to-reside state, bed snapshots), so a warm-up day avoids censoring bias.
+ */
+export function measure(events: Iterable<ActivityEvent>, since = -Infinity): RealismFigures {
   const byType: Partial<Record<EventType, number>> = {};
   const type1 = new Set<string>();
   const arrivalsByWeekday = [0, 0, 0, 0, 0, 0, 0];
+  const arrivalsByHour = new Array<number>(24).fill(0);
   let total = 0;
   let arrivals = 0;
   let children = 0;
@@ -51,12 +58,24 @@ export function measure(events: Iterable<ActivityEvent>): RealismFigures {
   const beds = new Map<string, { open: number; occupied: number }>();
   const notMeeting = new Set<string>();
   for (const e of events) {
+    if (e.occurredAt < since) {
+      if (e.eventType === 'ED_ARRIVAL' && e.payload.departmentType === 1) {
+        type1.add(e.payload.attendanceId);
+      }
+      if (e.eventType === 'CRITERIA_TO_RESIDE_CHANGED' || e.eventType === 'DISCHARGE') {
+        if (e.eventType === 'CRITERIA_TO_RESIDE_CHANGED' && !e.payload.meetsCriteria) {
+          notMeeting.add(e.payload.spellId);
+        } else notMeeting.delete(e.payload.spellId);
+      }
+      continue;
+    }
     total++;
     byType[e.eventType] = (byType[e.eventType] ?? 0) + 1;
     switch (e.eventType) {
       case 'ED_ARRIVAL':
         arrivals++;
         arrivalsByWeekday[londonWeekdayOf(e.occurredAt)]! += 1;
+        arrivalsByHour[Math.floor(londonHourOf(e.occurredAt))]! += 1;
         if (ageGroupOf(e.ageBand) === 'child') children++;
         if (e.payload.departmentType === 1) {
           t1Arrivals++;
@@ -121,5 +140,6 @@ export function measure(events: Iterable<ActivityEvent>): RealismFigures {
     notMeetingCriteriaAtEnd: notMeeting.size,
     emergencyAdmissions: emergency,
     arrivalsByWeekday,
+    arrivalsByHour,
   };
 }

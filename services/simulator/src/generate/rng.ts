@@ -138,22 +138,10 @@ class Sfc32 implements Rng {
 
   uuid(): string {
     const w0 = this.uint32();
-    const w1 = this.uint32();
+    const w1 = ((this.uint32() & 0xffff0fff) | 0x00004000) >>> 0; // version 4
     const w2 = ((this.uint32() & 0x3fffffff) | 0x80000000) >>> 0; // RFC 4122 variant
     const w3 = this.uint32();
-    const h1 = ((w1 & 0xffff0fff) | 0x00004000) >>> 0; // version 4
-    return (
-      hex8(w0) +
-      '-' +
-      hex8(h1).slice(0, 4) +
-      '-' +
-      hex8(h1).slice(4) +
-      '-' +
-      hex8(w2).slice(0, 4) +
-      '-' +
-      hex8(w2).slice(4) +
-      hex8(w3)
-    );
+    return `${hex8(w0)}-${HEX[w1 >>> 24]}${HEX[(w1 >>> 16) & 255]}-${HEX[(w1 >>> 8) & 255]}${HEX[w1 & 255]}-${HEX[w2 >>> 24]}${HEX[(w2 >>> 16) & 255]}-${HEX[(w2 >>> 8) & 255]}${HEX[w2 & 255]}${hex8(w3)}`;
   }
 
   hex(bytes: number): string {
@@ -163,4 +151,8 @@ class Sfc32 implements Rng {
   }
 }
 
-const hex8 = (word: number): string => word.toString(16).padStart(8, '0');
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) =>
+  i.toString(16).padStart(2, '0'),
+);
+const hex8 = (w: number): string =>
+  HEX[w >>> 24]! + HEX[(w >>> 16) & 255]! + HEX[(w >>> 8) & 255]! + HEX[w & 255]!;

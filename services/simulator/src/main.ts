@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Entry point: reads the environment and the command line, creates the clients, runs, and turns
+// SIGTERM/SIGINT into a clean stop (the batch in flight is sent and logged, then disconnect).
+import { kafkaBrokers, loadConfig, logLevel } from '@pulse/config';
+import { createCodec } from '@pulse/contracts';
+import { createKafka } from '@pulse/kafka';
+import { createLogger } from '@pulse/logging';
+import { loadRefData } from '@pulse/refdata';
+import { parseOptions, USAGE } from './cli/options.js';
+import { SimulatorError } from './errors.js';
+import { formatSummary } from './publish/summary.js';
+import { runSimulator } from './run.js';
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof SimulatorError)) throw err;
+    process.stderr.write(`simulate: ${err.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const env = loadConfig({ KAFKA_BROKERS: kafkaBrokers, LOG_LEVEL: logLevel });
+  const logger = createLogger({ service: 'simulator', level: env.LOG_LEVEL });
+  const brokers = options.brokers ?? env.KAFKA_BROKERS;
+  const stop = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'stopping: flushing the batch in flight');
+      stop.abort();
+    });
+  }
+  try {
+    const summary = await runSimulator(options, {
+      kafka: createKafka({ brokers, clientId: 'simulator', logger }),
+      refdata: loadRefData(),
+      codec: createCodec(),
+      logger,
+      signal: stop.signal,
+    });
+    process.stdout.write(formatSummary(summary) + '\n');
+    return 0;
+  } catch (err) {
+    if (err instanceof SimulatorError) {
+      process.stderr.write(`simulate: ${err.message}\n`);
+      return 2;
+    }
+    logger.error({ err }, 'simulator failed');
+    return 1;
+  }
+}
+
+process.exitCode = await main();

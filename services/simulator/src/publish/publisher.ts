@@ -1,0 +1,96 @@
+// Sends records to Kafka in batches: as fast as possible (the next batch is generated while the
+// previous one is in flight; one send at a time keeps per-key order), or paced so a record goes
+// out when simulated time, running `speed` times real time from `from`, reaches its clock.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Message, Producer } from 'kafkajs';
+import type { OutRecord } from '../faults/inject.js';
+import type { ProducedRecord, SentLogWriter } from '../log/sent-log.js';
+import { Tally, type Summary } from './summary.js';
+
+export interface Pace {
+  /** Simulated start instant, reached at wallStart. */
+  readonly from: number;
+  /** Simulated ms per wall ms. */
+  readonly speed: number;
+  readonly wallStart: number;
+}
+
+export interface PublishSettings {
+  readonly producer: Pick<Producer, 'send'>;
+  readonly topic: string;
+  /** The partition a key goes to (the producer's own partitioner), or null to let it choose. */
+  readonly partitionOf: (key: string) => number | null;
+  readonly log?: SentLogWriter;
+  /** Records per send (default 2000). */
+  readonly batchSize?: number;
+  /** Absent: as fast as possible. */
+  readonly pace?: Pace;
+  /** Stops after the batch in flight when aborted (SIGTERM). */
+  readonly signal?: AbortSignal;
+}
+
+type Batch = ProducedRecord[];
+
+export async function publish(
+  records: Iterable<OutRecord>,
+  settings: PublishSettings,
+): Promise<Summary> {
+  const { producer, topic, pace, signal } = settings;
+  const batchSize = settings.batchSize ?? 2000;
+  const tally = new Tally();
+  const iterator = records[Symbol.iterator]();
+  let pending: OutRecord | undefined;
+  let done = false;
+  const dueAt = (r: OutRecord) => (pace ? pace.wallStart + (r.clock - pace.from) / pace.speed : 0);
+
+  /** Up to batchSize records due now; stops early before a record not yet due. */
+  function take(): Batch {
+    const batch: Batch = [];
+    const now = Date.now();
+    while (batch.length < batchSize) {
+      const next = pending ?? nextRecord();
+      pending = undefined;
+      if (!next) break;
+      if (pace && dueAt(next) > now) {
+        pending = next;
+        break;
+      }
+      batch.push({ record: next, partition: settings.partitionOf(next.key) });
+    }
+    return batch;
+  }
+  function nextRecord(): OutRecord | undefined {
+    if (done) return undefined;
+    const step = iterator.next();
+    if (step.done) done = true;
+    return step.done ? undefined : step.value;
+  }
+  async function send(batch: Batch): Promise<void> {
+    const messages: Message[] = batch.map(({ record, partition }) => ({
+      key: record.key,
+      value: record.value,
+      ...(partition === null ? {} : { partition }),
+    }));
+    await producer.send({ topic, messages });
+    await settings.log?.write(batch);
+    for (const { record } of batch) tally.add(record);
+  }
+
+  let inflight: Promise<void> | undefined;
+  try {
+    while (!signal?.aborted) {
+      const batch = take();
+      if (inflight) await inflight;
+      inflight = undefined;
+      if (batch.length > 0) inflight = send(batch);
+      else if (pending) {
+        await sleep(Math.max(0, dueAt(pending) - Date.now()), undefined, { signal }).catch(
+          () => undefined,
+        );
+      } else if (done) break;
+    }
+  } finally {
+    if (inflight) await inflight;
+  }
+  return tally.summary();
+}

@@ -1,0 +1,114 @@
+// One simulator run: which trusts, the record stream (generator + faults), and publishing it.
+// Takes its clients as arguments; only main.ts reads the environment and handles signals.
+import type { Codec } from '@pulse/contracts';
+import { createProducer, ensureTopics } from '@pulse/kafka';
+import type { Logger } from '@pulse/logging';
+import { londonDateOf, type RefData, type Trust } from '@pulse/refdata';
+import type { Kafka } from 'kafkajs';
+import type { SimulatorOptions } from './cli/options.js';
+import { SimulatorError } from './errors.js';
+import { injectFaults, type OutRecord } from './faults/inject.js';
+import { generateActivity } from './generate/index.js';
+import { SentLogWriter } from './log/sent-log.js';
+import { keyPartitioner } from './publish/partitions.js';
+import { publish } from './publish/publisher.js';
+import type { Summary } from './publish/summary.js';
+
+/** Partitions of a topic the simulator creates (as PULSE_TOPICS does for the activity topic). */
+const NEW_TOPIC_PARTITIONS = 12;
+
+/** The trusts to simulate: all open on the start date, or the named ones (each must be open). */
+export function selectTrusts(
+  refdata: RefData,
+  from: number,
+  codes: readonly string[] | undefined,
+): { trusts: readonly Trust[]; openTrusts: readonly Trust[] } {
+  const date = londonDateOf(from);
+  const openTrusts = refdata.trusts(date);
+  if (!codes) return { trusts: openTrusts, openTrusts };
+  const open = new Map(openTrusts.map((t) => [t.odsCode, t]));
+  const trusts = [...new Set(codes)].map((code) => {
+    const trust = open.get(code);
+    if (trust) return trust;
+    const known = refdata.trust(code);
+    const why = known ? `${known.name} is not open then` : 'no trust has that ODS code';
+    throw new SimulatorError(
+      'UNKNOWN_TRUST',
+      `--trusts: ${code} is not a trust open on ${date} (${why})`,
+    );
+  });
+  return { trusts, openTrusts };
+}
+
+/** The records a run sends, in send order: generated activity with faults injected. */
+export function simulatedRecords(
+  options: Pick<SimulatorOptions, 'seed' | 'from' | 'to' | 'trusts' | 'faults' | 'rttScale'>,
+  refdata: RefData,
+  codec: Pick<Codec, 'encode'>,
+): Iterable<OutRecord> {
+  const { trusts, openTrusts } = selectTrusts(refdata, options.from, options.trusts);
+  const events = generateActivity({
+    seed: options.seed,
+    from: options.from,
+    to: options.to,
+    trusts,
+    openTrusts,
+    rttScale: options.rttScale,
+  });
+  return injectFaults(events, {
+    seed: options.seed,
+    ratios: options.faults,
+    codec,
+    isKnownProvider: (ods) => refdata.trust(ods) !== undefined,
+  });
+}
+
+export interface RunDeps {
+  kafka: Kafka;
+  refdata: RefData;
+  codec: Codec;
+  logger: Logger;
+  /** Aborted on SIGTERM/SIGINT: the run flushes and returns. */
+  signal?: AbortSignal;
+}
+
+export async function runSimulator(options: SimulatorOptions, deps: RunDeps): Promise<Summary> {
+  const { kafka, logger } = deps;
+  const records = simulatedRecords(options, deps.refdata, deps.codec);
+  const admin = kafka.admin();
+  await admin.connect();
+  let partitionOf: (key: string) => number;
+  try {
+    await ensureTopics(admin, [{ topic: options.topic, numPartitions: NEW_TOPIC_PARTITIONS }]);
+    partitionOf = await keyPartitioner(admin, options.topic);
+  } finally {
+    await admin.disconnect();
+  }
+  const log = options.log ? new SentLogWriter(options.log) : undefined;
+  const producer = createProducer(kafka);
+  await producer.connect();
+  logger.info(
+    {
+      topic: options.topic,
+      from: new Date(options.from).toISOString(),
+      to: Number.isFinite(options.to) ? new Date(options.to).toISOString() : null,
+      speed: Number.isFinite(options.speed) ? options.speed : 'fast',
+    },
+    'simulating',
+  );
+  try {
+    return await publish(records, {
+      producer,
+      topic: options.topic,
+      partitionOf,
+      ...(log ? { log } : {}),
+      ...(Number.isFinite(options.speed)
+        ? { pace: { from: options.from, speed: options.speed, wallStart: Date.now() } }
+        : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+  } finally {
+    await producer.disconnect();
+    await log?.close();
+  }
+}
