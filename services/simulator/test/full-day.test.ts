@@ -1,5 +1,5 @@
 // The "Done when" check: a --fast run of a whole simulated day for every open trust lands on a
-// real topic and reads back equal to the sent log. ~450k records: minutes on a shared 2-core
+// real topic and reads back equal to the sent log. ~440k records: ~30-65 s on a shared 2-core
 // machine, so it runs only when asked:  PULSE_SIM_FULL_DAY=1 npx vitest run test/full-day.test.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
