@@ -19,8 +19,19 @@ import type { ReadinessCheck } from './ops-app.js';
 import { processPartitionBatch } from './partition-batch.js';
 import type { PartitionBatchDeps } from './partition-batch.js';
 
+/**
+ * Options for the aggregator's Redis connection. No auto-pipelining: each partition's probe and
+ * apply are already one round trip each, and ioredis 6 auto-pipelining loses its reply order when
+ * a command's arguments overflow the call stack (a hung promise, then an uncaught TypeError).
+ */
+export const AGGREGATOR_REDIS_OPTIONS = { enableAutoPipelining: false } as const;
+
+/** Apply scripts with more KEYS + ARGV than this are split (see PartitionBatchDeps). */
+const MAX_SCRIPT_ARGUMENTS = 50_000;
+
 export interface AggregatorDeps {
   kafka: Kafka;
+  /** The writer's connection; create it with AGGREGATOR_REDIS_OPTIONS. */
   redis: Redis;
   logger: Logger;
   /** Defaults to the refdata package's own data. */
@@ -111,6 +122,8 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
       maxFutureMs: config.maxFutureMs,
     }),
     maxApplyRecords: config.maxApplyRecords,
+    maxScriptArguments: MAX_SCRIPT_ARGUMENTS,
+    expiryShiftMs: -config.clockOffsetMs,
     observer: metrics,
     soughtTo,
     onGap: (partition, storedOffset, firstOffset, action) =>

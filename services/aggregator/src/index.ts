@@ -1,4 +1,4 @@
-export { buildAggregator } from './aggregator.js';
+export { AGGREGATOR_REDIS_OPTIONS, buildAggregator } from './aggregator.js';
 export type { Aggregator, AggregatorDeps } from './aggregator.js';
 export { AGGREGATOR_REJECTIONS, DLQ_CODES, NO_KEY, classify } from './classify.js';
 export type { Classification, ClassifyContext, DlqCode, RecordInput } from './classify.js';

@@ -3,7 +3,7 @@
 import { createKafka } from '@pulse/kafka';
 import { createLogger } from '@pulse/logging';
 import { createRedis } from '@pulse/redis';
-import { buildAggregator } from './aggregator.js';
+import { AGGREGATOR_REDIS_OPTIONS, buildAggregator } from './aggregator.js';
 import { loadAggregatorConfig } from './config.js';
 import { buildOpsApp } from './ops-app.js';
 
@@ -13,7 +13,11 @@ async function main(): Promise<void> {
   const config = loadAggregatorConfig(process.env);
   const logger = createLogger({ service: SERVICE, level: config.logLevel });
   const kafka = createKafka({ brokers: config.brokers, clientId: SERVICE, logger });
-  const redis = createRedis(config.redisUrl, { logger, name: SERVICE });
+  const redis = createRedis(config.redisUrl, {
+    logger,
+    name: SERVICE,
+    options: AGGREGATOR_REDIS_OPTIONS,
+  });
   await redis.connect();
 
   const aggregator = buildAggregator(config, { kafka, redis, logger });

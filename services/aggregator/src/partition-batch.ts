@@ -2,7 +2,8 @@
 // fenced), resolve. It knows nothing of kafkajs: the consumer hands it plain records and a small
 // control surface, so the exactly-once protocol of docs/aggregation.md reads top to bottom here.
 import { bucketsOf, effectsOf } from '@pulse/kpi';
-import type { FigureStore, PlanItem, PlanRejection } from '@pulse/store';
+import { encodePlan } from '@pulse/store';
+import type { BatchPlan, FigureStore, PlanItem, PlanRejection } from '@pulse/store';
 import type { ClassifyContext, Classification } from './classify.js';
 import { classify } from './classify.js';
 import type { DeadLetter } from './dlq.js';
@@ -50,7 +51,18 @@ export interface PartitionBatchDeps {
   /** Rules and clock for one chunk; called per chunk so the clock stays current. */
   classifyContext(): ClassifyContext;
   maxApplyRecords: number;
+  /**
+   * A chunk whose apply script would take more arguments than this is split in two: scripts stay
+   * short, and JavaScript calls that spread the arguments stay far below the engine's limit.
+   */
+  maxScriptArguments: number;
   observer: BatchObserver;
+  /**
+   * Added to every key expiry of a plan: minus CLOCK_OFFSET_MS, so that key lifetimes are measured
+   * on the aggregator's clock, like lateness, and a replayed past period keeps its 15-minute
+   * buckets and seen ids for their full retention instead of expiring on arrival.
+   */
+  expiryShiftMs: number;
   /**
    * Per partition: the stored offset this consumer last sought to because the batch began past
    * it. A second batch beginning past the same offset is a real gap (retention, compaction).
@@ -87,11 +99,19 @@ export async function processPartitionBatch(
 ): Promise<BatchOutcome> {
   const { records } = batch;
   let done: string | null = null;
+  // Chunks to apply, in order; a chunk whose script would be too long is split in two.
+  const chunks: BatchRecord[][] = [];
   for (let start = 0; start < records.length; start += deps.maxApplyRecords) {
+    chunks.push(records.slice(start, start + deps.maxApplyRecords));
+  }
+  for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
     if (!control.canContinue()) return { nextOffset: done, abandoned: true };
-    const chunk = records.slice(start, start + deps.maxApplyRecords);
-    if ((await processChunk(batch, chunk, control, deps)) === 'abandon') {
-      return { nextOffset: done, abandoned: true };
+    const result = await processChunk(batch, chunk, control, deps);
+    if (result === 'abandon') return { nextOffset: done, abandoned: true };
+    if (result === 'split') {
+      const half = Math.ceil(chunk.length / 2);
+      chunks.unshift(chunk.slice(0, half), chunk.slice(half));
+      continue;
     }
     const last = chunk[chunk.length - 1]!.offset;
     control.resolveOffset(last);
@@ -111,7 +131,7 @@ async function processChunk(
   chunk: readonly BatchRecord[],
   control: BatchControl,
   deps: PartitionBatchDeps,
-): Promise<'done' | 'abandon'> {
+): Promise<'done' | 'abandon' | 'split'> {
   const { partition } = batch;
   const ctx = deps.classifyContext();
   let pending: Classified[] = chunk.map((record) => ({ record, result: classify(record, ctx) }));
@@ -142,7 +162,6 @@ async function processChunk(
       if (pending.length === 0) return 'done';
     }
 
-    // Dead-letter before the apply that counts the rejection: at-least-once into the DLQ.
     const letters: DeadLetter[] = [];
     const rejections: PlanRejection[] = [];
     const items: PlanItem[] = [];
@@ -172,8 +191,6 @@ async function processChunk(
         newest = event.occurredAt;
       }
     }
-    if (letters.length > 0) await deps.sendDeadLetters(letters);
-
     const plan = deps.store.plan({
       partition,
       // The fence is where this partition stands in Redis; the first apply may start anywhere.
@@ -184,6 +201,10 @@ async function processChunk(
       seen: probe.seen,
       clock: ctx.clock,
     });
+    shiftExpiries(plan, deps.expiryShiftMs);
+    if (pending.length > 1 && scriptArguments(plan) > deps.maxScriptArguments) return 'split';
+    // Dead-letter before the apply that counts the rejection: at-least-once into the DLQ.
+    if (letters.length > 0) await deps.sendDeadLetters(letters);
     const applied = await deps.store.apply(plan);
     if (applied.applied) {
       deps.observer.applied(partition, {
@@ -201,6 +222,19 @@ async function processChunk(
     deps.observer.fenced(partition, applied.storedOffset);
     if (!control.canContinue()) return 'abandon';
   }
+}
+
+// WORKAROUND (until @pulse/store takes the clock offset itself): the store computes absolute
+// expiries from bucket instants, which Redis compares with its own (real) time.
+function shiftExpiries(plan: BatchPlan, shiftMs: number): void {
+  if (shiftMs === 0) return;
+  for (const [key, at] of plan.expiries) plan.expiries.set(key, at + shiftMs);
+}
+
+/** KEYS plus ARGV of the plan's apply script. */
+function scriptArguments(plan: BatchPlan): number {
+  const { keys, argv } = encodePlan(plan);
+  return keys.length + argv.length;
 }
 
 function acceptedEvents(pending: readonly Classified[]) {

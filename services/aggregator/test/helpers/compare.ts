@@ -20,7 +20,9 @@ export interface ComparisonSummary {
   buckets: Record<BucketSize, number>;
   /** Figure values compared (figure × age group × bucket × scope, plus gauges). */
   values: number;
+  /** The first 50 differences (all of them is mismatchCount). */
   mismatches: Mismatch[];
+  mismatchCount: number;
 }
 
 export interface CompareOptions {
@@ -63,10 +65,12 @@ export async function compareWithOracle(
 ): Promise<ComparisonSummary> {
   const mismatches: Mismatch[] = [];
   let values = 0;
+  let mismatchCount = 0;
   const note = (scope: string, what: string, expected: unknown, actual: unknown) => {
     values++;
-    if (expected !== actual && mismatches.length < 50)
-      mismatches.push({ scope, what, expected, actual });
+    if (expected === actual) return;
+    mismatchCount++;
+    if (mismatches.length < 50) mismatches.push({ scope, what, expected, actual });
   };
   let scopes = scopesToCompare(oracle, options.dates);
   if (options.onlyScopes) {
@@ -128,6 +132,7 @@ export async function compareWithOracle(
     buckets: Object.fromEntries(SIZES.map((s) => [s, ids[s].length])) as Record<BucketSize, number>,
     values,
     mismatches,
+    mismatchCount,
   };
 }
 

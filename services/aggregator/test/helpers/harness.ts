@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadRefData } from '@pulse/refdata';
 import type { RefData } from '@pulse/refdata';
+import { createRedis } from '@pulse/redis';
 import type { Redis } from '@pulse/redis';
 import { createFigureReader, partitionKey } from '@pulse/store';
 import type { FigureReader } from '@pulse/store';
@@ -16,7 +17,7 @@ import {
   uniqueGroupId,
   uniqueTopic,
 } from '@pulse/testkit';
-import { buildAggregator } from '../../src/aggregator.js';
+import { AGGREGATOR_REDIS_OPTIONS, buildAggregator } from '../../src/aggregator.js';
 import type { Aggregator } from '../../src/aggregator.js';
 import { loadAggregatorConfig } from '../../src/config.js';
 import type { AggregatorConfig } from '../../src/config.js';
@@ -86,7 +87,12 @@ export async function startInProcess(
   env: Record<string, string> = {},
 ): Promise<{ aggregator: Aggregator; config: AggregatorConfig; stop(): Promise<void> }> {
   const config = loadAggregatorConfig({ ...world.env, ...env });
-  const redis = await testRedis('agg-in-process');
+  const redis = createRedis(config.redisUrl, {
+    logger: testLogger(),
+    name: 'agg-in-process',
+    options: AGGREGATOR_REDIS_OPTIONS,
+  });
+  await redis.connect();
   const aggregator = buildAggregator(config, {
     kafka: testKafka('aggregator'),
     redis,
@@ -99,6 +105,7 @@ export async function startInProcess(
     if (stopped) return;
     stopped = true;
     await aggregator.stop();
+    await redis.quit();
   };
   releaseAfterTest('startInProcess', stop);
   await aggregator.start();
