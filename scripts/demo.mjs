@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+// `npm run demo`: the whole pipeline on one machine, from source.
+//
+// 1. Kafka and Redis: KAFKA_BROKERS / REDIS_URL when set (nothing started or stopped for them),
+//    else started through @pulse/testkit (containers if Docker answers, else local processes).
+// 2. The topics (activity: 12 partitions; DLQ), then the aggregator, the feeds API and the demo
+//    simulator (scripts/demo-simulator.ts: today from London midnight, backfilled at full speed
+//    then real time; `--speed N` replays today at N× until it catches up with the clock).
+// 3. Prints the URLs once the API's /readyz answers, then England's figures every 30 s.
+// 4. SIGINT (Ctrl-C) or SIGTERM: stops the simulator, the aggregator, the API (each waited for),
+//    then the infrastructure it started, and exits 0.
+//
+// Children run in their own process groups, so Ctrl-C reaches only this script, which stops them
+// in order. Their logs go to .pulse/demo/<service>.log.
+//
+// Options: --speed N, --trusts A,B (a subset, lighter), --port P (API; default 8080, or any free port if taken; 0 = any),
+// --help. Environment: KAFKA_BROKERS, REDIS_URL, ACTIVITY_TOPIC, DLQ_TOPIC, KEY_PREFIX, GROUP_ID,
+// LOG_LEVEL are passed on to the services.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createKafka, ensureTopics } from '@pulse/kafka';
+import { londonDateOf } from '@pulse/kpi';
+import { createLogger } from '@pulse/logging';
+import { provisionInfra } from '@pulse/testkit';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const logDir = join(root, '.pulse', 'demo');
+/** How often England's figures are printed. */
+const REPORT_EVERY_MS = Number(process.env.PULSE_DEMO_REPORT_MS ?? 30_000);
+const say = (message) => process.stdout.write(`[demo] ${message}\n`);
+
+const USAGE = `Usage: npm run demo -- [--speed N] [--trusts A,B] [--port P]
+
+  --speed N     replay today from London midnight at N times real time until it catches up
+                with the clock, then real time (default: backfill today at full speed, then real time)
+  --trusts A,B  simulate only these trusts (ODS codes; default every open trust)
+  --port P      port of the feeds API (default 8080, or any free port if 8080 is taken)
+`;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      speed: { type: 'string' },
+      trusts: { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const speed = values.speed === undefined ? 1 : Number(values.speed);
+  if (!(speed >= 1))
+    throw new Error(`--speed: must be a number of at least 1, got ${values.speed}`);
+  return { speed, trusts: values.trusts, port: values.port };
+}
+
+/** `preferred` if free on loopback, else any free port. */
+function freePort(preferred) {
+  const attempt = (port) =>
+    new Promise((resolve, reject) => {
+      const server = createServer().once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const { port: bound } = server.address();
+        server.close(() => resolve(bound));
+      });
+    });
+  return attempt(preferred).catch(() => attempt(0));
+}
+
+async function createTopics(brokers, topics) {
+  const logger = createLogger({ service: 'demo', level: 'warn' });
+  const admin = createKafka({ brokers, clientId: 'demo', logger }).admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, topics);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A child process from source (tsx), its output in .pulse/demo/<name>.log. */
+function start(name, script, args, env) {
+  const file = join(logDir, `${name}.log`);
+  const log = createWriteStream(file, { flags: 'w' });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@pulse/source', join(root, script), ...args],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      log.end();
+      resolve({ code, signal });
+    }),
+  );
+  say(`${name} started (pid ${child.pid}), log ${file}`);
+  return { name, child, exited, file };
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+async function stopChild({ name, child, exited }, graceMs = 20_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const result = await Promise.race([exited, sleep(graceMs).then(() => undefined)]);
+  if (!result) {
+    say(`${name} did not stop within ${graceMs / 1000} s: killing it`);
+    child.kill('SIGKILL');
+    await exited;
+  }
+  say(`${name} stopped (pid ${child.pid})`);
+}
+
+async function waitReady(url, children) {
+  for (;;) {
+    const dead = children.find((c) => c.child.exitCode !== null || c.child.signalCode !== null);
+    if (dead) throw new Error(`${dead.name} exited during start-up; see ${dead.file}`);
+    const ok = await fetch(url).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    await sleep(500);
+  }
+}
+
+/** The London date after `date` (YYYY-MM-DD). */
+function nextDay(date) {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+async function report(api) {
+  const res = await fetch(`${api}/v1/england/snapshot`).catch(() => undefined);
+  if (!res?.ok) return;
+  const s = await res.json();
+  const today = s.today.counters;
+  say(
+    `England today: ${today.ed_attendances.total} ED attendances, ${today.admissions_emergency.total} emergency admissions; ` +
+      `in A&E now ${s.live.gauges.ed_in_department.total}; newest event ${s.freshness.newestEventAt ?? 'none'}`,
+  );
+}
+
+async function main() {
+  const opts = options();
+  mkdirSync(logDir, { recursive: true });
+  const topic = process.env.ACTIVITY_TOPIC || 'nhs.activity.v1';
+  const dlqTopic = process.env.DLQ_TOPIC || 'nhs.activity.dlq.v1';
+  const children = [];
+  let infra;
+  let stopping;
+  const stopAll = (why) =>
+    (stopping ??= (async () => {
+      say(`${why}: stopping`);
+      // The producer first, so the aggregator can apply what was sent; the API last.
+      for (const name of ['simulator', 'aggregator', 'feeds-api']) {
+        const child = children.find((c) => c.name === name);
+        if (child) await stopChild(child);
+      }
+      if (infra) await infra.stop();
+      say('stopped');
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => void stopAll(signal).then(() => process.exit(0)));
+  }
+
+  try {
+    say('starting Kafka and Redis (or using KAFKA_BROKERS / REDIS_URL)...');
+    infra = await provisionInfra();
+    const redacted = infra.redisUrl.replace(/\/\/[^@/]*@/, '//***@');
+    say(
+      `Kafka ${infra.kafkaBrokers} (${infra.sources.kafka}), Redis ${redacted} (${infra.sources.redis})`,
+    );
+    if (stopping) return;
+    await createTopics(infra.kafkaBrokers, [
+      { topic, numPartitions: 12 },
+      { topic: dlqTopic, numPartitions: 1 },
+    ]);
+    const apiPort = opts.port ? Number(opts.port) || (await freePort(0)) : await freePort(8080);
+    const opsPort = await freePort(9464);
+    const common = {
+      KAFKA_BROKERS: infra.kafkaBrokers,
+      REDIS_URL: infra.redisUrl,
+      ACTIVITY_TOPIC: topic,
+      KEY_PREFIX: process.env.KEY_PREFIX || 'pulse',
+    };
+    if (stopping) return;
+    children.push(
+      start('aggregator', 'services/aggregator/src/main.ts', [], {
+        ...common,
+        DLQ_TOPIC: dlqTopic,
+        PORT: String(opsPort),
+      }),
+      start('feeds-api', 'services/feeds-api/src/main.ts', [], {
+        ...common,
+        PORT: String(apiPort),
+        HOST: '127.0.0.1',
+        TOPIC_PARTITIONS: '12',
+      }),
+    );
+    const simArgs = ['--topic', topic];
+    if (opts.speed > 1) simArgs.push('--speed', String(opts.speed));
+    if (opts.trusts) simArgs.push('--trusts', opts.trusts);
+    children.push(start('simulator', 'scripts/demo-simulator.ts', simArgs, common));
+
+    const api = `http://127.0.0.1:${apiPort}`;
+    await waitReady(`${api}/readyz`, children);
+    const today = londonDateOf(Date.now());
+    const mode =
+      opts.speed > 1
+        ? `replaying today at ${opts.speed}x until it catches up with the clock, then real time`
+        : 'backfilling today so far at full speed, then real time';
+    say(`ready (${mode}); Ctrl-C stops everything
+  API         ${api}
+  docs        ${api}/docs
+  OpenAPI     ${api}/openapi.json
+  aggregator  http://127.0.0.1:${opsPort}/metrics
+  snapshot    curl -s ${api}/v1/england/snapshot
+  series      curl -s '${api}/v1/england/series?metric=ed_attendances&interval=1h&from=${today}&to=${nextDay(today)}'`);
+    while (!stopping) {
+      const dead = children.find((c) => c.child.exitCode !== null || c.child.signalCode !== null);
+      if (dead) throw new Error(`${dead.name} exited unexpectedly; see ${dead.file}`);
+      await report(api);
+      await sleep(REPORT_EVERY_MS);
+    }
+  } catch (err) {
+    if (stopping) return;
+    say(`error: ${err.message}`);
+    await stopAll('error');
+    process.exit(1);
+  }
+}
+
+await main();
