@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { PULSE_TOPICS } from '@pulse/kafka';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -21,7 +22,14 @@ function composeSchema(): object {
 
 interface ComposeService {
   image?: string;
+  build?: { context?: string; dockerfile?: string };
   healthcheck?: { test?: unknown; disable?: boolean };
+  depends_on?: Record<string, { condition?: string }> | string[];
+  environment?: Record<string, string | number | boolean | null>;
+  ports?: unknown[];
+  container_name?: string;
+  restart?: string;
+  command?: string | string[];
 }
 
 const root = repoRoot();
@@ -42,16 +50,27 @@ describe('docker-compose.yml', () => {
     expect(validate({ services: { redis: { image: REDIS_IMAGE, helthcheck: {} } } })).toBe(false);
   });
 
-  it('every service should pin its image to an exact version', () => {
+  it('every service should pin its image to an exact version or be built from a Dockerfile', () => {
     for (const [name, service] of Object.entries(compose.services)) {
-      expect(service.image, name).toMatch(/^[\w./-]+:\d+\.\d+\.\d+$/);
+      if (service.build) expect(service.image, name).toBeUndefined();
+      else expect(service.image, name).toMatch(/^[\w./-]+:\d+\.\d+\.\d+$/);
     }
   });
 
-  it('every service should have a health check', () => {
-    for (const [name, service] of Object.entries(compose.services)) {
+  it('every long-running service should have a health check', () => {
+    for (const [name, service] of longRunning) {
       expect(service.healthcheck?.test, name).toBeDefined();
       expect(service.healthcheck?.disable, name).not.toBe(true);
+    }
+  });
+
+  it('every one-shot job should be awaited by a service that needs it to have succeeded', () => {
+    for (const [name, service] of oneShot) {
+      const awaitedBy = Object.values(compose.services).filter(
+        (other) => dependsOn(other)[name] === 'service_completed_successfully',
+      );
+      expect(service.healthcheck, name).toBeUndefined();
+      expect(awaitedBy.length, name).toBeGreaterThan(0);
     }
   });
 
@@ -63,5 +82,105 @@ describe('docker-compose.yml', () => {
 
   it('the redis image should be the one the testkit starts', () => {
     expect(REDIS_IMAGE).toBe(compose.services.redis?.image);
+  });
+});
+
+/** `depends_on` as service -> condition; a short-form list (no condition) maps to undefined. */
+function dependsOn(service: ComposeService): Record<string, string | undefined> {
+  const deps = service.depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((name) => [name, undefined]));
+  return Object.fromEntries(Object.entries(deps).map(([name, dep]) => [name, dep.condition]));
+}
+
+/** The argument after `flag` in a command line, each time it occurs. */
+function flagValues(command: string, flag: string): string[] {
+  return [...command.matchAll(new RegExp(`${flag}\\s+(\\S+)`, 'g'))].map((match) => match[1]!);
+}
+
+const entries = Object.entries(compose.services);
+/** Jobs that run once and exit (restart: 'no'); everything else stays up. */
+const oneShot = entries.filter(([, service]) => service.restart === 'no');
+const longRunning = entries.filter(([, service]) => service.restart !== 'no');
+const built = entries.filter(([, service]) => service.build);
+const service = (name: string): ComposeService => {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+};
+
+describe('docker-compose.yml services', () => {
+  it('should build every service under services/ from its own Dockerfile', () => {
+    const services = readdirSync(join(root, 'services'), { withFileTypes: true })
+      .filter((entry) => existsSync(join(root, 'services', entry.name, 'Dockerfile')))
+      .map((entry) => entry.name);
+    expect(built.map(([name]) => name).sort()).toEqual(services.sort());
+    for (const [name, { build }] of built) {
+      expect(build?.context, name).toBe('.');
+      expect(build?.dockerfile, name).toBe(`services/${name}/Dockerfile`);
+      expect(existsSync(join(root, build!.context!, build!.dockerfile!)), name).toBe(true);
+    }
+  });
+
+  it('every dependency should name a condition, and wait for health where there is a check', () => {
+    for (const [name, svc] of entries) {
+      expect(Array.isArray(svc.depends_on), `${name}: depends_on needs conditions`).toBe(false);
+      for (const [dep, condition] of Object.entries(dependsOn(svc))) {
+        const target = service(dep);
+        const expected =
+          target.restart === 'no' ? 'service_completed_successfully' : 'service_healthy';
+        expect(condition, `${name} -> ${dep}`).toBe(expected);
+      }
+    }
+  });
+
+  it('the services should wait for what they use', () => {
+    expect(Object.keys(dependsOn(service('simulator'))).sort()).toEqual(['kafka', 'kafka-init']);
+    expect(Object.keys(dependsOn(service('aggregator'))).sort()).toEqual([
+      'kafka',
+      'kafka-init',
+      'redis',
+    ]);
+    expect(Object.keys(dependsOn(service('feeds-api'))).sort()).toEqual(['aggregator', 'redis']);
+  });
+
+  it('the aggregator should be scalable: no container name and no host port', () => {
+    const aggregator = service('aggregator');
+    expect(aggregator.container_name).toBeUndefined();
+    expect(aggregator.ports).toBeUndefined();
+  });
+
+  it('the services should reach Kafka on its internal listener and Redis by service name', () => {
+    const advertised = String(service('kafka').environment?.KAFKA_ADVERTISED_LISTENERS);
+    for (const [name, { environment = {} }] of built) {
+      if ('KAFKA_BROKERS' in environment) {
+        expect(advertised, name).toContain(`INTERNAL://${environment.KAFKA_BROKERS}`);
+      }
+      if ('REDIS_URL' in environment)
+        expect(environment.REDIS_URL, name).toBe('redis://redis:6379');
+    }
+  });
+
+  it('kafka-init should create the project topics with their partition counts', () => {
+    const command = [service('kafka-init').command ?? ''].flat().join(' ');
+    const topics = flagValues(command, '--topic');
+    const partitions = flagValues(command, '--partitions').map(Number);
+    expect(flagValues(command, '--bootstrap-server')).toEqual(['kafka:29092', 'kafka:29092']);
+    expect(command).toContain('--if-not-exists');
+    expect(topics.map((topic, i) => ({ topic, numPartitions: partitions[i] }))).toEqual(
+      PULSE_TOPICS.map(({ topic, numPartitions }) => ({ topic, numPartitions })),
+    );
+    // The feeds API merges partitions 0..N-1 of the activity topic: N must be its real count.
+    expect(Number(service('feeds-api').environment?.TOPIC_PARTITIONS)).toBe(partitions[0]);
+  });
+
+  it('the feeds API should be published on 8080 and health-checked on the port it listens on', () => {
+    const api = service('feeds-api');
+    expect(api.ports).toEqual(['127.0.0.1:8080:8080']);
+    expect(api.environment).toMatchObject({ HOST: '0.0.0.0', PORT: '8080' });
+    expect(JSON.stringify(api.healthcheck?.test)).toContain('127.0.0.1:8080/healthz');
+    const aggregator = service('aggregator');
+    expect(JSON.stringify(aggregator.healthcheck?.test)).toContain(
+      `127.0.0.1:${aggregator.environment?.PORT}/healthz`,
+    );
   });
 });
