@@ -1,6 +1,7 @@
 // Runs aggregators against the test Kafka and Redis, each test on its own topics, group and key
 // prefix, and waits for them by state ("caught up to the high watermark"), never by time.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { londonDayBounds } from '@pulse/kpi';
 import { loadRefData } from '@pulse/refdata';
 import type { RefData } from '@pulse/refdata';
 import { createRedis } from '@pulse/redis';
@@ -154,4 +155,39 @@ export async function waitUntilCaughtUp(world: World, timeoutMs = 240_000): Prom
     }
     await sleep(250);
   }
+}
+
+/** Polls `condition` until it holds; rejects after timeoutMs naming what it waited for. */
+export async function waitFor(
+  what: string,
+  condition: () => Promise<boolean>,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Records applied so far over all partitions (the sum of the stored offsets). */
+export async function appliedSoFar(world: World): Promise<bigint> {
+  let sum = 0n;
+  for (const offset of (await storedOffsets(world)).values()) sum += offset;
+  return sum;
+}
+
+/** True when every partition's stored offset has reached its end offset right now. */
+export async function caughtUp(world: World): Promise<boolean> {
+  const [ends, stored] = await Promise.all([endOffsets(world.topic), storedOffsets(world)]);
+  return [...ends].every(([p, end]) => (stored.get(p) ?? 0n) >= end);
+}
+
+/** A world whose aggregators' clock stands an hour after the London date ends (a replay). */
+export async function replayWorld(date: string, options: WorldOptions = {}) {
+  const day = londonDayBounds(date);
+  const clock = day.end + 3_600_000;
+  const env = { CLOCK_OFFSET_MS: String(clock - Date.now()), ...options.env };
+  return { world: await createWorld({ ...options, env }), day, clock };
 }

@@ -7,8 +7,7 @@ import { londonDayBounds } from '@pulse/kpi';
 import type { Trust } from '@pulse/refdata';
 import { testProducer } from '@pulse/testkit';
 import type { Producer } from 'kafkajs';
-// TEMPORARY: the simulator package has no index yet; import its generator by path until it does.
-import { generateActivity } from '../../../simulator/src/generate/index.js';
+import { generateActivity } from 'simulator';
 import { refdata } from './harness.js';
 
 export interface DayTraffic {
