@@ -1,0 +1,221 @@
+// End to end: the simulator CLI (--fast, faults, sent log) → real Kafka (a unique topic) → the
+// aggregator process (unique group and key prefix, its clock an hour after the simulated day) →
+// real Redis → this API (buildApp + the store's reader) → HTTP. Every figure the API gives for
+// England, a region, an ICB created by the April 2026 mergers and a trust equals the brute-force
+// oracle's over the sent log, and every response validates against the OpenAPI document.
+//
+// Scale (2-core machine, ~2 minutes): the whole London day of Thursday 2 April 2026 (the second
+// day of the merged ICBs), for the four trusts of NHS Essex ICB (D7T5G) and every 6th open trust
+// (36 trusts, ~66,000 records, ~15 s), RTT at the simulator's default scale.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BruteForce,
+  bucketsBetween,
+  londonDayBounds,
+  QUARTER_MS,
+  scopeKey,
+  type BucketSize,
+  type Scope,
+} from '@pulse/kpi';
+import { createFigureReader, partitionKey } from '@pulse/store';
+import {
+  redisPrefix,
+  testInfra,
+  testKafka,
+  testLogger,
+  testRedis,
+  uniqueGroupId,
+} from '@pulse/testkit';
+import { readSentLog, toSentRecord } from 'simulator';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { figuresFromReader } from '../../src/figures.js';
+import { createOpenApiChecker } from '../../src/openapi-check.js';
+import { sharedRefData } from '../helpers.js';
+import { runFromSource, waitFor } from './processes.js';
+import { createTestTopic } from './topics.js';
+
+const DATE = '2026-04-02';
+const NEXT_DATE = '2026-04-03';
+const HOUR = 3_600_000;
+const PARTITIONS = 12;
+const ICB = 'D7T5G'; // NHS Essex ICB, from 1 April 2026
+const REGION = 'Y61'; // East of England
+const TRUST = 'RAJ'; // Mid and South Essex, in D7T5G
+const FAULTS =
+  'duplicate=0.03,late=0.01,tooLate=0.002,future=0.002,corrupt=0.002,unknownFingerprint=0.002,unknownProvider=0.002';
+const SERIES: [string, BucketSize][] = [
+  ['ed_attendances', '15m'],
+  ['ed_departures_within_4h', '1h'],
+  ['ambulance_handovers_over_30m', '1h'],
+  ['admissions_emergency', '1d'],
+  ['discharges_home', '1d'],
+];
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The ICB's trusts and every 12th trust open on DATE. */
+function chosenTrusts(): string[] {
+  const refdata = sharedRefData();
+  const chosen = new Set(
+    refdata.trustsInScope({ kind: 'icb', code: ICB }, DATE).map((t) => t.odsCode),
+  );
+  refdata.trusts(DATE).forEach((t, i) => i % 6 === 0 && chosen.add(t.odsCode));
+  return [...chosen].sort();
+}
+
+/** Resolves once Redis holds every partition's offset at the topic's end offset. */
+async function waitUntilApplied(
+  redis: Awaited<ReturnType<typeof testRedis>>,
+  prefix: string,
+  topic: string,
+) {
+  const admin = testKafka('e2e-admin').admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  await waitFor(
+    'the aggregator to apply every record',
+    async () => {
+      const stored = await redis.mget(
+        ends.map((e) => `${partitionKey(prefix, topic, e.partition)}:offset`),
+      );
+      return ends.every((e, i) => BigInt(stored[i] ?? 0) >= BigInt(e.high)) ? true : undefined;
+    },
+    180_000,
+  );
+}
+
+describe('end to end', () => {
+  it('the API should give the oracle’s figures for England, a region, a merged ICB and a trust', async () => {
+    const refdata = sharedRefData();
+    expect(refdata.icb(ICB)?.validFrom).toBe('2026-04-01');
+    const day = londonDayBounds(DATE);
+    // The aggregator's clock: an hour after the day, so all of it is inside the grace period.
+    const clock = day.end + HOUR;
+    const { kafkaBrokers, redisUrl } = testInfra();
+    const topic = await createTestTopic({ partitions: PARTITIONS, label: 'e2e-activity' });
+    const prefix = redisPrefix('e2e').replace(/:$/, '');
+    const redis = await testRedis('e2e');
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-e2e-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const log = join(dir, 'sent.jsonl');
+
+    const aggregator = runFromSource('services/aggregator/src/main.ts', [], {
+      KAFKA_BROKERS: kafkaBrokers,
+      REDIS_URL: redisUrl,
+      ACTIVITY_TOPIC: topic,
+      DLQ_TOPIC: await createTestTopic({ partitions: 1, label: 'e2e-dlq' }),
+      GROUP_ID: uniqueGroupId('e2e'),
+      KEY_PREFIX: prefix,
+      CLOCK_OFFSET_MS: String(clock - Date.now()),
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+    });
+    const simulator = runFromSource(
+      'services/simulator/src/main.ts',
+      [
+        ...['--brokers', kafkaBrokers, '--topic', topic, '--seed', 'e2e'],
+        ...['--from', iso(day.start), '--to', iso(day.end), '--fast'],
+        ...['--trusts', chosenTrusts().join(','), '--faults', FAULTS, '--log', log],
+      ],
+      { LOG_LEVEL: 'warn' },
+    );
+    expect(await simulator.exited, simulator.output()).toBe(0);
+    await waitUntilApplied(redis, prefix, topic);
+    expect(aggregator.process.exitCode, aggregator.output()).toBeNull();
+
+    const sent = await readSentLog(log);
+    expect(new Set(sent.map((e) => e.fault))).toEqual(
+      new Set([null, ...FAULTS.split(',').map((f) => f.split('=')[0])]),
+    );
+    const resolve = (ods: string, date: string) => {
+      const r = refdata.resolveProvider(ods, date);
+      return r.status === 'ok' ? { icb: r.icb.code, region: r.region.code } : undefined;
+    };
+    const oracle = new BruteForce(sent.map(toSentRecord), { resolve, clock });
+    // ~66,000 records, of which ~2,500 duplicates and rejects.
+    expect(sent.length).toBeGreaterThan(50_000);
+    expect(oracle.accepted.length).toBeLessThan(sent.length);
+
+    const asOf = day.end - 1;
+    const reader = createFigureReader(redis, { prefix, topic, partitions: PARTITIONS, refdata });
+    const app = await buildApp(
+      { corsOrigins: [], publicUrl: undefined },
+      {
+        refdata,
+        figures: figuresFromReader(reader),
+        ready: async () => void (await redis.ping()),
+        logger: testLogger(),
+        now: () => asOf,
+      },
+    );
+    onTestFinished(() => app.close());
+    const checker = createOpenApiChecker((await app.inject('/openapi.json')).json());
+    /** GETs a URL; the response must be 200 and conform to the OpenAPI document. */
+    const get = async (url: string) => {
+      const res = await app.inject({ method: 'GET', url });
+      const problems = checker.check({
+        method: 'GET',
+        url,
+        statusCode: res.statusCode,
+        contentType: res.headers['content-type'] as string | undefined,
+        body: res.body,
+      });
+      expect(problems, `${url}: ${res.body.slice(0, 300)}`).toEqual([]);
+      expect(res.statusCode, url).toBe(200);
+      return res.json();
+    };
+
+    const scopes: [Scope, string][] = [
+      [{ kind: 'england' }, '/v1/england'],
+      [{ kind: 'region', code: REGION }, `/v1/regions/${REGION}`],
+      [{ kind: 'icb', code: ICB }, `/v1/icbs/${ICB}`],
+      [{ kind: 'trust', code: TRUST }, `/v1/trusts/${TRUST}`],
+    ];
+    const lastHour = bucketsBetween(
+      '15m',
+      Math.floor(asOf / QUARTER_MS) * QUARTER_MS - HOUR,
+      Math.floor(asOf / QUARTER_MS) * QUARTER_MS,
+    );
+    for (const [scope, path] of scopes) {
+      const key = scopeKey(scope);
+      const s = await get(`${path}/snapshot`);
+      expect(s.asOf).toBe(iso(asOf));
+      expect(s.londonDate).toBe(DATE);
+      expect(s.today.counters, `${key} today`).toEqual(oracle.counters(key, '1d', DATE));
+      expect(s.today.counters.ed_attendances.total, `${key} has activity`).toBeGreaterThan(0);
+      expect(s.lastHour.counters, `${key} last hour`).toEqual(
+        oracle.counters(key, '15m', lastHour),
+      );
+      const live = oracle.gauges(key, asOf, DATE);
+      expect(s.live.gauges, `${key} gauges`).toEqual(live.gauges);
+      expect(s.live.beds, `${key} beds`).toEqual(live.beds);
+      const newest = oracle.freshness(key);
+      expect(s.freshness.newestEventAt, `${key} freshness`).toBe(
+        newest === undefined ? null : iso(newest),
+      );
+      const inScope =
+        scope.kind === 'trust' ? [TRUST] : refdata.trustsInScope(scope, DATE).map((t) => t.odsCode);
+      const reported = inScope.filter(
+        (ods) => (oracle.freshness(`t:${ods}`) ?? -Infinity) >= asOf - HOUR,
+      );
+      expect(s.completeness, `${key} completeness`).toMatchObject({
+        expected: inScope.length,
+        reported: reported.length,
+      });
+
+      for (const [metric, interval] of SERIES) {
+        const series = await get(
+          `${path}/series?metric=${metric}&interval=${interval}&from=${DATE}&to=${NEXT_DATE}`,
+        );
+        const ids = bucketsBetween(interval, day.start, day.end);
+        expect(
+          series.points.map((p: { value: unknown }) => p.value),
+          `${key} ${metric} ${interval}`,
+        ).toEqual(ids.map((id) => oracle.counters(key, interval, id)[metric as 'ed_attendances']));
+      }
+    }
+  }, 300_000);
+});
