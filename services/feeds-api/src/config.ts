@@ -36,8 +36,11 @@ export const feedsApiEnv = {
     .default('pulse'),
   /** Topic of activity events: the aggregator tags its keys with this name. */
   ACTIVITY_TOPIC: topic('nhs.activity.v1'),
-  /** Partition count of ACTIVITY_TOPIC: the reader merges partitions 0..N-1, so it must match. */
-  TOPIC_PARTITIONS: integer(6, 1, 10_000),
+  /**
+   * Partition count of ACTIVITY_TOPIC: the reader merges partitions 0..N-1, so it must match.
+   * 12, as @pulse/kafka's PULSE_TOPICS and the simulator create the topic (fewer misses figures).
+   */
+  TOPIC_PARTITIONS: integer(12, 1, 10_000),
   /** Allowed CORS origins. */
   CORS_ORIGINS: corsOrigins,
   /** Public base URL put in the OpenAPI `servers` list; unset = the relative server `/`. */

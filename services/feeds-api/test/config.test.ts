@@ -11,7 +11,7 @@ describe('config', () => {
       host: '127.0.0.1',
       keyPrefix: 'pulse',
       activityTopic: 'nhs.activity.v1',
-      topicPartitions: 6,
+      topicPartitions: 12,
       corsOrigins: [],
       publicUrl: undefined,
     });
@@ -25,14 +25,14 @@ describe('config', () => {
       HOST: '0.0.0.0',
       KEY_PREFIX: 'tenant-a',
       ACTIVITY_TOPIC: 'nhs.activity.v1',
-      TOPIC_PARTITIONS: '12',
+      TOPIC_PARTITIONS: '24',
       CORS_ORIGINS: 'https://a.example, https://b.example:8443',
       PUBLIC_URL: 'https://pulse.example',
     });
     expect(config).toMatchObject({
       port: 9000,
       host: '0.0.0.0',
-      topicPartitions: 12,
+      topicPartitions: 24,
       corsOrigins: ['https://a.example', 'https://b.example:8443'],
       publicUrl: 'https://pulse.example',
     });
