@@ -198,7 +198,7 @@ try {
   );
   rows.push(['kafkajs consumer, no work (records/s)', best.bare]);
   rows.push(['one aggregator instance (records/s)', best.agg]);
-  rows.push(['ratio aggregator / bare consumer', Number((best.agg / best.bare).toFixed(2))]);
+  rows.push(['ratio aggregator / bare consumer', `${((100 * best.agg) / best.bare).toFixed(1)}%`]);
   rows.push(['batch duration p50 (ms), last round', Number(last!.p50.toFixed(1))]);
   rows.push(['batch duration p99 (ms), last round', Number(last!.p99.toFixed(1))]);
   rows.push(['Redis memory per simulated trust-day (KiB)', Math.round(perTrustDay / 1024)]);

@@ -2,7 +2,6 @@
 // fenced), resolve. It knows nothing of kafkajs: the consumer hands it plain records and a small
 // control surface, so the exactly-once protocol of docs/aggregation.md reads top to bottom here.
 import { bucketsOf, effectsOf } from '@pulse/kpi';
-import { encodePlan } from '@pulse/store';
 import type { BatchPlan, FigureStore, PlanItem, PlanRejection } from '@pulse/store';
 import type { ClassifyContext, Classification } from './classify.js';
 import { classify } from './classify.js';
@@ -231,10 +230,19 @@ function shiftExpiries(plan: BatchPlan, shiftMs: number): void {
   for (const [key, at] of plan.expiries) plan.expiries.set(key, at + shiftMs);
 }
 
-/** KEYS plus ARGV of the plan's apply script. */
+/**
+ * An upper bound on KEYS plus ARGV of the plan's apply script (see @pulse/store's encodePlan),
+ * counted from the plan's maps without encoding it a second time.
+ */
 function scriptArguments(plan: BatchPlan): number {
-  const { keys, argv } = encodePlan(plan);
-  return keys.length + argv.length;
+  let n = 4 + plan.expiries.size * 4 + plan.trims.size * 3 + plan.trusts.size + 4;
+  for (const ids of plan.seen.values()) n += 4 + ids.length;
+  for (const fields of plan.increments.values()) n += 4 + fields.size * 2;
+  for (const fields of plan.maxima.values()) n += 4 + fields.size * 2;
+  for (const op of plan.state) {
+    n += op.op === 'discharge' ? 12 + op.ifNotMeeting.length * 4 : 12;
+  }
+  return n;
 }
 
 function acceptedEvents(pending: readonly Classified[]) {
