@@ -25,6 +25,8 @@ declare module 'fastify' {
 export type AppConfig = Pick<FeedsApiConfig, 'corsOrigins' | 'publicUrl'> & {
   /** Most points per series request (default 2,000). */
   maxSeriesPoints?: number;
+  /** How long a "now" snapshot of a scope is reused, in ms (default 0: read every time). */
+  snapshotCacheMs?: number;
 };
 
 export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance> {
@@ -66,7 +68,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   await app.register(
     async (v1) => {
       await v1.register(organisations);
-      await v1.register(snapshots);
+      await v1.register(
+        snapshots,
+        config.snapshotCacheMs === undefined ? {} : { cacheMs: config.snapshotCacheMs },
+      );
       await v1.register(
         series,
         config.maxSeriesPoints === undefined ? {} : { maxPoints: config.maxSeriesPoints },

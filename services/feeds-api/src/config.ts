@@ -41,6 +41,11 @@ export const feedsApiEnv = {
    * 12, as @pulse/kafka's PULSE_TOPICS and the simulator create the topic (fewer misses figures).
    */
   TOPIC_PARTITIONS: integer(12, 1, 10_000),
+  /**
+   * How long a snapshot read "now" is reused for the same scope, in ms; requests within it share
+   * one read (0 turns it off). Bounds how stale a snapshot can be; requests with `asOf` are not cached.
+   */
+  SNAPSHOT_CACHE_MS: integer(1_000, 0, 60_000),
   /** Allowed CORS origins. */
   CORS_ORIGINS: corsOrigins,
   /** Public base URL put in the OpenAPI `servers` list; unset = the relative server `/`. */
@@ -56,6 +61,7 @@ export interface FeedsApiConfig {
   keyPrefix: string;
   activityTopic: string;
   topicPartitions: number;
+  snapshotCacheMs: number;
   corsOrigins: string[];
   publicUrl: string | undefined;
 }
@@ -71,6 +77,7 @@ export function loadFeedsApiConfig(env: NodeJS.ProcessEnv = process.env): FeedsA
     keyPrefix: e.KEY_PREFIX,
     activityTopic: e.ACTIVITY_TOPIC,
     topicPartitions: e.TOPIC_PARTITIONS,
+    snapshotCacheMs: e.SNAPSHOT_CACHE_MS,
     corsOrigins: e.CORS_ORIGINS,
     publicUrl: e.PUBLIC_URL,
   };

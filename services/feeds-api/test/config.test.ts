@@ -12,6 +12,7 @@ describe('config', () => {
       keyPrefix: 'pulse',
       activityTopic: 'nhs.activity.v1',
       topicPartitions: 12,
+      snapshotCacheMs: 1000,
       corsOrigins: [],
       publicUrl: undefined,
     });

@@ -6,6 +6,7 @@ import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
 import { SnapshotQuery, SnapshotSchema } from '../schemas/snapshot.js';
 import { etagMatches, snapshotEtag } from '../etag.js';
 import { readSnapshot } from '../snapshot.js';
+import { createSnapshotCache, type CachedSnapshot } from '../snapshot-cache.js';
 import { scopeOn } from '../scopes.js';
 import { instantParam } from '../time.js';
 import { SNAPSHOT_EXAMPLE } from './examples.js';
@@ -13,12 +14,18 @@ import { SNAPSHOT_EXAMPLE } from './examples.js';
 export interface SnapshotsOptions {
   /** Cache-Control of a snapshot; revalidation with the ETag is cheap. */
   cacheControl?: string;
+  /** How long a "now" snapshot of a scope is reused, in ms (default 0: read every time). */
+  cacheMs?: number;
 }
 
 const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => {
   const cacheControl = options.cacheControl ?? 'no-cache';
   if (typeof cacheControl !== 'string') throw new TypeError('cacheControl must be a string');
+  const cacheMs = options.cacheMs ?? 0;
+  if (!Number.isInteger(cacheMs) || cacheMs < 0)
+    throw new TypeError('cacheMs must be an integer >= 0');
   const { figures, refdata, now } = app.pulse;
+  const cache = createSnapshotCache(cacheMs, now);
 
   for (const route of SCOPE_ROUTES) {
     app.get(`${route.prefix}/snapshot`, {
@@ -44,8 +51,14 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
         const asOf = asOfParam === undefined ? now() : instantParam(asOfParam, 'asOf');
         const londonDate = londonDateOf(asOf);
         const { scope, info } = scopeOn(refdata, route.kind, code, londonDate);
-        const snapshot = await readSnapshot(figures, scope, info, asOf, londonDate);
-        const etag = snapshotEtag(snapshot);
+        const read = async (): Promise<CachedSnapshot> => {
+          const snapshot = await readSnapshot(figures, scope, info, asOf, londonDate);
+          return { snapshot, etag: snapshotEtag(snapshot) };
+        };
+        const { snapshot, etag } =
+          asOfParam === undefined
+            ? await cache.get(`${route.kind}:${code}:${londonDate}`, read)
+            : await read();
         reply.header('cache-control', cacheControl).header('etag', etag);
         if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
         return snapshot;
