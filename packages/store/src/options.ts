@@ -28,16 +28,25 @@ export interface StoreOptions extends PartitionSpace {
   retention?: Partial<Retention>;
   /** Grace period in ms (default 14 days). */
   grace?: number;
+  /**
+   * The writer's clock minus Redis's real time, in ms (the aggregator's CLOCK_OFFSET_MS; default
+   * 0). Key expiries are computed on the writer's clock (bucket end + retention) but Redis
+   * compares them with its own: the store subtracts this, so a replayed past period keeps its
+   * keys for their full retention instead of expiring on arrival.
+   */
+  clockOffsetMs?: number;
 }
 
 export interface ResolvedStoreOptions extends PartitionSpace {
   retention: Retention;
   grace: number;
+  clockOffsetMs: number;
 }
 
 export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions {
   const retention = { ...DEFAULT_RETENTION, ...options.retention };
   const grace = options.grace ?? DEFAULT_GRACE_MS;
+  const clockOffsetMs = options.clockOffsetMs ?? 0;
   if (!options.prefix) throw new StoreError('BAD_OPTION', 'prefix must be a non-empty string');
   if (!options.topic) throw new StoreError('BAD_OPTION', 'topic must be a non-empty string');
   if (!(grace >= 0)) throw new StoreError('BAD_OPTION', `grace must be >= 0 ms, got ${grace}`);
@@ -45,8 +54,14 @@ export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions
     if (!(ms > 0))
       throw new StoreError('BAD_OPTION', `retention ${size} must be > 0 ms, got ${ms}`);
   }
+  if (!Number.isSafeInteger(clockOffsetMs)) {
+    throw new StoreError(
+      'BAD_OPTION',
+      `clockOffsetMs must be an integer (ms), got ${clockOffsetMs}`,
+    );
+  }
   if (retention['15m'] < grace) {
     throw new StoreError('BAD_OPTION', '15m retention must outlive the grace period');
   }
-  return { prefix: options.prefix, topic: options.topic, retention, grace };
+  return { prefix: options.prefix, topic: options.topic, retention, grace, clockOffsetMs };
 }

@@ -87,7 +87,7 @@ export interface BatchPlan {
   trims: Set<string>;
   /** Trusts with gauge state, added to the partition's trust index. */
   trusts: Set<string>;
-  /** Key -> absolute expiry (epoch ms), set after every write. */
+  /** Key -> absolute expiry on Redis's clock (epoch ms), set after every write. */
   expiries: Map<string, number>;
   summary: { accepted: number; duplicates: number; rejected: number };
 }
@@ -146,7 +146,9 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     expiries: new Map(),
     summary: { accepted: 0, duplicates: 0, rejected: 0 },
   };
-  const expire = (key: string, at: number) => {
+  // Lifetimes are measured on the writer's clock (like lateness); Redis expires on its own.
+  const expire = (key: string, writerAt: number) => {
+    const at = writerAt - options.clockOffsetMs;
     if ((plan.expiries.get(key) ?? -Infinity) < at) plan.expiries.set(key, at);
   };
   const fieldsOf = (key: string) => {

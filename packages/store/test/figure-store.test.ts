@@ -228,6 +228,32 @@ describe('figure store', () => {
     expect(await expiry(`${p()}:offset`)).toBe(-1);
   });
 
+  it('figure store should keep a replayed bucket older than its retention for its full retention on the writer clock', async () => {
+    partition = 11;
+    // The writer replays a period 60 days back: its clock is Redis's time minus 60 days.
+    const offset = -60 * DAY;
+    const replay = createFigureStore(t.redis, {
+      prefix: t.prefix,
+      topic: TOPIC,
+      clockOffsetMs: offset,
+    });
+    const at = T0 + offset;
+    const quarter = Math.floor(at / (15 * MIN)) * 15 * MIN;
+    const plan = replay.plan(
+      batch({ items: [item(at, [one('ed_attendances')])], clock: at + 60 * MIN }),
+    );
+    expect(await replay.apply(plan)).toEqual({ applied: true });
+    // 60 days is past the 35-day retention of 15-minute buckets on Redis's clock, not the writer's.
+    const counters = `${p()}:c:t:${TRUST}:15m:${quarter}`;
+    expect(await t.redis.hgetall(counters)).toEqual({ 'ed_attendances:adult': '1' });
+    expect(await t.redis.pexpiretime(counters)).toBe(quarter + 15 * MIN + 35 * DAY - offset);
+    const seenDay = new Date(at).toISOString().slice(0, 10);
+    expect(await t.redis.scard(`${p()}:seen:${seenDay}`)).toBe(1);
+    expect(await t.redis.pexpiretime(`${p()}:seen:${seenDay}`)).toBe(
+      Date.parse(seenDay) + 16 * DAY - offset,
+    );
+  });
+
   it('figure store should refuse to plan a non-integer increment', () => {
     const bad = item(T0, [{ figure: 'ambulance_handover_ms_lost', group: 'adult', by: 1.5 }]);
     expect(() => store.plan(batch({ items: [bad] }))).toThrow(/not an integer/);

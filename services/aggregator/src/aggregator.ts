@@ -67,6 +67,8 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     topic: config.activityTopic,
     grace: config.graceMs,
     retention: config.retentionMs,
+    // Key lifetimes on the aggregator's clock: a replayed past period keeps its keys.
+    clockOffsetMs: config.clockOffsetMs,
   });
   const producer: Producer = createProducer(deps.kafka);
   const consumer: Consumer = deps.kafka.consumer({
@@ -123,7 +125,6 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     }),
     maxApplyRecords: config.maxApplyRecords,
     maxScriptArguments: MAX_SCRIPT_ARGUMENTS,
-    expiryShiftMs: -config.clockOffsetMs,
     observer: metrics,
     soughtTo,
     onGap: (partition, storedOffset, firstOffset, action) =>

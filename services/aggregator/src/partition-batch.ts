@@ -57,12 +57,6 @@ export interface PartitionBatchDeps {
   maxScriptArguments: number;
   observer: BatchObserver;
   /**
-   * Added to every key expiry of a plan: minus CLOCK_OFFSET_MS, so that key lifetimes are measured
-   * on the aggregator's clock, like lateness, and a replayed past period keeps its 15-minute
-   * buckets and seen ids for their full retention instead of expiring on arrival.
-   */
-  expiryShiftMs: number;
-  /**
    * Per partition: the stored offset this consumer last sought to because the batch began past
    * it. A second batch beginning past the same offset is a real gap (retention, compaction).
    */
@@ -200,7 +194,6 @@ async function processChunk(
       seen: probe.seen,
       clock: ctx.clock,
     });
-    shiftExpiries(plan, deps.expiryShiftMs);
     if (pending.length > 1 && scriptArguments(plan) > deps.maxScriptArguments) return 'split';
     // Dead-letter before the apply that counts the rejection: at-least-once into the DLQ.
     if (letters.length > 0) await deps.sendDeadLetters(letters);
@@ -221,13 +214,6 @@ async function processChunk(
     deps.observer.fenced(partition, applied.storedOffset);
     if (!control.canContinue()) return 'abandon';
   }
-}
-
-// WORKAROUND (until @pulse/store takes the clock offset itself): the store computes absolute
-// expiries from bucket instants, which Redis compares with its own (real) time.
-function shiftExpiries(plan: BatchPlan, shiftMs: number): void {
-  if (shiftMs === 0) return;
-  for (const [key, at] of plan.expiries) plan.expiries.set(key, at + shiftMs);
 }
 
 /**
