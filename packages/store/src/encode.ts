@@ -17,13 +17,47 @@
 //   T k                        ZREMRANGEBYSCORE k below the trim instant
 //   X k at                     PEXPIREAT k at (ms)
 // KEYS[1] is always the partition's offset key. Every key shares the partition's hash tag.
+import { StoreError } from './errors.js';
 import type { BatchPlan } from './plan.js';
+
+/**
+ * The most KEYS + ARGV one apply script may take; encodePlan and apply refuse a larger plan
+ * (PLAN_TOO_LARGE) and a caller splits its records into smaller batches (planFits), each its own
+ * fenced apply. Never split one plan across scripts: each script is atomic only by itself.
+ *
+ * Why a bound: ioredis spreads a command's arguments into a JavaScript call, and with
+ * auto-pipelining ioredis 6 re-issues every queued command as `pipeline[name](...args)`
+ * (built/autoPipelining.js) inside a Promise executor. Past ~100k arguments that overflows the
+ * stack, and the command's promise never settles: the consumer hung. Upstream this is
+ * "RangeError: Maximum call stack size exceeded" for one command of 163,368 arguments
+ * (redis/ioredis#801, closed as won't fix, advice: chunk), and auto-pipelining failures surface
+ * as uncaught errors rather than rejections (redis/ioredis#1931). 50,000 stays well below with
+ * or without auto-pipelining, and keeps each script short on the Redis side too.
+ */
+export const MAX_PLAN_ARGUMENTS = 50_000;
+
+/** An upper bound on the plan's KEYS + ARGV, counted from its maps without encoding it. */
+export function planArguments(plan: BatchPlan): number {
+  // Per op: its ARGV plus, at most, one KEYS entry per key it names.
+  let n = 4 + plan.expiries.size * 4 + plan.trims.size * 3 + plan.trusts.size + 4;
+  for (const ids of plan.seen.values()) n += 4 + ids.length;
+  for (const fields of plan.increments.values()) n += 4 + fields.size * 2;
+  for (const fields of plan.maxima.values()) n += 4 + fields.size * 2;
+  for (const op of plan.state) n += op.op === 'discharge' ? 12 + op.ifNotMeeting.length * 4 : 12;
+  return n;
+}
+
+/** Whether the plan is within MAX_PLAN_ARGUMENTS (else split the records it came from). */
+export function planFits(plan: BatchPlan): boolean {
+  return planArguments(plan) <= MAX_PLAN_ARGUMENTS;
+}
 
 export interface EncodedPlan {
   keys: string[];
   argv: (string | number)[];
 }
 
+/** Encodes a plan; throws PLAN_TOO_LARGE past MAX_PLAN_ARGUMENTS. */
 export function encodePlan(plan: BatchPlan): EncodedPlan {
   const keys: string[] = [plan.offsetKey];
   const index = new Map<string, number>([[plan.offsetKey, 1]]);
@@ -79,5 +113,12 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
   }
   for (const key of plan.trims) argv.push('T', k(key));
   for (const [key, at] of plan.expiries) argv.push('X', k(key), at);
+  const size = keys.length + argv.length;
+  if (size > MAX_PLAN_ARGUMENTS) {
+    throw new StoreError(
+      'PLAN_TOO_LARGE',
+      `plan of partition ${plan.partition} takes ${size} script arguments, more than ${MAX_PLAN_ARGUMENTS}: apply its records in smaller batches`,
+    );
+  }
   return { keys, argv };
 }

@@ -32,7 +32,10 @@ export interface FigureStore {
   probe(partition: number, events: readonly ProbeEvent[]): Promise<ProbeResult>;
   /** planBatch with this store's options. */
   plan(input: PlanInput): BatchPlan;
-  /** One round trip: applies the plan if the stored offset is still its fence. */
+  /**
+   * One round trip: applies the plan if the stored offset is still its fence. Rejects a plan past
+   * MAX_PLAN_ARGUMENTS with PLAN_TOO_LARGE before sending anything.
+   */
   apply(plan: BatchPlan): Promise<ApplyResult>;
 }
 

@@ -2,7 +2,7 @@ export { createFigureStore } from './figure-store.js';
 export type { ApplyResult, FigureStore, ProbeEvent, ProbeResult } from './figure-store.js';
 export { planBatch } from './plan.js';
 export type { BatchPlan, PlanInput, PlanItem, PlanRejection, PlannedStateOp } from './plan.js';
-export { encodePlan } from './encode.js';
+export { encodePlan, MAX_PLAN_ARGUMENTS, planArguments, planFits } from './encode.js';
 export type { EncodedPlan } from './encode.js';
 export { DEFAULT_GRACE_MS, DEFAULT_RETENTION, resolveStoreOptions } from './options.js';
 export type { ResolvedStoreOptions, Retention, StoreOptions } from './options.js';

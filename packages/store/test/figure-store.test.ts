@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FigureStore, PlanInput } from '../src/index.js';
 import { londonDateOf } from '@pulse/kpi';
-import { createFigureStore } from '../src/index.js';
+import {
+  createFigureStore,
+  encodePlan,
+  MAX_PLAN_ARGUMENTS,
+  planArguments,
+  planFits,
+  StoreError,
+} from '../src/index.js';
 import { ATTRIBUTION, item, one, TRUST } from './helpers/items.js';
 import type { TestRedis } from './helpers/redis.js';
 import { testRedis } from './helpers/redis.js';
@@ -213,6 +220,8 @@ describe('figure store', () => {
         ],
       }),
     );
+    const { keys: scriptKeys, argv } = encodePlan(plan);
+    expect(planArguments(plan)).toBeGreaterThanOrEqual(scriptKeys.length + argv.length);
     expect(await store.apply(plan)).toEqual({ applied: true });
     const keys = await t.keys();
     const mine = keys.filter((k) => k.includes(`{${TOPIC}:8}`));
@@ -252,6 +261,25 @@ describe('figure store', () => {
     expect(await t.redis.pexpiretime(`${p()}:seen:${seenDay}`)).toBe(
       Date.parse(seenDay) + 16 * DAY - offset,
     );
+  });
+
+  it('figure store should refuse a plan above MAX_PLAN_ARGUMENTS with PLAN_TOO_LARGE and change nothing', async () => {
+    partition = 12;
+    const plan = store.plan(batch({ items: [item(T0, [one('ed_attendances')])] }));
+    expect(planFits(plan)).toBe(true);
+    const [seenKey, ids] = [...plan.seen][0]!;
+    plan.seen.set(seenKey, [
+      ...ids,
+      ...Array.from({ length: MAX_PLAN_ARGUMENTS }, (_, i) => `x${i}`),
+    ]);
+    expect(planFits(plan)).toBe(false);
+    expect(() => encodePlan(plan)).toThrow(StoreError);
+    await expect(store.apply(plan)).rejects.toMatchObject({
+      code: 'PLAN_TOO_LARGE',
+      canRetry: false,
+    });
+    expect(await store.storedOffset(partition)).toBeNull();
+    expect(await t.redis.exists(trustDayKey())).toBe(0);
   });
 
   it('figure store should refuse to plan a non-integer increment', () => {

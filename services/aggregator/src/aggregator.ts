@@ -21,13 +21,11 @@ import type { PartitionBatchDeps } from './partition-batch.js';
 
 /**
  * Options for the aggregator's Redis connection. No auto-pipelining: each partition's probe and
- * apply are already one round trip each, and ioredis 6 auto-pipelining loses its reply order when
- * a command's arguments overflow the call stack (a hung promise, then an uncaught TypeError).
+ * apply are already one round trip each, so it would only add a tick of latency. (Script size is
+ * bounded by @pulse/store's MAX_PLAN_ARGUMENTS, which is what kept ioredis 6's auto-pipelining
+ * from overflowing the stack.)
  */
 export const AGGREGATOR_REDIS_OPTIONS = { enableAutoPipelining: false } as const;
-
-/** Apply scripts with more KEYS + ARGV than this are split (see PartitionBatchDeps). */
-const MAX_SCRIPT_ARGUMENTS = 50_000;
 
 export interface AggregatorDeps {
   kafka: Kafka;
@@ -124,7 +122,6 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
       maxFutureMs: config.maxFutureMs,
     }),
     maxApplyRecords: config.maxApplyRecords,
-    maxScriptArguments: MAX_SCRIPT_ARGUMENTS,
     observer: metrics,
     soughtTo,
     onGap: (partition, storedOffset, firstOffset, action) =>

@@ -2,7 +2,8 @@
 // fenced), resolve. It knows nothing of kafkajs: the consumer hands it plain records and a small
 // control surface, so the exactly-once protocol of docs/aggregation.md reads top to bottom here.
 import { bucketsOf, effectsOf } from '@pulse/kpi';
-import type { BatchPlan, FigureStore, PlanItem, PlanRejection } from '@pulse/store';
+import { planFits } from '@pulse/store';
+import type { FigureStore, PlanItem, PlanRejection } from '@pulse/store';
 import type { ClassifyContext, Classification } from './classify.js';
 import { classify } from './classify.js';
 import type { DeadLetter } from './dlq.js';
@@ -50,11 +51,6 @@ export interface PartitionBatchDeps {
   /** Rules and clock for one chunk; called per chunk so the clock stays current. */
   classifyContext(): ClassifyContext;
   maxApplyRecords: number;
-  /**
-   * A chunk whose apply script would take more arguments than this is split in two: scripts stay
-   * short, and JavaScript calls that spread the arguments stay far below the engine's limit.
-   */
-  maxScriptArguments: number;
   observer: BatchObserver;
   /**
    * Per partition: the stored offset this consumer last sought to because the batch began past
@@ -92,7 +88,8 @@ export async function processPartitionBatch(
 ): Promise<BatchOutcome> {
   const { records } = batch;
   let done: string | null = null;
-  // Chunks to apply, in order; a chunk whose script would be too long is split in two.
+  // Chunks to apply, in order; a chunk whose plan the store would refuse as too large (planFits)
+  // is split in two, each half its own fenced apply.
   const chunks: BatchRecord[][] = [];
   for (let start = 0; start < records.length; start += deps.maxApplyRecords) {
     chunks.push(records.slice(start, start + deps.maxApplyRecords));
@@ -194,7 +191,7 @@ async function processChunk(
       seen: probe.seen,
       clock: ctx.clock,
     });
-    if (pending.length > 1 && scriptArguments(plan) > deps.maxScriptArguments) return 'split';
+    if (pending.length > 1 && !planFits(plan)) return 'split';
     // Dead-letter before the apply that counts the rejection: at-least-once into the DLQ.
     if (letters.length > 0) await deps.sendDeadLetters(letters);
     const applied = await deps.store.apply(plan);
@@ -214,21 +211,6 @@ async function processChunk(
     deps.observer.fenced(partition, applied.storedOffset);
     if (!control.canContinue()) return 'abandon';
   }
-}
-
-/**
- * An upper bound on KEYS plus ARGV of the plan's apply script (see @pulse/store's encodePlan),
- * counted from the plan's maps without encoding it a second time.
- */
-function scriptArguments(plan: BatchPlan): number {
-  let n = 4 + plan.expiries.size * 4 + plan.trims.size * 3 + plan.trusts.size + 4;
-  for (const ids of plan.seen.values()) n += 4 + ids.length;
-  for (const fields of plan.increments.values()) n += 4 + fields.size * 2;
-  for (const fields of plan.maxima.values()) n += 4 + fields.size * 2;
-  for (const op of plan.state) {
-    n += op.op === 'discharge' ? 12 + op.ifNotMeeting.length * 4 : 12;
-  }
-  return n;
 }
 
 function acceptedEvents(pending: readonly Classified[]) {
