@@ -1,0 +1,228 @@
+// Snapshot requests/s and latency of one feeds-api instance, beside a bare Fastify route in the
+// same run (the machine's raw HTTP limit), with Redis holding a full simulated week for every
+// trust. Writes the "feeds-api" section of docs/BENCHMARKS.md (PULSE_BENCH_DOC overrides the path).
+//
+//   npm run bench -w feeds-api       (REDIS_URL: use that Redis; else a private redis-server)
+//
+// The week is written under a unique key prefix and deleted afterwards. The API and the bare
+// server each run in their own process from source (tsx), LOG_LEVEL=warn (no request logs);
+// autocannon runs here, on loopback only, for PULSE_BENCH_SECONDS (default 10) per target.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { describeMachine, machineInfo, markdownTable, writeSection } from '@pulse/bench';
+import { londonDateOf, londonDayBounds } from '@pulse/kpi';
+import { createLogger } from '@pulse/logging';
+import { createRedis } from '@pulse/redis';
+import { loadRefData } from '@pulse/refdata';
+import { deleteKeysWithPrefix, repoRoot } from '@pulse/testkit';
+import { loadWeek } from './load-week.js';
+
+const SECONDS = Number(process.env['PULSE_BENCH_SECONDS'] ?? 10);
+const CONNECTIONS = 10;
+const PARTITIONS = 12;
+const TOPIC = 'nhs.activity.v1';
+const RTT_SCALE = 0.002;
+const DAY = 86_400_000;
+const ICB = 'D7T5G';
+const TRUST = 'RAJ';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a script of this repository from source; resolves once `probe` answers 200. */
+async function startServer(script: string, env: Record<string, string>, probe: string) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@pulse/source', join(repoRoot(), script)],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    if (
+      await fetch(probe).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
+    await sleep(200);
+  }
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** A private redis-server (infra/redis), unless REDIS_URL names one. */
+async function redisForBench(): Promise<{ url: string; stop(): Promise<void> }> {
+  const given = process.env['REDIS_URL']?.trim();
+  if (given) return { url: given, stop: async () => {} };
+  const dir = await mkdtemp(join(tmpdir(), 'pulse-bench-redis-'));
+  const script = join(repoRoot(), 'infra', 'redis', 'redis.mjs');
+  const run = (args: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [script, ...args], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+      child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
+    });
+  const out = await run(['start', '--dir', dir, '--port', '0']);
+  const url = /^REDIS_URL=(.*)$/m.exec(out)?.[1]?.trim();
+  if (!url) throw new Error(`no REDIS_URL from redis.mjs: ${out}`);
+  return {
+    url,
+    stop: async () => {
+      await run(['stop', '--dir', dir]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Load {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function hammer(url: string): Promise<Load> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** Milliseconds of one request on its own. */
+async function timeOne(url: string): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`${url}: ${res.status}`);
+  return performance.now() - started;
+}
+
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  console.log(`feeds-api benchmark on ${describeMachine(machine)}`);
+  const refdata = loadRefData();
+  const redisInfra = await redisForBench();
+  const logger = createLogger({ service: 'feeds-api-bench', level: 'warn' });
+  const redis = createRedis(redisInfra.url, { logger, name: 'feeds-api-bench' });
+  await redis.connect();
+  const prefix = `pulse-bench-api-${randomBytes(6).toString('hex')}`;
+  const children: ChildProcess[] = [];
+  try {
+    const now = Date.now();
+    const from = londonDayBounds(londonDateOf(now - 6 * DAY)).start;
+    const loaded = await loadWeek(redis, refdata, {
+      prefix,
+      topic: TOPIC,
+      partitions: PARTITIONS,
+      from,
+      to: now,
+      rttScale: RTT_SCALE,
+    });
+    const memory = /used_memory:(\d+)/.exec(await redis.info('memory'))?.[1];
+    console.log(
+      `loaded ${loaded.events.toLocaleString('en-GB')} events for ${loaded.trusts} trusts in ${loaded.seconds.toFixed(0)} s`,
+    );
+
+    const barePort = await freePort();
+    const bare = `http://127.0.0.1:${barePort}/bare`;
+    children.push(
+      await startServer(
+        'services/feeds-api/bench/bare-server.ts',
+        { PORT: String(barePort) },
+        bare,
+      ),
+    );
+    const apiPort = await freePort();
+    const api = `http://127.0.0.1:${apiPort}`;
+    children.push(
+      await startServer(
+        'services/feeds-api/src/main.ts',
+        {
+          PORT: String(apiPort),
+          HOST: '127.0.0.1',
+          REDIS_URL: redisInfra.url,
+          KEY_PREFIX: prefix,
+          ACTIVITY_TOPIC: TOPIC,
+          TOPIC_PARTITIONS: String(PARTITIONS),
+          LOG_LEVEL: 'warn',
+        },
+        `${api}/readyz`,
+      ),
+    );
+
+    const asOf = encodeURIComponent(new Date().toISOString());
+    const targets: [string, string][] = [
+      ['bare Fastify route (raw limit)', bare],
+      ['England snapshot', `${api}/v1/england/snapshot`],
+      [`ICB snapshot (${ICB})`, `${api}/v1/icbs/${ICB}/snapshot`],
+      [`trust snapshot (${TRUST})`, `${api}/v1/trusts/${TRUST}/snapshot`],
+      ['England snapshot, uncached (asOf given)', `${api}/v1/england/snapshot?asOf=${asOf}`],
+    ];
+    // The first England snapshot after start-up is the cold one (nothing cached, JIT cold).
+    const cold = await timeOne(targets[1]![1]);
+    const rows: (string | number)[][] = [];
+    for (const [name, url] of targets) {
+      const load = await hammer(url);
+      if (load.non2xx > 0 || load.errors > 0) {
+        throw new Error(`${name}: ${load.non2xx} non-2xx responses, ${load.errors} errors`);
+      }
+      console.log(`${name}: ${Math.round(load.requestsPerSecond)} req/s, p99 ${load.p99} ms`);
+      rows.push([name, load.requestsPerSecond, load.p50, load.p99]);
+    }
+    const bareRate = rows[0]![1] as number;
+    const table = markdownTable(['target', 'requests/s', 'p50 (ms)', 'p99 (ms)'], rows);
+    const ratios = rows
+      .slice(1)
+      .map((r) => `${r[0]} ${(((r[1] as number) / bareRate) * 100).toFixed(0)}%`)
+      .join(', ');
+    const section = {
+      id: 'feeds-api',
+      title: 'Feeds API: snapshot requests',
+      machine,
+      date: new Date(),
+      body: `Redis holds a simulated week for every open trust (${loaded.events.toLocaleString('en-GB')} events, ${loaded.trusts} trusts, \`rtt-scale ${RTT_SCALE}\`, London midnight six days ago to now, written through the store's plan + apply on ${PARTITIONS} partitions; Redis used_memory ${memory ? (Number(memory) / 2 ** 20).toFixed(0) : '?'} MiB). One feeds-api process (from source, \`LOG_LEVEL=warn\`, default \`SNAPSHOT_CACHE_MS=1000\`: a scope's "now" snapshot is read at most once a second, concurrent requests share the read; a request with \`asOf\` is never cached) and a bare Fastify route in its own process, each loaded by autocannon in this process for ${SECONDS} s with ${CONNECTIONS} connections over loopback, no compression asked. Redis, the server and autocannon share the 2 cores.
+
+${table}
+
+Share of the raw limit: ${ratios}. The England snapshot's first request after start took ${cold.toFixed(0)} ms.
+
+Source: \`services/feeds-api/bench/run.ts\`.`,
+    };
+    const doc = process.env['PULSE_BENCH_DOC'];
+    console.log(`written to ${doc ? writeSection(section, doc) : writeSection(section)}`);
+  } finally {
+    for (const child of children) await stopServer(child);
+    await deleteKeysWithPrefix(redis, `${prefix}:`);
+    await redis.quit();
+    await redisInfra.stop();
+  }
+}
+
+await main();
