@@ -23,7 +23,8 @@ export interface ProbeResult {
   seen: Set<string>;
 }
 
-export type ApplyResult = { applied: true } | { applied: false; storedOffset: string };
+/** Fenced out: the partition's stored offset now (null: none stored). */
+export type ApplyResult = { applied: true } | { applied: false; storedOffset: string | null };
 
 export interface FigureStore {
   readonly options: ResolvedStoreOptions;
@@ -86,7 +87,7 @@ export function createFigureStore(redis: Redis, options: StoreOptions): FigureSt
       if (!Array.isArray(reply))
         throw new StoreError('BAD_REPLY', `apply: unexpected reply ${String(reply)}`);
       if (reply[0] === 1) return { applied: true };
-      return { applied: false, storedOffset: String(reply[1]) };
+      return { applied: false, storedOffset: reply[1] == null ? null : String(reply[1]) };
     },
   };
 }

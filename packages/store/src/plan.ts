@@ -28,7 +28,16 @@ export interface PlanRejection {
 
 export interface PlanInput {
   partition: number;
-  /** Offset of the batch's first record: the fence the stored offset must equal. */
+  /**
+   * The partition's stored offset as the probe read it, null when none was stored: the fence.
+   * The apply runs only if Redis still holds exactly this (none still, for null), so an apply by
+   * another consumer between this probe and this apply always fences this one out, the
+   * partition's first apply included. Omitted: the fence is `firstOffset`, and a partition with no
+   * stored offset also accepts it; only for a writer that owns the partition alone (fixtures,
+   * loaders). A consumer group must pass the probe's answer.
+   */
+  storedOffset?: string | null;
+  /** Offset of the batch's first record (at or after storedOffset). */
   firstOffset: string;
   /** Offset after the batch's last record: stored by the apply. */
   nextOffset: string;
@@ -72,7 +81,10 @@ export interface BatchPlan {
   offsetKey: string;
   /** The partition's index of trusts with gauge state. */
   trustsKey: string;
-  fence: string;
+  /** The stored offset the apply requires (null: none stored). */
+  fence: string | null;
+  /** Whether a partition with no stored offset also passes the fence (storedOffset omitted). */
+  fenceAcceptsAbsent: boolean;
   next: string;
   /** Closed-id sets are trimmed below this instant. */
   trimBelow: number;
@@ -129,12 +141,20 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
       `next offset ${input.nextOffset} is before first ${input.firstOffset}`,
     );
   }
+  const probed = input.storedOffset;
+  if (probed != null && BigInt(input.firstOffset) < BigInt(probed)) {
+    throw new StoreError(
+      'BAD_PLAN',
+      `first offset ${input.firstOffset} is below the stored offset ${probed} (already applied)`,
+    );
+  }
   const keys = partitionKeys(partitionKey(options.prefix, options.topic, input.partition));
   const plan: BatchPlan = {
     partition: input.partition,
     offsetKey: keys.offset,
     trustsKey: keys.trusts,
-    fence: input.firstOffset,
+    fence: probed === undefined ? input.firstOffset : probed,
+    fenceAcceptsAbsent: probed === undefined,
     next: input.nextOffset,
     trimBelow: input.clock - options.grace,
     seen: new Map(),

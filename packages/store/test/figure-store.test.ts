@@ -50,7 +50,9 @@ async function applyBatch(input: Partial<PlanInput>) {
   const partitionOf = input.partition ?? partition;
   const items = input.items ?? [];
   const probe = await store.probe(partitionOf, items);
-  return store.apply(store.plan(batch({ ...input, seen: probe.seen })));
+  return store.apply(
+    store.plan(batch({ ...input, storedOffset: probe.storedOffset, seen: probe.seen })),
+  );
 }
 
 describe('figure store', () => {
@@ -87,6 +89,47 @@ describe('figure store', () => {
       applied: true,
     });
     expect(await t.redis.hget(trustDayKey(), 'ed_attendances:adult')).toBe('2');
+  });
+
+  it('figure store should fence out a consumer that probed before a zombie stored the first offset (regression: fence gap with no stored offset)', async () => {
+    partition = 13;
+    const x = item(T0, [one('ed_attendances')]);
+    // B's batch is offsets 5 and 6: a new event and a resend of x. B probes: nothing stored yet.
+    const mine = [item(T0, [one('ed_attendances')]), { ...x }];
+    const probeB = await store.probe(partition, mine);
+    expect(probeB).toEqual({ storedOffset: null, seen: new Set() });
+    // Zombie A applies offsets 0-4, x among them, up to exactly B's first offset.
+    const probeA = await store.probe(partition, [x]);
+    const planA = store.plan(
+      batch({ storedOffset: probeA.storedOffset, firstOffset: '0', nextOffset: '5', items: [x] }),
+    );
+    expect(await store.apply(planA)).toEqual({ applied: true });
+    // B's probe no longer holds (none stored -> 5): fenced, nothing changed.
+    const stale = { storedOffset: null, firstOffset: '5', nextOffset: '7', items: mine };
+    expect(await store.apply(store.plan(batch({ ...stale, seen: probeB.seen })))).toEqual({
+      applied: false,
+      storedOffset: '5',
+    });
+    // Re-probed, B sees x applied: it counts once.
+    const again = await store.probe(partition, mine);
+    expect(again).toEqual({ storedOffset: '5', seen: new Set([x.eventId]) });
+    const fresh = { ...stale, storedOffset: again.storedOffset, seen: again.seen };
+    expect(await store.apply(store.plan(batch(fresh)))).toEqual({ applied: true });
+    expect(await t.redis.hget(trustDayKey(), 'ed_attendances:adult')).toBe('2');
+    expect(await t.redis.hget(`${p()}:dq:${TRUST}`, 'duplicates')).toBe('1');
+  });
+
+  it('figure store should fence out a plan probed against an offset when none is stored', async () => {
+    partition = 14;
+    const plan = store.plan(
+      batch({ storedOffset: '3', firstOffset: '3', items: [item(T0, [one('ed_attendances')])] }),
+    );
+    expect(await store.apply(plan)).toEqual({ applied: false, storedOffset: null });
+    expect(await store.storedOffset(partition)).toBeNull();
+  });
+
+  it('figure store should refuse to plan records below the stored offset they were probed against', () => {
+    expect(() => store.plan(batch({ storedOffset: '4', firstOffset: '3' }))).toThrow(/below/);
   });
 
   it('figure store should count duplicates within and across batches once', async () => {

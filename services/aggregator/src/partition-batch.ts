@@ -40,7 +40,8 @@ export interface ChunkApplied {
 
 export interface BatchObserver {
   applied(partition: number, chunk: ChunkApplied): void;
-  fenced(partition: number, storedOffset: string): void;
+  /** storedOffset: where the partition stands now (null: none stored). */
+  fenced(partition: number, storedOffset: string | null): void;
   skipped(partition: number, records: number): void;
 }
 
@@ -183,8 +184,10 @@ async function processChunk(
     }
     const plan = deps.store.plan({
       partition,
-      // The fence is where this partition stands in Redis; the first apply may start anywhere.
-      firstOffset: stored ?? pending[0]!.record.offset,
+      // The fence is where the probe found the partition in Redis, "none stored" included: an
+      // apply by anyone else since (a zombie's too) fences this one out, and it re-probes.
+      storedOffset: stored,
+      firstOffset: pending[0]!.record.offset,
       nextOffset,
       items,
       rejections,

@@ -38,6 +38,7 @@ export async function probeAndApply(
   const probe = await store.probe(partition, items);
   const plan = store.plan({
     partition,
+    storedOffset: probe.storedOffset,
     firstOffset: String(first),
     nextOffset: String(first + items.length),
     items,
