@@ -13,6 +13,7 @@ import type { FigureStore } from '@pulse/store';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AggregatorConfig } from './config.js';
 import type { DeadLetter } from './dlq.js';
+import { createClassifyClocks } from './classify-clocks.js';
 import { createMetrics } from './metrics.js';
 import type { AggregatorMetrics } from './metrics.js';
 import type { ReadinessCheck } from './ops-app.js';
@@ -121,6 +122,7 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
       graceMs: config.graceMs,
       maxFutureMs: config.maxFutureMs,
     }),
+    classifyClocks: createClassifyClocks(),
     maxApplyRecords: config.maxApplyRecords,
     observer: metrics,
     soughtTo,

@@ -4,6 +4,7 @@
 import { bucketsOf, effectsOf } from '@pulse/kpi';
 import { planFits } from '@pulse/store';
 import type { FigureStore, PlanItem, PlanRejection } from '@pulse/store';
+import type { ClassifyClocks } from './classify-clocks.js';
 import type { ClassifyContext, Classification } from './classify.js';
 import { classify } from './classify.js';
 import type { DeadLetter } from './dlq.js';
@@ -51,6 +52,8 @@ export interface PartitionBatchDeps {
   sendDeadLetters(letters: DeadLetter[]): Promise<void>;
   /** Rules and clock for one chunk; called per chunk so the clock stays current. */
   classifyContext(): ClassifyContext;
+  /** Keeps each record's classification clock until it is applied, so a retry agrees. */
+  classifyClocks: ClassifyClocks;
   maxApplyRecords: number;
   observer: BatchObserver;
   /**
@@ -107,6 +110,7 @@ export async function processPartitionBatch(
     const last = chunk[chunk.length - 1]!.offset;
     control.resolveOffset(last);
     done = next(last);
+    deps.classifyClocks.applied(batch.partition, done);
     await control.heartbeat();
   }
   return { nextOffset: done, abandoned: false };
@@ -125,7 +129,17 @@ async function processChunk(
 ): Promise<'done' | 'abandon' | 'split'> {
   const { partition } = batch;
   const ctx = deps.classifyContext();
-  let pending: Classified[] = chunk.map((record) => ({ record, result: classify(record, ctx) }));
+  // A retried chunk is classified with the clocks of its first attempt (see classify-clocks.ts).
+  const clockOf = deps.classifyClocks.forChunk(
+    partition,
+    chunk[0]!.offset,
+    chunk[chunk.length - 1]!.offset,
+    ctx.clock,
+  );
+  let pending: Classified[] = chunk.map((record) => ({
+    record,
+    result: classify(record, { ...ctx, clock: clockOf(record.offset) }),
+  }));
   const lettered = new Set<string>();
   const nextOffset = next(chunk[chunk.length - 1]!.offset);
 
