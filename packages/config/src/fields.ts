@@ -27,7 +27,8 @@ export const redisUrl = z
   .default('redis://127.0.0.1:6379');
 
 /** A TCP port; 0 asks the OS for a free one. */
-export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const port = (fallback: number) =>
+  z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** LOG_LEVEL: pino level names. */
 export const logLevel = z

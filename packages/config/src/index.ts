@@ -1,4 +1,13 @@
 export { ConfigError } from './errors.js';
-export { commonEnv, flag, integer, kafkaBrokers, logLevel, port, redisUrl, topic } from './fields.js';
+export {
+  commonEnv,
+  flag,
+  integer,
+  kafkaBrokers,
+  logLevel,
+  port,
+  redisUrl,
+  topic,
+} from './fields.js';
 export { loadConfig } from './load.js';
 export { z } from 'zod';

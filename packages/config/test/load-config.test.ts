@@ -22,7 +22,12 @@ describe('loadConfig', () => {
   });
 
   it('loadConfig should name every bad variable in one error', () => {
-    const bad = { KAFKA_BROKERS: 'nohost', REDIS_URL: 'http://x', PORT: '70000', LOG_LEVEL: 'loud' };
+    const bad = {
+      KAFKA_BROKERS: 'nohost',
+      REDIS_URL: 'http://x',
+      PORT: '70000',
+      LOG_LEVEL: 'loud',
+    };
     const error = (() => {
       try {
         loadConfig(shape, bad);

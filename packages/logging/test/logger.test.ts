@@ -18,13 +18,21 @@ describe('createLogger', () => {
     const { lines, stream } = sink();
     const logger = createLogger({ service: 'aggregator', destination: stream });
     logger.child({ component: 'consumer' }).info({ partition: 3 }, 'assigned');
-    expect(lines[0]).toMatchObject({ service: 'aggregator', component: 'consumer', partition: 3, msg: 'assigned' });
+    expect(lines[0]).toMatchObject({
+      service: 'aggregator',
+      component: 'consumer',
+      partition: 3,
+      msg: 'assigned',
+    });
   });
 
   it('createLogger should redact secrets and subject references', () => {
     const { lines, stream } = sink();
     const logger = createLogger({ service: 'x', destination: stream });
-    logger.info({ config: { REDIS_URL: 'redis://:hunter2@h:6379' }, event: { subjectRef: 'abc' } }, 'start');
+    logger.info(
+      { config: { REDIS_URL: 'redis://:hunter2@h:6379' }, event: { subjectRef: 'abc' } },
+      'start',
+    );
     const text = JSON.stringify(lines[0]);
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('abc');
