@@ -7,7 +7,7 @@ import type { AgeGroup, Attribution, CounterFigure } from '@pulse/kpi';
 import { Redis } from 'ioredis';
 import type { PlanItem } from '../src/index.js';
 import { createFigureStore, encodePlan, planBatch, resolveStoreOptions } from '../src/index.js';
-import { probeAndApply } from '../test/helpers/fixture.js';
+import { probeAndApply } from '../test/helpers/apply.js';
 import { randomEvents } from '../test/helpers/random-events.js';
 
 const BATCH = 1_000; // events per partition batch (kafkajs eachBatch at peak)

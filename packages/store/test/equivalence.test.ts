@@ -9,11 +9,12 @@ import {
   parseScopeKey,
 } from '@pulse/kpi';
 import type { RefData } from '@pulse/refdata';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { BatchPlan, FigureReader, FigureStore, PlanItem } from '../src/index.js';
 import { prng, randomEvents } from './helpers/random-events.js';
 import type { TestRedis } from './helpers/redis.js';
-import { probeAndApply, storeFixture } from './helpers/fixture.js';
+import { probeAndApply } from './helpers/apply.js';
+import { storeFixture } from './helpers/fixture.js';
 
 const HOUR = 3_600_000;
 const PARTITIONS = 3;
@@ -42,7 +43,6 @@ let reader: FigureReader;
 beforeEach(async () => {
   ({ t, store, reader } = await storeFixture(PARTITIONS, refdata));
 });
-afterEach(() => t.close());
 
 describe('figure store equivalence', () => {
   it.each([20260329, 7, 1234567])(

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FigureStore, PlanInput } from '../src/index.js';
 import { londonDateOf } from '@pulse/kpi';
 import {
@@ -25,11 +25,11 @@ let t: TestRedis;
 let store: FigureStore;
 let partition = 0;
 
-beforeAll(async () => {
+// A fresh key prefix per test, removed when it finishes.
+beforeEach(async () => {
   t = await testRedis();
   store = createFigureStore(t.redis, { prefix: t.prefix, topic: TOPIC });
 });
-afterAll(() => t.close());
 
 /** Each test on its own partition, so their offsets and state stay apart. */
 function batch(overrides: Partial<PlanInput>): PlanInput {

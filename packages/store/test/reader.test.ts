@@ -1,10 +1,9 @@
 import { loadRefData } from '@pulse/refdata';
 import type { Attribution, CounterIncrement, StateOp } from '@pulse/kpi';
 import { bucketsOf, londonDateOf } from '@pulse/kpi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FigureReader, FigureStore, PlanItem } from '../src/index.js';
 import { item, one } from './helpers/items.js';
-import type { TestRedis } from './helpers/redis.js';
 import { storeFixture } from './helpers/fixture.js';
 
 const MIN = 60_000;
@@ -38,12 +37,12 @@ const beds = (bedType: string, at: number, open: number, occupied: number): Stat
   occupied,
 });
 
-let t: TestRedis;
 let store: FigureStore;
 let reader: FigureReader;
 
-beforeAll(async () => {
-  ({ t, store, reader } = await storeFixture(3, refdata));
+// Each test on its own prefix, with the same data.
+beforeEach(async () => {
+  ({ store, reader } = await storeFixture(3, refdata));
   const apply = async (partition: number, items: PlanItem[]) => {
     const plan = store.plan({
       partition,
@@ -90,7 +89,6 @@ beforeAll(async () => {
   });
   await store.apply(rejected);
 });
-afterAll(() => t.close());
 
 describe('figure reader', () => {
   it('figure reader should merge counters of a scope across partitions', async () => {

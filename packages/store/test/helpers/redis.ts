@@ -1,13 +1,14 @@
-// A real Redis for tests, with a random key prefix per suite cleaned up by SCAN + UNLINK of that
-// prefix only (the server is shared: never flush). Replace with @pulse/testkit's redisPrefix().
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+// A real Redis per test from @pulse/testkit (the vitest global setup provides one, or REDIS_URL):
+// the client and a private key prefix are released when the test finishes, every key under the
+// prefix unlinked and nothing else (the server may be shared: never flush). Call in a test or a
+// beforeEach hook.
+import type { Redis } from '@pulse/redis';
+import { redisPrefix, testRedis as connectTestRedis } from '@pulse/testkit';
 
 export interface TestRedis {
   redis: Redis;
+  /** The store's key prefix (the store adds the ':' before each partition's hash tag). */
   prefix: string;
-  /** Unlinks every key under the prefix and closes the connection. */
-  close(): Promise<void>;
   /** Every key under the prefix. */
   keys(): Promise<string[]>;
 }
@@ -24,18 +25,8 @@ async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
 }
 
 export async function testRedis(): Promise<TestRedis> {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
-  await redis.connect();
-  const prefix = `pulse-test-store-${randomBytes(6).toString('hex')}`;
-  const keys = () => scanKeys(redis, `${prefix}:*`);
-  return {
-    redis,
-    prefix,
-    keys,
-    async close() {
-      const found = await keys();
-      for (let i = 0; i < found.length; i += 500) await redis.unlink(...found.slice(i, i + 500));
-      redis.disconnect();
-    },
-  };
+  // testkit's prefix ends with ':', which the store writes itself.
+  const prefix = redisPrefix('pulse-test-store').slice(0, -1);
+  const redis = await connectTestRedis('store-test');
+  return { redis, prefix, keys: () => scanKeys(redis, `${prefix}:*`) };
 }
