@@ -5,6 +5,8 @@ import {
   ACTIVITY_TOPIC,
   DLQ_TOPIC,
   PULSE_TOPICS,
+  createKafka,
+  createProducer,
   kafkajsLevel,
   parseBrokers,
   pinoLogCreator,
@@ -44,6 +46,21 @@ describe('@pulse/kafka', () => {
     expect(kafkajsLevel(createLogger({ service: 's', level: 'debug' }))).toBe(logLevel.DEBUG);
     expect(kafkajsLevel(createLogger({ service: 's', level: 'warn' }))).toBe(logLevel.WARN);
     expect(kafkajsLevel(createLogger({ service: 's', level: 'silent' }))).toBe(logLevel.ERROR);
+  });
+
+  it('createProducer should make an idempotent producer without the limited-retries warning', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ service: 's', destination });
+    // Nothing connects: kafkajs checks the retry settings when the producer is created.
+    const kafka = createKafka({ brokers: '127.0.0.1:1', clientId: 'pulse-test', logger });
+    createProducer(kafka);
+    createProducer(kafka, { idempotent: false });
+    expect(lines.filter((line) => Number(line.level) >= 40)).toEqual([]);
+    // An explicit limit is the caller's choice, and kafkajs says what it costs.
+    createProducer(kafka, { retry: { retries: 2 } });
+    expect(lines.map((line) => line.msg)).toContain(
+      'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+    );
   });
 
   it('PULSE_TOPICS should name the activity and dead-letter topics of the contract', () => {
