@@ -6,3 +6,4 @@ export * from './effects.js';
 export * from './gauges.js';
 export * from './reference-applier.js';
 export * from './oracle.js';
+export * from './rejections.js';

@@ -2,10 +2,18 @@
 // sent log the slow, obvious way. It deliberately shares no figure logic with effects.ts or the
 // reference applier (each figure is defined again below, from the design's words), so a test
 // comparing the two catches a bug in either.
-import { ageGroupOf, type ActivityEvent, type EventOf, type EventType } from '@pulse/contracts';
+import {
+  ageGroupOf,
+  CONTRACT_ERROR_CODES,
+  type ActivityEvent,
+  type ContractErrorCode,
+  type EventOf,
+  type EventType,
+} from '@pulse/contracts';
 import { parseScopeKey, scopeKey, type Resolver } from './attribution.js';
 import { bucketForId, bucketsBetween, londonDateOf } from './buckets.js';
 import { addToSplit, emptyCounterFigures, emptyGaugeFigures } from './gauges.js';
+import type { RejectionCode } from './rejections.js';
 import type {
   AgeGroup,
   BedFigures,
@@ -16,16 +24,12 @@ import type {
   Scope,
 } from './types.js';
 
-/** Faults the log flags on a record; the aggregator must reject it with this code. */
-export const RECORD_FAULTS = [
-  'BAD_MARKER',
-  'UNKNOWN_FINGERPRINT',
-  'CORRUPT_BODY',
-  'INVALID_FIELD',
-  'KEY_MISMATCH',
-] as const;
-export type RecordFault = (typeof RECORD_FAULTS)[number];
-export type RejectionCode = RecordFault | 'TOO_LATE' | 'FUTURE_DATED' | 'UNKNOWN_ORGANISATION';
+/**
+ * Faults the log flags on a record (every contract code, and a wrong key); the aggregator must
+ * reject it with this code. The other rejections the oracle derives from the event.
+ */
+export const RECORD_FAULTS: readonly RecordFault[] = [...CONTRACT_ERROR_CODES, 'KEY_MISMATCH'];
+export type RecordFault = ContractErrorCode | 'KEY_MISMATCH';
 
 /** One record as sent, in send order (at least per provider). */
 export interface SentRecord {
@@ -33,7 +37,7 @@ export interface SentRecord {
   event?: ActivityEvent;
   /** The Kafka key; defaults to the event's provider. A different provider is KEY_MISMATCH. */
   key?: string;
-  /** A deliberate fault (undecodable, unknown schema, invalid field, wrong key). */
+  /** A deliberate fault: any contract code (undecodable, unknown schema, invalid field, ...) or a wrong key. */
   fault?: RecordFault;
   /** The aggregator's clock when it checked this record, if not OracleOptions.clock. */
   clock?: number;

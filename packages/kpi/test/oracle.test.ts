@@ -31,12 +31,21 @@ describe('BruteForce acceptance', () => {
       { event: admission(), key: 'RXX' }, // KEY_MISMATCH, counted under the key
       { key: 'RGT', fault: 'CORRUPT_BODY' },
       { event: admission(), fault: 'INVALID_FIELD' },
+      { event: admission(), fault: 'INVALID_TIME_ORDER' },
+      { event: admission(), fault: 'IDENTIFIER_IN_SUBJECT_REF' },
     ]);
     expect(o.accepted).toHaveLength(2);
     expect(o.dataQuality.get('RGT')).toEqual({
       accepted: 2,
       duplicates: 0,
-      rejected: { TOO_LATE: 1, FUTURE_DATED: 1, CORRUPT_BODY: 1, INVALID_FIELD: 1 },
+      rejected: {
+        TOO_LATE: 1,
+        FUTURE_DATED: 1,
+        CORRUPT_BODY: 1,
+        INVALID_FIELD: 1,
+        INVALID_TIME_ORDER: 1,
+        IDENTIFIER_IN_SUBJECT_REF: 1,
+      },
       newest: T0 + 5 * MIN,
     });
     expect(o.dataQuality.get('ZZZ')?.rejected).toEqual({ UNKNOWN_ORGANISATION: 1 });

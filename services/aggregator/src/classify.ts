@@ -1,26 +1,17 @@
 // Decides what one Kafka record is: an event to count, or a rejection for the DLQ with a code
 // and a readable detail. Pure (the clock is an argument), so every rule is unit-testable without
-// a broker. The codes are the contract's (docs/aggregation.md) and never renamed.
-import { CONTRACT_ERROR_CODES, isContractError } from '@pulse/contracts';
+// a broker. The codes are @pulse/kpi's REJECTION_CODES (the contract's, then the aggregator's;
+// docs/aggregation.md), the list the oracle predicts from, and never renamed.
+import { isContractError } from '@pulse/contracts';
 import type { ActivityEvent, Codec } from '@pulse/contracts';
-import { attribute } from '@pulse/kpi';
-import type { Attribution } from '@pulse/kpi';
+import { AGGREGATOR_REJECTIONS, attribute, REJECTION_CODES } from '@pulse/kpi';
+import type { Attribution, RejectionCode } from '@pulse/kpi';
 import type { ProviderResolution, RefData } from '@pulse/refdata';
 
-/** The aggregator's own reasons, after the contract's codec and field codes. */
-export const AGGREGATOR_REJECTIONS = {
-  KEY_MISMATCH: "The Kafka key is not the event's providerOds (a trust publishes only its own).",
-  TOO_LATE: 'occurredAt is earlier than the clock minus the grace period.',
-  FUTURE_DATED: 'occurredAt is later than the clock plus the allowed future skew.',
-  UNKNOWN_ORGANISATION: "The provider is unknown, or not open on the event's London date.",
-} as const;
-
+export { AGGREGATOR_REJECTIONS };
 /** Every code a record can be dead-lettered with, in a stable order. */
-export const DLQ_CODES = [
-  ...CONTRACT_ERROR_CODES,
-  ...(Object.keys(AGGREGATOR_REJECTIONS) as (keyof typeof AGGREGATOR_REJECTIONS)[]),
-] as const;
-export type DlqCode = (typeof DLQ_CODES)[number];
+export const DLQ_CODES = REJECTION_CODES;
+export type DlqCode = RejectionCode;
 
 /** What the rules need besides the record. */
 export interface ClassifyContext {

@@ -3,7 +3,7 @@
 import { createCodec } from '@pulse/contracts';
 import type { ActivityEvent } from '@pulse/contracts';
 import { BruteForce } from '@pulse/kpi';
-import type { RecordFault, SentRecord } from '@pulse/kpi';
+import type { RecordFault, RejectionCode, SentRecord } from '@pulse/kpi';
 import { testProducer } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
 import { DLQ_CODES } from '../src/classify.js';
@@ -22,7 +22,7 @@ interface Case {
   key: string;
   value: Buffer;
   /** The code it must be dead-lettered with; absent for a good record. */
-  code?: string;
+  code?: RejectionCode;
   sent: SentRecord;
 }
 
@@ -32,12 +32,18 @@ function good(event: ActivityEvent): Case {
 
 /** One bad record of each code, keyed RGT (so they share a partition with good RGT records). */
 function badRecords(now: number): Case[] {
-  const fault = (code: string, value: Buffer, event?: ActivityEvent): Case => ({
+  // The oracle takes contract faults from the log; the others it derives from the event.
+  const fault = (code: RecordFault, value: Buffer): Case => ({
     key: 'RGT',
     value,
     code,
-    // The oracle takes codec faults from the log; the others it derives from the event.
-    sent: event ? { event, key: 'RGT' } : { key: 'RGT', fault: code as RecordFault },
+    sent: { key: 'RGT', fault: code },
+  });
+  const derived = (code: RejectionCode, event: ActivityEvent): Case => ({
+    key: 'RGT',
+    value: codec.encode(event),
+    code,
+    sent: { event, key: 'RGT' },
   });
   const valid = codec.encode(edArrival('RGT', now));
   const unknownFingerprint = Buffer.from(valid);
@@ -53,18 +59,9 @@ function badRecords(now: number): Case[] {
       unchecked.encode(edArrival('RGT', now, { emittedAt: now - 60 * MINUTE })),
     ),
     fault('IDENTIFIER_IN_SUBJECT_REF', unchecked.encode(identified)),
-    (() => {
-      const other = edArrival('RRK', now);
-      return { ...fault('KEY_MISMATCH', codec.encode(other)), sent: { event: other, key: 'RGT' } };
-    })(),
-    (() => {
-      const late = edArrival('RGT', now - 15 * DAY);
-      return fault('TOO_LATE', codec.encode(late), late);
-    })(),
-    (() => {
-      const future = edArrival('RGT', now + 60 * MINUTE);
-      return fault('FUTURE_DATED', codec.encode(future), future);
-    })(),
+    derived('KEY_MISMATCH', edArrival('RRK', now)),
+    derived('TOO_LATE', edArrival('RGT', now - 15 * DAY)),
+    derived('FUTURE_DATED', edArrival('RGT', now + 60 * MINUTE)),
   ];
 }
 
