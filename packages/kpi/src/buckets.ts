@@ -1,6 +1,8 @@
 // Time buckets: 15 minutes and 1 hour aligned on UTC, and the Europe/London calendar day (23 to
-// 25 hours long). bucketsOf runs once per event, so its answers are cached per 15-minute slot and
-// the time-zone database (Intl) is only asked once per UTC hour ever seen.
+// 25 hours long; the calendar is @pulse/refdata's london-date.ts, which asks the time-zone
+// database once per UTC hour). bucketsOf runs once per event, so its answers are cached per
+// 15-minute slot.
+import { londonDateOf, londonDaySpan } from '@pulse/refdata';
 import type { Bucket, BucketSize } from './types.js';
 
 export const MINUTE_MS = 60_000;
@@ -19,19 +21,7 @@ export type EventBuckets = readonly [Bucket15m, Bucket1h, BucketDay];
 
 /** Cache bounds: far more than the grace period's slots, small enough never to matter. */
 const MAX_CACHED_SLOTS = 20_000;
-const MAX_CACHED_HOURS = 20_000;
 const MAX_CACHED_DAYS = 5_000;
-
-const LONDON_WALL_CLOCK = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
 
 function setBounded<K, V>(cache: Map<K, V>, max: number, key: K, value: V): V {
   if (cache.size >= max) cache.clear();
@@ -39,50 +29,15 @@ function setBounded<K, V>(cache: Map<K, V>, max: number, key: K, value: V): V {
   return value;
 }
 
-const offsetByHour = new Map<number, number>();
+const dayByDate = new Map<string, BucketDay>();
 
-/**
- * London's offset from UTC (ms) at an instant. It changes only on whole UTC hours (01:00 UTC on
- * the last Sundays of March and October), so it is looked up once per UTC hour.
- */
-function londonOffsetAt(epochMs: number): number {
-  const hour = Math.floor(epochMs / HOUR_MS);
-  const cached = offsetByHour.get(hour);
+/** A London date's bucket, shared and frozen; the calendar itself is @pulse/refdata's. */
+function londonDay(date: string): BucketDay {
+  const cached = dayByDate.get(date);
   if (cached !== undefined) return cached;
-  const at = hour * HOUR_MS;
-  const p: Record<string, number> = {};
-  for (const part of LONDON_WALL_CLOCK.formatToParts(at)) p[part.type] = Number(part.value);
-  const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return setBounded(offsetByHour, MAX_CACHED_HOURS, hour, wall - at);
-}
-
-function isoDateOfDayNumber(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** The instant London's wall clock reads 00:00 on the UTC-epoch day number `day`. */
-function londonMidnight(day: number): number {
-  const wallMidnight = day * DAY_MS;
-  // Midnight is never within an hour of a change, so the offset just after it is the right one.
-  return wallMidnight - londonOffsetAt(wallMidnight - londonOffsetAt(wallMidnight));
-}
-
-const dayByNumber = new Map<number, BucketDay>();
-
-function londonDay(day: number): BucketDay {
-  const cached = dayByNumber.get(day);
-  if (cached !== undefined) return cached;
-  const bucket: BucketDay = Object.freeze({
-    size: '1d',
-    id: isoDateOfDayNumber(day),
-    start: londonMidnight(day),
-    end: londonMidnight(day + 1),
-  });
-  return setBounded(dayByNumber, MAX_CACHED_DAYS, day, bucket);
-}
-
-function londonDayNumberOf(epochMs: number): number {
-  return Math.floor((epochMs + londonOffsetAt(epochMs)) / DAY_MS);
+  const { start, end } = londonDaySpan(date);
+  const bucket: BucketDay = Object.freeze({ size: '1d', id: date, start, end });
+  return setBounded(dayByDate, MAX_CACHED_DAYS, date, bucket);
 }
 
 function assertInstant(epochMs: number, what: string): void {
@@ -92,25 +47,19 @@ function assertInstant(epochMs: number, what: string): void {
 /** The London calendar day containing an instant. */
 export function londonDayOf(epochMs: number): BucketDay {
   assertInstant(epochMs, 'londonDayOf');
-  return londonDay(londonDayNumberOf(epochMs));
+  return londonDay(londonDateOf(epochMs));
 }
 
-/** The Europe/London calendar date ('YYYY-MM-DD') of an instant. */
-export function londonDateOf(epochMs: number): string {
-  return londonDayOf(epochMs).id;
-}
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The Europe/London calendar date ('YYYY-MM-DD') of an instant (@pulse/refdata's). */
+export { londonDateOf };
 
 /** A London date's bucket: start = London midnight, end = the next London midnight. */
 export function londonDayBounds(date: string): BucketDay {
-  const m = ISO_DATE.exec(date);
-  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
-  const day = ms / DAY_MS;
-  if (!Number.isInteger(day) || isoDateOfDayNumber(day) !== date) {
-    throw new RangeError(`londonDayBounds: not a calendar date 'YYYY-MM-DD': ${date}`);
+  try {
+    return londonDay(date);
+  } catch (err) {
+    throw new RangeError(`londonDayBounds: ${(err as Error).message}`, { cause: err });
   }
-  return londonDay(day);
 }
 
 function utcBucket<S extends '15m' | '1h'>(size: S, start: number) {
@@ -137,7 +86,7 @@ export function bucketsOf(occurredAt: number): EventBuckets {
     buckets = Object.freeze([
       utcBucket('15m', start),
       utcBucket('1h', hourStart),
-      londonDay(londonDayNumberOf(start)),
+      londonDay(londonDateOf(start)),
     ] as const);
     setBounded(bucketsBySlot, MAX_CACHED_SLOTS, slot, buckets);
   }
@@ -163,9 +112,7 @@ export function bucketsBetween(size: BucketSize, from: number, to: number): stri
     throw new RangeError(`bucketsBetween: more than ${MAX_BUCKETS_BETWEEN} ${size} buckets`);
   }
   if (size === '1d') {
-    for (let day = londonDayNumberOf(from); londonDay(day).start < to; day++) {
-      ids.push(londonDay(day).id);
-    }
+    for (let day = londonDayOf(from); day.start < to; day = londonDayOf(day.end)) ids.push(day.id);
     return ids;
   }
   const first = Math.floor(from / step) * step;

@@ -1,47 +1,78 @@
+// The Europe/London calendar: the date of an instant and the instants a date starts and ends,
+// right on the 23- and 25-hour days. The one implementation in the repository (@pulse/kpi's day
+// buckets use it too). London's offset from UTC is a whole number of hours and changes only on a
+// UTC hour (01:00 UTC on the last Sundays of March and October), so the time-zone database
+// (Intl) is asked once per UTC hour ever seen.
 import type { LondonDate } from './types.js';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 /** Cached hours before the cache is cleared; bounded so odd timestamps cannot grow it. */
-const MAX_CACHED_HOURS = 10_000;
+const MAX_CACHED_HOURS = 20_000;
 
-const formatter = new Intl.DateTimeFormat('en-GB', {
+const LONDON_WALL_CLOCK = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
+  hourCycle: 'h23',
   year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
 });
 
-// London's offset from UTC is a whole number of hours and changes on a UTC hour boundary, so
-// every instant in one UTC hour has the same London date: cache by UTC hour.
-const byHour = new Map<number, LondonDate>();
+const offsetByHour = new Map<number, number>();
+
+/** London's offset from UTC (ms) at an instant, looked up once per UTC hour. */
+function londonOffsetAt(epochMs: number): number {
+  const hour = Math.floor(epochMs / HOUR_MS);
+  const cached = offsetByHour.get(hour);
+  if (cached !== undefined) return cached;
+  const at = hour * HOUR_MS;
+  const p: Record<string, number> = {};
+  for (const part of LONDON_WALL_CLOCK.formatToParts(at)) p[part.type] = Number(part.value);
+  const offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at;
+  if (offsetByHour.size >= MAX_CACHED_HOURS) offsetByHour.clear();
+  offsetByHour.set(hour, offset);
+  return offset;
+}
+
+/** The instant London's wall clock reads 00:00 on the UTC-epoch day number `day`. */
+function londonMidnight(day: number): number {
+  const wallMidnight = day * DAY_MS;
+  // Midnight is never within an hour of a change, so the offset just after it is the right one.
+  return wallMidnight - londonOffsetAt(wallMidnight - londonOffsetAt(wallMidnight));
+}
+
 let lastHour = Number.NaN;
 let lastDate = '';
-
-function format(epochMs: number): LondonDate {
-  let year = '';
-  let month = '';
-  let day = '';
-  for (const part of formatter.formatToParts(epochMs)) {
-    if (part.type === 'year') year = part.value;
-    else if (part.type === 'month') month = part.value;
-    else if (part.type === 'day') day = part.value;
-  }
-  return `${year}-${month}-${day}`;
-}
 
 /** The Europe/London calendar date ('YYYY-MM-DD') of an instant, right on 23- and 25-hour days. */
 export function londonDateOf(epochMs: number): LondonDate {
   if (!Number.isFinite(epochMs))
     throw new RangeError(`londonDateOf: not a finite instant: ${epochMs}`);
+  // Every instant of one UTC hour has the same London date.
   const hour = Math.floor(epochMs / HOUR_MS);
-  if (hour === lastHour) return lastDate;
-  let date = byHour.get(hour);
-  if (date === undefined) {
-    date = format(hour * HOUR_MS);
-    if (byHour.size >= MAX_CACHED_HOURS) byHour.clear();
-    byHour.set(hour, date);
+  if (hour !== lastHour) {
+    const day = Math.floor((epochMs + londonOffsetAt(epochMs)) / DAY_MS);
+    lastDate = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    lastHour = hour;
   }
-  lastHour = hour;
-  lastDate = date;
-  return date;
+  return lastDate;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * The instants a London date starts (London midnight) and ends (the next London midnight): 23,
+ * 24 or 25 hours apart. Throws a RangeError for anything but a real 'YYYY-MM-DD' date.
+ */
+export function londonDaySpan(date: LondonDate): { start: number; end: number } {
+  const m = ISO_DATE.exec(date);
+  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+  const day = ms / DAY_MS;
+  if (!Number.isInteger(day) || new Date(ms).toISOString().slice(0, 10) !== date) {
+    throw new RangeError(`not a calendar date 'YYYY-MM-DD': ${date}`);
+  }
+  return { start: londonMidnight(day), end: londonMidnight(day + 1) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { londonDateOf } from '../src/index.js';
+import { londonDateOf, londonDaySpan } from '../src/index.js';
 
 const at = (iso: string) => londonDateOf(Date.parse(iso));
 
@@ -44,5 +44,45 @@ describe('londonDateOf', () => {
 
   it('londonDateOf should reject an instant that is not finite', () => {
     expect(() => londonDateOf(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('londonDaySpan', () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  it('londonDaySpan should give 23, 24 and 25 hours from London midnight to London midnight', () => {
+    const spring = londonDaySpan('2026-03-29');
+    expect([iso(spring.start), iso(spring.end)]).toEqual([
+      '2026-03-29T00:00:00.000Z',
+      '2026-03-29T23:00:00.000Z',
+    ]);
+    const summer = londonDaySpan('2026-07-01');
+    expect([iso(summer.start), iso(summer.end)]).toEqual([
+      '2026-06-30T23:00:00.000Z',
+      '2026-07-01T23:00:00.000Z',
+    ]);
+    const autumn = londonDaySpan('2026-10-25');
+    expect([iso(autumn.start), iso(autumn.end)]).toEqual([
+      '2026-10-24T23:00:00.000Z',
+      '2026-10-26T00:00:00.000Z',
+    ]);
+  });
+
+  it('londonDaySpan should agree with londonDateOf at both ends', () => {
+    for (const date of ['2026-01-01', '2026-03-28', '2026-03-29', '2026-10-25', '2026-12-31']) {
+      const { start, end } = londonDaySpan(date);
+      expect([londonDateOf(start), londonDateOf(end - 1), londonDateOf(end)]).toEqual([
+        date,
+        date,
+        londonDateOf(end),
+      ]);
+      expect(londonDateOf(end)).not.toBe(date);
+    }
+  });
+
+  it('londonDaySpan should reject what is not a calendar date', () => {
+    for (const bad of ['2026-02-30', '2026-6-01', '', '2026-06-01T00:00Z']) {
+      expect(() => londonDaySpan(bad)).toThrow(RangeError);
+    }
   });
 });
