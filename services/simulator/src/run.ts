@@ -10,6 +10,7 @@ import { SimulatorError } from './errors.js';
 import { injectFaults, type OutRecord } from './faults/inject.js';
 import { generateActivity } from './generate/index.js';
 import { SentLogWriter } from './log/sent-log.js';
+import { caughtUpAt, type Pace } from './publish/pace.js';
 import { keyPartitioner } from './publish/partitions.js';
 import { publish } from './publish/publisher.js';
 import type { Summary } from './publish/summary.js';
@@ -63,6 +64,15 @@ export function simulatedRecords(
   });
 }
 
+/** How a run is paced: none (--fast), from --from at --speed, or a catch-up. */
+export function paceOf(
+  options: Pick<SimulatorOptions, 'from' | 'speed' | 'catchUp'>,
+  wallStart: number,
+): Pace | undefined {
+  if (!options.catchUp && !Number.isFinite(options.speed)) return undefined;
+  return { from: options.from, speed: options.speed, wallStart, catchUp: options.catchUp };
+}
+
 export interface RunDeps {
   kafka: Kafka;
   refdata: RefData;
@@ -87,12 +97,19 @@ export async function runSimulator(options: SimulatorOptions, deps: RunDeps): Pr
   const log = options.log ? new SentLogWriter(options.log) : undefined;
   const producer = createProducer(kafka);
   await producer.connect();
+  const pace = paceOf(options, Date.now());
+  // At --speed N from the past, the instant simulated time meets the wall clock.
+  const catchUpEnd = pace?.catchUp && Number.isFinite(pace.speed) ? caughtUpAt(pace) : undefined;
   logger.info(
     {
       topic: options.topic,
       from: new Date(options.from).toISOString(),
       to: Number.isFinite(options.to) ? new Date(options.to).toISOString() : null,
       speed: Number.isFinite(options.speed) ? options.speed : 'fast',
+      catchUp: options.catchUp,
+      ...(catchUpEnd !== undefined && Number.isFinite(catchUpEnd)
+        ? { realTimeFrom: new Date(catchUpEnd).toISOString() }
+        : {}),
     },
     'simulating',
   );
@@ -102,10 +119,9 @@ export async function runSimulator(options: SimulatorOptions, deps: RunDeps): Pr
       topic: options.topic,
       partitionOf,
       ...(log ? { log } : {}),
-      ...(Number.isFinite(options.speed)
-        ? { pace: { from: options.from, speed: options.speed, wallStart: Date.now() } }
-        : {}),
+      ...(pace ? { pace } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
+      onCaughtUp: () => logger.info('caught up with the wall clock: real time from now on'),
     });
   } finally {
     await producer.disconnect();

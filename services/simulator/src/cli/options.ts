@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { parseInstant } from '@pulse/contracts';
 import { SimulatorError } from '../errors.js';
 import { NO_FAULTS, parseFaults, type FaultRatios } from '../faults/kinds.js';
+import { londonDayStartOf } from '../generate/london-time.js';
 
 export const DEFAULT_TOPIC = 'nhs.activity.v1';
 export const DEFAULT_SEED = 'pulse';
@@ -19,11 +20,16 @@ Options:
                      (default: KAFKA_BROKERS, else 127.0.0.1:9092)
   --topic NAME       topic to publish to (default ${DEFAULT_TOPIC}; created if missing)
   --seed TEXT        random seed; the same seed and options send the same records (default ${DEFAULT_SEED})
-  --from INSTANT     start of simulated time, ISO 8601 UTC, e.g. 2026-11-23T00:00:00Z (default now)
+  --from INSTANT     start of simulated time, ISO 8601 UTC, e.g. 2026-11-23T00:00:00Z
+                     (default now; with --catch-up, London midnight starting today)
   --to INSTANT       end of simulated time (exclusive); without it, run until SIGTERM/SIGINT
   --trusts LIST      comma list of trust ODS codes (default: every trust open on the --from date)
   --speed N          pace: N times real time from --from (default 1)
   --fast             as fast as possible, then exit (needs --to)
+  --catch-up         never ahead of the wall clock: what is already past (--from to now) goes out
+                     as fast as possible, or at --speed N times real time from --from until
+                     simulated time meets the wall clock; from then on each record when the wall
+                     clock reaches its time (real time)
   --faults SPEC      fault ratios, e.g. duplicate=0.05,late=0.01,tooLate=0.001,future=0.001,
                      corrupt=0.001,unknownFingerprint=0.001,unknownProvider=0.001 (default none)
   --log FILE         write the sent log (JSON lines) to FILE
@@ -35,6 +41,7 @@ Environment: KAFKA_BROKERS, LOG_LEVEL (fatal|error|warn|info|debug|trace|silent)
 Examples:
   npm run simulate -- --fast --from 2026-11-23T00:00:00Z --to 2026-11-24T00:00:00Z --log day.jsonl
   npm run simulate -- --trusts RGT,RJ1 --speed 60 --faults duplicate=0.05,late=0.01
+  npm run simulate -- --catch-up                   # today from London midnight, then real time
 `;
 
 export interface SimulatorOptions {
@@ -44,8 +51,10 @@ export interface SimulatorOptions {
   from: number;
   to: number;
   trusts: readonly string[] | undefined;
-  /** Simulated ms per wall ms; Infinity with --fast. */
+  /** Simulated ms per wall ms; Infinity with --fast, or --catch-up without --speed. */
   speed: number;
+  /** Paced, but never ahead of the wall clock (src/publish/pace.ts). */
+  catchUp: boolean;
   faults: FaultRatios;
   log: string | undefined;
   rttScale: number;
@@ -78,7 +87,7 @@ function share(value: string): number {
   return n;
 }
 
-/** Parses argv (without node and script); `now` is the default --from. */
+/** Parses argv (without node and script); `now` is the default --from (its London midnight with --catch-up). */
 export function parseOptions(argv: readonly string[], now: number = Date.now()): SimulatorOptions {
   let values;
   try {
@@ -95,6 +104,7 @@ export function parseOptions(argv: readonly string[], now: number = Date.now()):
         trusts: { type: 'string' },
         speed: { type: 'string' },
         fast: { type: 'boolean' },
+        'catch-up': { type: 'boolean' },
         faults: { type: 'string' },
         log: { type: 'string' },
         'rtt-scale': { type: 'string' },
@@ -105,11 +115,20 @@ export function parseOptions(argv: readonly string[], now: number = Date.now()):
     throw bad((err as Error).message);
   }
   const help = values.help ?? false;
-  const from = values.from === undefined ? now : instant('from', values.from);
+  const catchUp = values['catch-up'] ?? false;
+  const from =
+    values.from !== undefined
+      ? instant('from', values.from)
+      : catchUp
+        ? londonDayStartOf(now)
+        : now;
   const to = values.to === undefined ? Infinity : instant('to', values.to);
   if (!(from < to))
     throw bad(`--from (${values.from ?? 'now'}) must be before --to (${values.to})`);
   if (values.fast && values.speed !== undefined) throw bad('--fast and --speed exclude each other');
+  if (values.fast && catchUp) {
+    throw bad('--fast and --catch-up exclude each other: --catch-up never runs ahead of the clock');
+  }
   if (values.fast && to === Infinity) throw bad('--fast needs --to: it runs a window, then exits');
   const topic = values.topic ?? DEFAULT_TOPIC;
   if (!/^[a-zA-Z0-9._-]{1,249}$/.test(topic)) {
@@ -131,11 +150,13 @@ export function parseOptions(argv: readonly string[], now: number = Date.now()):
     from,
     to,
     trusts,
-    speed: values.fast
-      ? Infinity
-      : values.speed === undefined
-        ? 1
-        : positive('speed', values.speed),
+    speed:
+      values.speed !== undefined
+        ? positive('speed', values.speed)
+        : values.fast || catchUp
+          ? Infinity
+          : 1,
+    catchUp,
     faults: values.faults === undefined ? NO_FAULTS : parseFaults(values.faults),
     log: values.log,
     rttScale: values['rtt-scale'] === undefined ? DEFAULT_RTT_SCALE : share(values['rtt-scale']),

@@ -45,3 +45,15 @@ export function londonWeekdayOf(epochMs: number): number {
 export function londonMidnightOf(epochMs: number): number {
   return epochMs - londonHourOf(epochMs) * HOUR_MS;
 }
+
+/**
+ * The instant of the London midnight starting the London day of epochMs, exact on the days the
+ * clocks change (they change at 01:00 UTC, never at local midnight, so that midnight is in GMT
+ * or in BST, whichever offset it has).
+ */
+export function londonDayStartOf(epochMs: number): number {
+  const local = epochMs + londonOffsetMs(epochMs);
+  const localMidnight = local - (((local % DAY_MS) + DAY_MS) % DAY_MS);
+  const inBst = localMidnight - HOUR_MS;
+  return londonOffsetMs(inBst) === HOUR_MS ? inBst : localMidnight;
+}

@@ -1,19 +1,24 @@
 // Sends records to Kafka in batches: as fast as possible (the next batch is generated while the
 // previous one is in flight; one send at a time keeps per-key order), or paced so a record goes
-// out when simulated time, running `speed` times real time from `from`, reaches its clock.
+// out when it is due (./pace.ts: simulated time from `from` at `speed`, capped at the wall clock
+// in a catch-up run).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message, Producer } from 'kafkajs';
 import type { OutRecord } from '../faults/inject.js';
 import type { ProducedRecord, SentLogWriter } from '../log/sent-log.js';
+import { caughtUpAt, dueAt as paceDueAt, type Pace } from './pace.js';
 import { Tally, type Summary } from './summary.js';
 
-export interface Pace {
-  /** Simulated start instant, reached at wallStart. */
-  readonly from: number;
-  /** Simulated ms per wall ms. */
-  readonly speed: number;
-  readonly wallStart: number;
+/** The wall clock: Date.now and a sleep that an abort ends early; tests pass their own. */
+export interface WallClock {
+  now(): number;
+  sleep(ms: number, signal: AbortSignal | undefined): Promise<void>;
 }
+
+const realClock: WallClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+};
 
 export interface PublishSettings {
   readonly producer: Pick<Producer, 'send'>;
@@ -27,6 +32,10 @@ export interface PublishSettings {
   readonly pace?: Pace;
   /** Stops after the batch in flight when aborted (SIGTERM). */
   readonly signal?: AbortSignal;
+  /** Catch-up runs: called once, when every record already due has been taken. */
+  readonly onCaughtUp?: () => void;
+  /** Default: the real wall clock. */
+  readonly clock?: WallClock;
 }
 
 type Batch = ProducedRecord[];
@@ -36,23 +45,30 @@ export async function publish(
   settings: PublishSettings,
 ): Promise<Summary> {
   const { producer, topic, pace, signal } = settings;
+  const clock = settings.clock ?? realClock;
   const batchSize = settings.batchSize ?? 2000;
   const tally = new Tally();
   const iterator = records[Symbol.iterator]();
   let pending: OutRecord | undefined;
   let done = false;
-  const dueAt = (r: OutRecord) => (pace ? pace.wallStart + (r.clock - pace.from) / pace.speed : 0);
+  const dueAt = (r: OutRecord) => (pace ? paceDueAt(pace, r.clock) : 0);
+  const catchUpEnd = pace && caughtUpAt(pace);
+  let caughtUp = catchUpEnd === undefined;
 
   /** Up to batchSize records due now; stops early before a record not yet due. */
   function take(): Batch {
     const batch: Batch = [];
-    const now = Date.now();
+    const now = clock.now();
     while (batch.length < batchSize) {
       const next = pending ?? nextRecord();
       pending = undefined;
       if (!next) break;
       if (pace && dueAt(next) > now) {
         pending = next;
+        if (!caughtUp && now >= catchUpEnd!) {
+          caughtUp = true;
+          settings.onCaughtUp?.();
+        }
         break;
       }
       batch.push({ record: next, partition: settings.partitionOf(next.key) });
@@ -84,9 +100,7 @@ export async function publish(
       inflight = undefined;
       if (batch.length > 0) inflight = send(batch);
       else if (pending) {
-        await sleep(Math.max(0, dueAt(pending) - Date.now()), undefined, { signal }).catch(
-          () => undefined,
-        );
+        await clock.sleep(Math.max(0, dueAt(pending) - clock.now()), signal);
       } else if (done) break;
     }
   } finally {
