@@ -3,9 +3,9 @@
 //
 // 1. Kafka and Redis: KAFKA_BROKERS / REDIS_URL when set (nothing started or stopped for them),
 //    else started through @pulse/testkit (containers if Docker answers, else local processes).
-// 2. The topics (activity: 12 partitions; DLQ), then the aggregator, the feeds API and the demo
-//    simulator (scripts/demo-simulator.ts: today from London midnight, backfilled at full speed
-//    then real time; `--speed N` replays today at N× until it catches up with the clock).
+// 2. The topics (activity: 12 partitions; DLQ), then the aggregator, the feeds API and the
+//    simulator with `--catch-up` (today from London midnight, backfilled at full speed, then real
+//    time; `--speed N` replays today at N× until it catches up with the clock), as compose runs it.
 // 3. Prints the URLs once the API's /readyz answers, then England's figures every 30 s.
 // 4. SIGINT (Ctrl-C) or SIGTERM: stops the simulator, the aggregator, the API (each waited for),
 //    then the infrastructure it started, and exits 0.
@@ -212,10 +212,10 @@ async function main() {
         TOPIC_PARTITIONS: '12',
       }),
     );
-    const simArgs = ['--topic', topic];
+    const simArgs = ['--catch-up', '--topic', topic];
     if (opts.speed > 1) simArgs.push('--speed', String(opts.speed));
     if (opts.trusts) simArgs.push('--trusts', opts.trusts);
-    children.push(start('simulator', 'scripts/demo-simulator.ts', simArgs, common));
+    children.push(start('simulator', 'services/simulator/src/main.ts', simArgs, common));
 
     const api = `http://127.0.0.1:${apiPort}`;
     await waitReady(`${api}/readyz`, children);

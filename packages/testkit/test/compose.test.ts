@@ -173,6 +173,13 @@ describe('docker-compose.yml services', () => {
     expect(Number(service('feeds-api').environment?.TOPIC_PARTITIONS)).toBe(partitions[0]);
   });
 
+  it('the simulator should run its image command with --catch-up, as npm run demo does', () => {
+    const dockerfile = readFileSync(join(root, 'services', 'simulator', 'Dockerfile'), 'utf8');
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    expect(cmd.length).toBeGreaterThan(0);
+    expect(service('simulator').command).toEqual([...cmd, '--catch-up']);
+  });
+
   it('the feeds API should be published on 8080 and health-checked on the port it listens on', () => {
     const api = service('feeds-api');
     expect(api.ports).toEqual(['127.0.0.1:8080:8080']);
