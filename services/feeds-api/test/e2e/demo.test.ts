@@ -1,10 +1,9 @@
 // `npm run demo` (scripts/demo.mjs) as a user runs it, on the test run's Kafka and Redis with
 // this test's own topics, group and key prefix, one trust to keep it light: England's figures
 // appear, and SIGINT stops every process it started and exits 0.
-import { redisPrefix, testInfra, uniqueGroupId } from '@pulse/testkit';
+import { redisPrefix, testInfra, uniqueGroupId, uniqueTopic } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
 import { isRunning, runFromSource, waitFor } from './processes.js';
-import { createTestTopic } from './topics.js';
 
 describe('demo', () => {
   it('demo should serve growing England figures and stop every child on SIGINT', async () => {
@@ -12,8 +11,8 @@ describe('demo', () => {
     const env = {
       KAFKA_BROKERS: kafkaBrokers,
       REDIS_URL: redisUrl,
-      ACTIVITY_TOPIC: await createTestTopic({ partitions: 12, label: 'demo-activity' }),
-      DLQ_TOPIC: await createTestTopic({ partitions: 1, label: 'demo-dlq' }),
+      ACTIVITY_TOPIC: await uniqueTopic({ partitions: 12, label: 'demo-activity' }),
+      DLQ_TOPIC: await uniqueTopic({ partitions: 1, label: 'demo-dlq' }),
       GROUP_ID: uniqueGroupId('demo'),
       KEY_PREFIX: redisPrefix('demo').replace(/:$/, ''),
       LOG_LEVEL: 'warn',

@@ -27,6 +27,7 @@ import {
   testLogger,
   testRedis,
   uniqueGroupId,
+  uniqueTopic,
 } from '@pulse/testkit';
 import { readSentLog, toSentRecord } from 'simulator';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -35,7 +36,6 @@ import { figuresFromReader } from '../../src/figures.js';
 import { createOpenApiChecker } from '../../src/openapi-check.js';
 import { sharedRefData } from '../helpers.js';
 import { runFromSource, waitFor } from './processes.js';
-import { createTestTopic } from './topics.js';
 
 const DATE = '2026-04-02';
 const NEXT_DATE = '2026-04-03';
@@ -95,7 +95,7 @@ describe('end to end', () => {
     // The aggregator's clock: an hour after the day, so all of it is inside the grace period.
     const clock = day.end + HOUR;
     const { kafkaBrokers, redisUrl } = testInfra();
-    const topic = await createTestTopic({ partitions: PARTITIONS, label: 'e2e-activity' });
+    const topic = await uniqueTopic({ partitions: PARTITIONS, label: 'e2e-activity' });
     const prefix = redisPrefix('e2e').replace(/:$/, '');
     const redis = await testRedis('e2e');
     const dir = await mkdtemp(join(tmpdir(), 'pulse-e2e-'));
@@ -106,7 +106,7 @@ describe('end to end', () => {
       KAFKA_BROKERS: kafkaBrokers,
       REDIS_URL: redisUrl,
       ACTIVITY_TOPIC: topic,
-      DLQ_TOPIC: await createTestTopic({ partitions: 1, label: 'e2e-dlq' }),
+      DLQ_TOPIC: await uniqueTopic({ partitions: 1, label: 'e2e-dlq' }),
       GROUP_ID: uniqueGroupId('e2e'),
       KEY_PREFIX: prefix,
       CLOCK_OFFSET_MS: String(clock - Date.now()),
