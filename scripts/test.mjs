@@ -5,8 +5,9 @@
 // 2. Through the test kit (packages/testkit/src/cli.ts run): takes KAFKA_BROKERS / REDIS_URL
 //    from the environment, or starts Kafka and Redis once (containers if Docker answers, else
 //    local processes), runs `turbo run test --continue` with both set, and stops what it started.
-// 3. Sums every workspace's test-results/vitest.json and prints, last,
-//    `N passed, N failed, N skipped`. Exits non-zero if anything failed or did not report.
+// 3. Sums every workspace's test-results/vitest.json and prints `skipped: N`, then, last,
+//    `N passed, N failed` (the line .ci/run ends with). Exits non-zero if anything failed or
+//    did not report.
 //
 // Extra arguments go to turbo: `npm test -- --filter=@pulse/kafka`.
 import { spawn } from 'node:child_process';
@@ -103,5 +104,6 @@ for (const { dir, name } of workspaces) {
 
 console.log('\nTest results by workspace:');
 for (const line of lines) console.log(line);
-console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+console.log(`skipped: ${total.skipped}`);
+console.log(`${total.passed} passed, ${total.failed} failed`);
 process.exitCode = exitCode !== 0 || total.failed > 0 ? 1 : 0;
