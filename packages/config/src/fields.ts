@@ -46,6 +46,17 @@ export const topic = (fallback: string) =>
     .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be 1-249 of a-z A-Z 0-9 . _ -')
     .default(fallback);
 
+/**
+ * KEY_PREFIX: the prefix of every Redis key, so tenants and tests can share a server. The writer
+ * (aggregator) and the readers (feeds-api) must use the same one. No spaces (keys are logged and
+ * typed) and no braces (the store puts the `{<topic>:<partition>}` hash tag after it).
+ */
+export const keyPrefix = (fallback = 'pulse') =>
+  z
+    .string()
+    .regex(/^[^\s{}]{1,100}$/, 'must be 1-100 characters without spaces or braces')
+    .default(fallback);
+
 /** "true"/"false"/"1"/"0"/"yes"/"no" as a boolean. */
 export const flag = (fallback: boolean) =>
   z

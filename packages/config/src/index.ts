@@ -4,6 +4,7 @@ export {
   flag,
   integer,
   kafkaBrokers,
+  keyPrefix,
   logLevel,
   port,
   redisUrl,

@@ -1,6 +1,16 @@
 // The aggregator's environment, one schema. Read by main.ts only (never at import time); every
 // default runs on one machine with no configuration.
-import { commonEnv, ConfigError, flag, integer, loadConfig, port, topic, z } from '@pulse/config';
+import {
+  commonEnv,
+  ConfigError,
+  flag,
+  integer,
+  keyPrefix,
+  loadConfig,
+  port,
+  topic,
+  z,
+} from '@pulse/config';
 
 const DAY_MS = 86_400_000;
 
@@ -18,11 +28,8 @@ export const aggregatorEnv = {
   ACTIVITY_TOPIC: topic('nhs.activity.v1'),
   /** Topic rejected records go to, with the reason in headers. */
   DLQ_TOPIC: topic('nhs.activity.dlq.v1'),
-  /** Prefix of every Redis key, so tenants and tests can share a server. */
-  KEY_PREFIX: z
-    .string()
-    .regex(/^[^\s{}]{1,100}$/, 'must be 1-100 characters without spaces or braces')
-    .default('pulse'),
+  /** Prefix of every Redis key, so tenants and tests can share a server (default pulse). */
+  KEY_PREFIX: keyPrefix(),
   /** Events up to this many days late still count (the sitrep amendment window). */
   GRACE_DAYS: integer(14, 0, 3650),
   /** Events dated more than this many minutes ahead of the clock are rejected. */
