@@ -30,6 +30,12 @@ export const redisUrl = z
 export const port = (fallback: number) =>
   z.coerce.number().int().min(0).max(65535).default(fallback);
 
+/**
+ * HOST: the interface a server binds. Loopback by default, so a laptop does not expose it;
+ * containers set 0.0.0.0 so other containers and the orchestrator's probes reach it.
+ */
+export const host = (fallback = '127.0.0.1') => z.string().min(1).default(fallback);
+
 /** LOG_LEVEL: pino level names. */
 export const logLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -2,6 +2,7 @@ export { ConfigError } from './errors.js';
 export {
   commonEnv,
   flag,
+  host,
   integer,
   kafkaBrokers,
   keyPrefix,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, keyPrefix, loadConfig } from '../src/index.js';
+import { ConfigError, host, keyPrefix, loadConfig } from '../src/index.js';
 
 const shape = { KEY_PREFIX: keyPrefix() };
 
@@ -32,5 +32,12 @@ describe('keyPrefix', () => {
         'KEY_PREFIX: must be 1-100 characters without spaces or braces',
       ]);
     }
+  });
+});
+
+describe('host', () => {
+  it('host should default to loopback, so a laptop does not expose the server', () => {
+    expect(loadConfig({ HOST: host() }, {}).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: host() }, { HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
   });
 });

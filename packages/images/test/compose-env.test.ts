@@ -29,7 +29,7 @@ describe('docker-compose.yml environment', () => {
     expect(Object.keys(env).filter((name) => !(name in aggregatorEnv))).toEqual([]);
     const config = loadAggregatorConfig(env);
     expect(config.brokers).toEqual(['kafka:29092']);
-    expect(config.port).toBe(9464);
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 9464 });
   });
 
   it('feeds-api should read every variable compose sets, and load them', () => {

@@ -186,6 +186,8 @@ describe('docker-compose.yml services', () => {
     expect(api.environment).toMatchObject({ HOST: '0.0.0.0', PORT: '8080' });
     expect(JSON.stringify(api.healthcheck?.test)).toContain('127.0.0.1:8080/healthz');
     const aggregator = service('aggregator');
+    // Its ops server binds loopback unless told otherwise; /metrics is scraped over the network.
+    expect(aggregator.environment).toMatchObject({ HOST: '0.0.0.0' });
     expect(JSON.stringify(aggregator.healthcheck?.test)).toContain(
       `127.0.0.1:${aggregator.environment?.PORT}/healthz`,
     );

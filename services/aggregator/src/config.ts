@@ -4,6 +4,7 @@ import {
   commonEnv,
   ConfigError,
   flag,
+  host,
   integer,
   keyPrefix,
   loadConfig,
@@ -19,6 +20,8 @@ export const aggregatorEnv = {
   ...commonEnv,
   /** Port of the operations server (/healthz, /readyz, /metrics); Prometheus' own convention. */
   PORT: port(9464),
+  /** Interface the operations server binds: loopback by default; containers set 0.0.0.0. */
+  HOST: host(),
   /** Kafka consumer group; every replica of one deployment shares it. */
   GROUP_ID: z
     .string()
@@ -62,6 +65,7 @@ export interface AggregatorConfig {
   redisUrl: string;
   logLevel: string;
   port: number;
+  host: string;
   groupId: string;
   activityTopic: string;
   dlqTopic: string;
@@ -93,6 +97,7 @@ export function loadAggregatorConfig(env: NodeJS.ProcessEnv = process.env): Aggr
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
+    host: e.HOST,
     groupId: e.GROUP_ID,
     activityTopic: e.ACTIVITY_TOPIC,
     dlqTopic: e.DLQ_TOPIC,

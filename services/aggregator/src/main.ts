@@ -53,9 +53,9 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  await ops.listen({ port: config.port, host: '0.0.0.0' });
+  await ops.listen({ port: config.port, host: config.host });
   await aggregator.start();
-  logger.info({ port: config.port }, 'aggregator running');
+  logger.info({ host: config.host, port: config.port }, 'aggregator running');
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,6 @@
 // The feeds-api environment, one schema. Read by main.ts only (never at import time); every
 // default runs on one machine with no configuration.
-import { commonEnv, integer, keyPrefix, loadConfig, port, topic, z } from '@pulse/config';
+import { commonEnv, host, integer, keyPrefix, loadConfig, port, topic, z } from '@pulse/config';
 
 /** CORS_ORIGINS: comma list of allowed browser origins, `*` for any; empty = no CORS headers. */
 const corsOrigins = z
@@ -28,7 +28,7 @@ export const feedsApiEnv = {
   /** Port to listen on (0 = any free port). */
   PORT: port(8080),
   /** Interface to bind: loopback by default so a laptop does not expose it; containers set 0.0.0.0. */
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: host(),
   /** Prefix of every Redis key (default pulse); must equal the aggregator's. */
   KEY_PREFIX: keyPrefix(),
   /** Topic of activity events: the aggregator tags its keys with this name. */
