@@ -6,7 +6,8 @@
 //   run -- CMD ...   provision Kafka and Redis once (env, containers or local), run CMD with
 //                    KAFKA_BROKERS and REDIS_URL set, release what was started, exit with CMD's code
 //
-// Run from the repository root through npm: `npm run infra:up`, `npm run infra:down`, `npm test`.
+// Run from the repository root through npm: `npm run infra:up`, `npm run infra:down`, `npm test`
+// and `npm run bench` (so no benchmark falls back to a shared Redis on 6379).
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
