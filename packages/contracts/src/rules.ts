@@ -84,6 +84,23 @@ const instant = rule(
 
 const ods = stringMatching(ODS, 'an ODS code of 3 or 5 uppercase letters or digits');
 
+/** What a value is (its type, a string's length), never what it says. */
+const shapeOf = (v: unknown): string =>
+  typeof v === 'string'
+    ? `a string of ${v.length} characters`
+    : v === undefined || v === null
+      ? String(v)
+      : `a ${Array.isArray(v) ? 'list' : typeof v}`;
+
+// subjectRef's shape rule describes the value by its shape only: a rejected subjectRef may be a
+// patient identifier sent by mistake (an NHS number with text after it, or as a number), and the
+// detail goes into the DLQ's pulse-error-detail header and the logs.
+const subjectRefShape = rule((v) =>
+  typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH
+    ? undefined
+    : `must be a non-empty string of at most ${MAX_ID_LENGTH} characters, got ${shapeOf(v)}`,
+);
+
 const subjectRef = rule(
   (v) => {
     if (typeof v !== 'string') return undefined;
@@ -109,8 +126,9 @@ export const ENVELOPE_RULES: RuleTable<Envelope & { eventType: EventType }> = {
   occurredAt: instant,
   emittedAt: instant,
   ageBand: oneOf(AGE_BANDS),
-  // Shape first (INVALID_FIELD), then the identifier check with its own code.
-  subjectRef: nullable(identifier),
+  // Shape first (INVALID_FIELD), then the identifier check with its own code; neither detail
+  // quotes the value.
+  subjectRef: nullable(subjectRefShape),
 };
 
 /** Extra checks on a field after its shape rule passed. */

@@ -162,6 +162,34 @@ describe('validateEvent', () => {
     },
   );
 
+  it.each([
+    ['an over-long string that starts with an NHS number', `9434765919 ${'x'.repeat(200)}`],
+    ['an NHS number as a number', 9434765919],
+    ['an empty string', ''],
+  ])(
+    'validateEvent should not quote a subjectRef in its detail (the DLQ header): %s',
+    (_what, ref) => {
+      const [issue, ...rest] = findIssues(variant('ADMISSION', { subjectRef: ref }));
+      expect(rest).toEqual([]);
+      expect(issue).toMatchObject({ code: 'INVALID_FIELD', path: 'subjectRef' });
+      expect(issue?.detail).toMatch(/^must be a non-empty string of at most 128 characters, got /);
+      expect(issue?.detail).not.toContain('9434765919');
+      expect(issue?.detail).not.toContain('943476');
+      expect(issue?.detail).not.toContain('xxx');
+    },
+  );
+
+  it('validateEvent should describe a bad subjectRef by its type and length only', () => {
+    const detailOf = (ref: unknown) =>
+      findIssues(variant('ADMISSION', { subjectRef: ref }))[0]?.detail;
+    expect(detailOf('p'.repeat(129))).toBe(
+      'must be a non-empty string of at most 128 characters, got a string of 129 characters',
+    );
+    expect(detailOf(9434765919)).toMatch(/, got a number$/);
+    expect(detailOf(['9434765919'])).toMatch(/, got a list$/);
+    expect(detailOf('9434765919')).not.toContain('9434765919');
+  });
+
   it('validateEvent should accept a hex pseudonym that happens to hold digits', () => {
     expect(findIssues(variant('ADMISSION', { subjectRef: '94347659190a' }))).toEqual([]);
   });
