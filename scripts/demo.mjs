@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { createKafka, ensureTopics } from '@pulse/kafka';
 import { londonDateOf } from '@pulse/kpi';
 import { createLogger } from '@pulse/logging';
-import { provisionInfra } from '@pulse/testkit';
+import { provisionInfra } from '@pulse/testkit/infra';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const logDir = join(root, '.pulse', 'demo');

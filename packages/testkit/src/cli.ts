@@ -13,11 +13,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '@pulse/logging';
 import { PULSE_TOPICS, createKafka, ensureTopics } from '@pulse/kafka';
-import { redactUrl } from './infra.js';
+import { provisionInfra, redactUrl, repoRoot } from './infra-entry.js';
 import { startLocalKafka, startLocalRedis, stopLocal } from './local.js';
 import { isPortFree } from './ports.js';
-import { provisionInfra } from './provision.js';
-import { repoRoot } from './repo.js';
 
 const say = (message: string) => process.stderr.write(`[infra] ${message}\n`);
 

@@ -15,13 +15,6 @@ export interface ProvisionedInfra extends Infra {
   stop(): Promise<void>;
 }
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Set by @pulse/testkit/global-setup. */
-    pulseInfra: Infra;
-  }
-}
-
 /** A URL fit for a log line: any password replaced by ***. */
 export function redactUrl(url: string): string {
   try {

@@ -2,6 +2,13 @@ import { createLogger, type Logger } from '@pulse/logging';
 import { inject } from 'vitest';
 import type { Infra } from './infra.js';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Set by @pulse/testkit/global-setup. */
+    pulseInfra: Infra;
+  }
+}
+
 /**
  * The Kafka and Redis of this test run, as set up by @pulse/testkit/global-setup; falls back to
  * KAFKA_BROKERS and REDIS_URL when both are set.

@@ -1,0 +1,7 @@
+// `@pulse/testkit/infra`: Kafka and Redis for code that runs outside vitest (`npm run demo`, the
+// CLI behind `npm test` / `npm run bench` / `infra:up`, benchmarks). Nothing imported from here
+// loads vitest (test/infra-entry.test.ts checks); the per-test helpers are in the package index.
+export type { Infra, InfraSource, ProvisionedInfra } from './infra.js';
+export { redactUrl } from './infra.js';
+export { provisionInfra } from './provision.js';
+export { repoRoot } from './repo.js';
