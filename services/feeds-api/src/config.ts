@@ -35,7 +35,8 @@ export const feedsApiEnv = {
   ACTIVITY_TOPIC: topic('nhs.activity.v1'),
   /**
    * Partition count of ACTIVITY_TOPIC: the reader merges partitions 0..N-1, so it must match.
-   * 12, as @pulse/kafka's PULSE_TOPICS and the simulator create the topic (fewer misses figures).
+   * 12, as @pulse/kafka's PULSE_TOPICS and the simulator create the topic (fewer misses figures:
+   * start-up and /readyz report it when partition N has an offset stored, src/readiness.ts).
    */
   TOPIC_PARTITIONS: integer(12, 1, 10_000),
   /**

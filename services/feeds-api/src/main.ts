@@ -7,22 +7,23 @@ import { createFigureReader } from '@pulse/store';
 import { buildApp } from './app.js';
 import { loadFeedsApiConfig } from './config.js';
 import { figuresFromReader } from './figures.js';
+import { beyondLastPartitionKey, partitionCountProblem, storeReadiness } from './readiness.js';
 
 async function main(): Promise<void> {
   const config = loadFeedsApiConfig();
   const logger = createLogger({ service: 'feeds-api', level: config.logLevel });
   const redis = createRedis(config.redisUrl, { logger, name: 'feeds-api' });
   const refdata = loadRefData();
-  const reader = createFigureReader(redis, {
+  const layout = {
     prefix: config.keyPrefix,
     topic: config.activityTopic,
     partitions: config.topicPartitions,
-    refdata,
-  });
+  };
+  const reader = createFigureReader(redis, { ...layout, refdata });
   const app = await buildApp(config, {
     refdata,
     figures: figuresFromReader(reader),
-    ready: async () => void (await redis.ping()),
+    ready: storeReadiness(redis, layout),
     logger,
   });
 
@@ -46,6 +47,16 @@ async function main(): Promise<void> {
   // Connect eagerly so a wrong REDIS_URL is reported at start; /readyz tracks it afterwards.
   await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable yet'));
   await app.listen({ port: config.port, host: config.host });
+  // Not awaited before listening: the command waits for Redis if it is not reachable yet.
+  partitionCountProblem(redis, layout).then(
+    (problem) =>
+      problem &&
+      logger.error(
+        { key: beyondLastPartitionKey(layout), topicPartitions: layout.partitions },
+        problem,
+      ),
+    (err: unknown) => logger.warn({ err }, 'partition count not checked'),
+  );
 }
 
 main().catch((err: unknown) => {

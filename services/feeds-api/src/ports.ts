@@ -31,7 +31,10 @@ export interface FiguresSource {
   completeness(scope: Scope, asOf: number, londonDate: string): Promise<Completeness>;
 }
 
-/** Whether the backing store answers; /readyz calls it. Rejects when it does not. */
+/**
+ * Whether the backing store answers; /readyz calls it. Rejects when it does not: with an ApiError
+ * when the probe names the problem itself (answered as is), any other error meaning unreachable.
+ */
 export type ReadinessProbe = () => Promise<void>;
 
 export interface AppDeps {

@@ -1,4 +1,5 @@
-// /healthz: the process is up. /readyz: Redis answers, so figures can be served.
+// /healthz: the process is up. /readyz: the readiness probe passes (in main: Redis answers and
+// TOPIC_PARTITIONS covers the topic's partitions), so figures can be served.
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { problemResponses } from '../schemas/common.js';
@@ -35,7 +36,10 @@ const health: FastifyPluginAsync<HealthOptions> = async (app, options) => {
       tags: ['operations'],
       operationId: 'readyz',
       summary: 'Readiness',
-      description: 'Redis answers PING, so figures can be served; 503 problem otherwise.',
+      description:
+        'Redis answers PING and the activity topic has no partition beyond TOPIC_PARTITIONS with ' +
+        'figures stored (an offset key for partition TOPIC_PARTITIONS), so complete figures can be ' +
+        'served; a 503 problem naming the failed check otherwise.',
       response: { 200: Status, ...problemResponses('UNAVAILABLE') },
     },
     handler: async (request) => {
@@ -50,6 +54,11 @@ const health: FastifyPluginAsync<HealthOptions> = async (app, options) => {
       try {
         await Promise.race([ready(), timeout]);
       } catch (err) {
+        // The probe's own problem (the partition count) is answered as it is.
+        if (err instanceof ApiError) {
+          request.log.warn({ err }, 'not ready');
+          throw err;
+        }
         request.log.warn({ err }, 'not ready: Redis unreachable');
         throw new ApiError('UNAVAILABLE', 'Redis is not reachable.', { cause: err });
       } finally {

@@ -1,0 +1,50 @@
+// Readiness against the figure store: Redis answers, and the activity topic has no more
+// partitions than TOPIC_PARTITIONS says. The reader merges partitions 0..N-1 only; if the topic
+// has more, the figures of the others are silently left out. The aggregator stores an offset per
+// partition it has applied, so an offset key for partition N (the first one not read) is the
+// cheap sign of it: one EXISTS beside the PING.
+import type { Redis } from '@pulse/redis';
+import { partitionKey } from '@pulse/store';
+import { ApiError } from './errors.js';
+import type { ReadinessProbe } from './ports.js';
+
+/** Where the reader finds the figures: as given to createFigureReader. */
+export interface PartitionLayout {
+  prefix: string;
+  topic: string;
+  /** TOPIC_PARTITIONS: the reader merges partitions 0..partitions-1. */
+  partitions: number;
+}
+
+/** The offset key of partition N = `partitions`, which exists only if the topic has more. */
+export function beyondLastPartitionKey(layout: PartitionLayout): string {
+  // The offset key layout is docs/aggregation.md's `<prefix>:{<topic>:<partition>}:offset`.
+  return `${partitionKey(layout.prefix, layout.topic, layout.partitions)}:offset`;
+}
+
+/** What is wrong with TOPIC_PARTITIONS, or undefined when no partition beyond it has an offset. */
+export async function partitionCountProblem(
+  redis: Redis,
+  layout: PartitionLayout,
+): Promise<string | undefined> {
+  return (await redis.exists(beyondLastPartitionKey(layout))) === 1
+    ? tooFewPartitions(layout)
+    : undefined;
+}
+
+function tooFewPartitions({ topic, partitions }: PartitionLayout): string {
+  return (
+    `TOPIC_PARTITIONS (${partitions}) is smaller than the partition count of topic ${topic}: ` +
+    `the aggregator has applied records of partition ${partitions}, which this API does not ` +
+    `read, so its figures would be incomplete. Set TOPIC_PARTITIONS to the topic's partition count.`
+  );
+}
+
+/** /readyz's probe: rejects when Redis does not answer, or with an UNAVAILABLE ApiError naming
+ * the problem when the topic has more partitions than TOPIC_PARTITIONS. */
+export function storeReadiness(redis: Redis, layout: PartitionLayout): ReadinessProbe {
+  return async () => {
+    const [, problem] = await Promise.all([redis.ping(), partitionCountProblem(redis, layout)]);
+    if (problem !== undefined) throw new ApiError('UNAVAILABLE', problem);
+  };
+}

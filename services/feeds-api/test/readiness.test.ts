@@ -1,0 +1,59 @@
+// The partition-count check of /readyz against the real Redis of the test run: an offset stored
+// for partition TOPIC_PARTITIONS (as the aggregator stores one per partition it applies) means
+// the topic has more partitions than the API reads.
+import { partitionKey } from '@pulse/store';
+import { describe, expect, it } from 'vitest';
+import type { ReadinessProbe } from '../src/ports.js';
+import {
+  beyondLastPartitionKey,
+  partitionCountProblem,
+  storeReadiness,
+  type PartitionLayout,
+} from '../src/readiness.js';
+import { get, PARTITIONS, testApp, TOPIC, type TestApp } from './helpers.js';
+
+/** A test app whose /readyz runs storeReadiness on its own Redis and key prefix. */
+async function appWithStoreReadiness(): Promise<{ t: TestApp; layout: PartitionLayout }> {
+  let probe: ReadinessProbe = async () => {};
+  const t = await testApp({}, () => probe());
+  const layout = { prefix: t.prefix, topic: TOPIC, partitions: PARTITIONS };
+  probe = storeReadiness(t.redis, layout);
+  return { t, layout };
+}
+
+describe('readiness', () => {
+  it('beyondLastPartitionKey should be the offset key of partition TOPIC_PARTITIONS', () => {
+    expect(
+      beyondLastPartitionKey({ prefix: 'pulse', topic: 'nhs.activity.v1', partitions: 12 }),
+    ).toBe('pulse:{nhs.activity.v1:12}:offset');
+  });
+
+  it('readyz should answer ok when no partition beyond TOPIC_PARTITIONS has an offset', async () => {
+    const { t, layout } = await appWithStoreReadiness();
+    // Figures in the last partition read (PARTITIONS - 1) are fine.
+    await t.redis.set(`${partitionKey(t.prefix, TOPIC, PARTITIONS - 1)}:offset`, '10');
+    expect(await partitionCountProblem(t.redis, layout)).toBeUndefined();
+    const res = await get(t, '/readyz');
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('readyz should answer a 503 problem when the topic has more partitions than TOPIC_PARTITIONS', async () => {
+    const { t, layout } = await appWithStoreReadiness();
+    await t.redis.set(beyondLastPartitionKey(layout), '42');
+    const problem = await partitionCountProblem(t.redis, layout);
+    expect(problem).toMatch(/^TOPIC_PARTITIONS \(2\) is smaller than the partition count of topic/);
+    const res = await get(t, '/readyz');
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ code: 'UNAVAILABLE', status: 503, detail: problem });
+  });
+
+  it('readyz should not flag partitions of another topic or key prefix', async () => {
+    const { t, layout } = await appWithStoreReadiness();
+    await t.redis.set(`${partitionKey(t.prefix, 'other.topic.v1', PARTITIONS)}:offset`, '1');
+    // Under the test's prefix, so the prefix's clean-up removes it.
+    await t.redis.set(`${partitionKey(`${t.prefix}:other`, TOPIC, PARTITIONS)}:offset`, '1');
+    expect(await partitionCountProblem(t.redis, layout)).toBeUndefined();
+    expect((await get(t, '/readyz')).statusCode).toBe(200);
+  });
+});
