@@ -23,11 +23,14 @@ export interface FiguresSource {
   counters(scope: Scope, size: BucketSize, bucketIds: readonly string[]): Promise<CounterFigures>;
   /** One figure per bucket covering [from, to), in time order (zeros where nothing counted). */
   counterSeries: FigureReader['counterSeries'];
-  /** Gauges summed over the scope's trusts on londonDate, evaluated as of asOf. */
+  /**
+   * Gauges summed over the scope's trusts on londonDate: the current open sets and bed snapshots;
+   * asOf moves only the over-12h / 18w / 52w / 65w thresholds.
+   */
   live(scope: Scope, asOf: number, londonDate: string): Promise<LiveFigures>;
-  /** The newest event time (epoch ms) applied for the scope, or null if none. */
+  /** The newest event time (epoch ms) applied for the scope now, or null if none. */
   freshness(scope: Scope): Promise<number | null>;
-  /** The scope's expected trusts on londonDate whose newest event is within the hour before asOf. */
+  /** The scope's expected trusts on londonDate whose newest event (now) is at or after asOf − 1 h. */
   completeness(scope: Scope, asOf: number, londonDate: string): Promise<Completeness>;
 }
 

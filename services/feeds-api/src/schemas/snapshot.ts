@@ -14,7 +14,12 @@ export const SnapshotQuery = Type.Object(
       Type.String({
         pattern: INSTANT_PATTERN,
         description:
-          'Read the figures as of this instant (RFC 3339 with offset); default now. Useful for replayed days.',
+          'The instant (RFC 3339 with offset) that picks the London day ("today") and the structure ' +
+          'in force, the last hour’s buckets, the completeness window, and the thresholds of the ' +
+          'over-12h / 18-week / 52-week / 65-week gauges; default now. It does not rewind the data: ' +
+          'every figure is read as it stands now (the live gauges are the current open sets, ' +
+          '"today" is that day as counted so far, freshness is the newest event applied), so a ' +
+          'past asOf is not the snapshot that was served then. Useful for replayed days.',
         examples: ['2026-04-01T12:00:00Z'],
       }),
     ),
@@ -36,7 +41,9 @@ const Period = (description: string) =>
 export const SnapshotSchema = Type.Object(
   {
     scope: ScopeInfoSchema,
-    asOf: Instant('The instant the figures were read as of.'),
+    asOf: Instant(
+      'The instant that picks the day, the last hour and the gauge thresholds (see the asOf parameter); the data itself is read now.',
+    ),
     londonDate: IsoDate(
       'London calendar date of asOf: the day "today" and the structure refer to.',
     ),
@@ -49,22 +56,30 @@ export const SnapshotSchema = Type.Object(
           examples: [94.8],
         }),
       },
-      { description: 'Live state as of asOf, summed over the trusts in scope on londonDate.' },
+      {
+        description:
+          'Live state as it stands now (the current open sets, the newest bed snapshot), summed over ' +
+          'the trusts in scope on londonDate. asOf moves only the thresholds of the over-12h, ' +
+          'over-18-week, over-52-week and over-65-week gauges (open items that started before ' +
+          'asOf minus the threshold).',
+      },
     ),
     today: Period(
-      'The London day of asOf, from London midnight to the next: everything counted for that day so far.',
+      'The London day of asOf, from London midnight to the next: everything counted for that day so far (for a past asOf, the day as counted now, not as it stood at asOf).',
     ),
     lastHour: Period(
-      'The four complete 15-minute buckets before asOf (a rolling hour, settled to the quarter hour).',
+      'The four complete 15-minute buckets before asOf (a rolling hour, settled to the quarter hour), as counted now.',
     ),
     freshness: Type.Object(
       {
         newestEventAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
-          description: 'Newest event time applied for this scope; null if none yet.',
+          description:
+            'Newest event time applied for this scope now (not as of asOf, so it may be later than a past asOf); null if none yet.',
           examples: ['2026-04-01T11:59:41.000Z'],
         }),
         ageSeconds: Type.Union([Type.Number(), Type.Null()], {
-          description: 'asOf minus newestEventAt, in seconds; null if no event yet.',
+          description:
+            'asOf minus newestEventAt, in seconds (negative when an event after a past asOf has been applied); null if no event yet.',
           examples: [19],
         }),
       },
@@ -73,7 +88,8 @@ export const SnapshotSchema = Type.Object(
     completeness: Type.Object(
       {
         reported: Type.Integer({
-          description: 'Providers in scope whose newest event is within the hour before asOf.',
+          description:
+            'Providers in scope whose newest event applied (now) is at or after asOf − 1 hour.',
           examples: [11],
         }),
         expected: Type.Integer({
