@@ -19,6 +19,22 @@ describe('snapshot cache', () => {
     expect((await cache.get('e', read)).etag).toBe('r3');
   });
 
+  it('snapshot cache should drop expired entries, so past London days do not pile up', async () => {
+    let clock = 0;
+    const cache = createSnapshotCache(1_000, () => clock);
+    const read = async () => entry('r');
+    for (const code of ['RXN', 'RAJ', 'QE1']) await cache.get(`trust:${code}:2026-04-01`, read);
+    expect(cache.size).toBe(3);
+    // The next day: the first miss sweeps yesterday's keys, which no request can hit any more.
+    clock = 86_400_000;
+    await cache.get('trust:RXN:2026-04-02', read);
+    expect(cache.size).toBe(1);
+    // Within the TTL an entry is kept and served.
+    clock += 999;
+    await cache.get('trust:RAJ:2026-04-02', read);
+    expect(cache.size).toBe(2);
+  });
+
   it('snapshot cache should not keep a failed read', async () => {
     const cache = createSnapshotCache(1_000, () => 0);
     await expect(cache.get('e', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
