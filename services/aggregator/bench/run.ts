@@ -207,7 +207,7 @@ try {
 5% resent duplicates): ${total.toLocaleString('en-GB')} records on ${PARTITIONS} partitions, published
 once, then read from the start by a kafkajs consumer that only counts (the raw limit) and by one
 in-process aggregator instance (decode, check, plan, one fenced Lua apply per chunk of at most
-5,000 records, DLQ, commit), each in a fresh group, best of ${ROUNDS} rounds. Both consume two
+5,000 records cut to fit one script, DLQ, commit), each in a fresh group, best of ${ROUNDS} rounds. Both consume two
 partitions at a time. Memory: \`MEMORY USAGE\` of every key one day wrote (15m, 1h and 1d
 counters of every scope, seen ids, gauges, data quality), divided by the ${reporting} trusts that
 reported; ${memory.keys.toLocaleString('en-GB')} keys, ${(memory.bytes / 1048576).toFixed(1)} MiB in all.

@@ -124,6 +124,7 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     }),
     classifyClocks: createClassifyClocks(),
     maxApplyRecords: config.maxApplyRecords,
+    argumentsPerRecord: new Map(),
     observer: metrics,
     soughtTo,
     onGap: (partition, storedOffset, firstOffset, action) =>

@@ -1,8 +1,9 @@
 // One partition batch, end to end: classify, dead-letter, probe, plan, apply (re-probing when
 // fenced), resolve. It knows nothing of kafkajs: the consumer hands it plain records and a small
 // control surface, so the exactly-once protocol of docs/aggregation.md reads top to bottom here.
+import type { ActivityEvent } from '@pulse/contracts';
 import { bucketsOf, effectsOf } from '@pulse/kpi';
-import { planFits } from '@pulse/store';
+import { MAX_PLAN_ARGUMENTS, planArguments } from '@pulse/store';
 import type { FigureStore, PlanItem, PlanRejection } from '@pulse/store';
 import type { ClassifyClocks } from './classify-clocks.js';
 import type { ClassifyContext, Classification } from './classify.js';
@@ -54,7 +55,13 @@ export interface PartitionBatchDeps {
   classifyContext(): ClassifyContext;
   /** Keeps each record's classification clock until it is applied, so a retry agrees. */
   classifyClocks: ClassifyClocks;
+  /** The most records one apply takes; fewer when their script would not fit (see chunkSize). */
   maxApplyRecords: number;
+  /**
+   * Per partition: script arguments per record of its last plan (planArguments / records), so
+   * the next chunk is cut to fit one script instead of being planned whole and split.
+   */
+  argumentsPerRecord: Map<number, number>;
   observer: BatchObserver;
   /**
    * Per partition: the stored offset this consumer last sought to because the batch began past
@@ -84,33 +91,59 @@ export interface BatchOutcome {
 
 const next = (offset: string) => (BigInt(offset) + 1n).toString();
 
+/**
+ * Plans are cut to use at most this share of MAX_PLAN_ARGUMENTS, so the next chunk, sized from the
+ * last plan's arguments per record, still fits when its mix of events differs a little.
+ */
+const ARGUMENT_HEADROOM = 0.8;
+
+/**
+ * Records in the partition's next chunk: at most maxApplyRecords, and no more than the last plan's
+ * arguments per record say fit in one script. A plan that is too large is refused by the store
+ * and its records are planned again in parts, so sizing first saves planning them twice.
+ */
+function chunkSize(deps: PartitionBatchDeps, partition: number): number {
+  const perRecord = deps.argumentsPerRecord.get(partition);
+  if (perRecord === undefined) return deps.maxApplyRecords;
+  const fits = Math.floor((ARGUMENT_HEADROOM * MAX_PLAN_ARGUMENTS) / perRecord);
+  return Math.max(1, Math.min(deps.maxApplyRecords, fits));
+}
+
 /** Processes one partition batch in chunks of at most deps.maxApplyRecords. */
 export async function processPartitionBatch(
   batch: PartitionBatch,
   control: BatchControl,
   deps: PartitionBatchDeps,
 ): Promise<BatchOutcome> {
-  const { records } = batch;
+  const { records, partition } = batch;
   let done: string | null = null;
-  // Chunks to apply, in order; a chunk whose plan the store would refuse as too large (planFits)
-  // is split in two, each half its own fenced apply.
-  const chunks: BatchRecord[][] = [];
-  for (let start = 0; start < records.length; start += deps.maxApplyRecords) {
-    chunks.push(records.slice(start, start + deps.maxApplyRecords));
-  }
-  for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+  // Chunks cut but not applied yet: the parts of a chunk whose plan was too large, in order.
+  const parts: BatchRecord[][] = [];
+  let start = 0;
+  for (;;) {
+    let chunk = parts.shift();
+    if (!chunk) {
+      if (start >= records.length) break;
+      chunk = records.slice(start, start + chunkSize(deps, partition));
+      start += chunk.length;
+    }
     if (!control.canContinue()) return { nextOffset: done, abandoned: true };
     const result = await processChunk(batch, chunk, control, deps);
     if (result === 'abandon') return { nextOffset: done, abandoned: true };
     if (result === 'split') {
-      const half = Math.ceil(chunk.length / 2);
-      chunks.unshift(chunk.slice(0, half), chunk.slice(half));
+      // The store would refuse the plan (more than MAX_PLAN_ARGUMENTS): apply the records in
+      // parts, each its own fenced apply, cut from the arguments per record just measured (at
+      // most half the chunk, so a part always gets smaller).
+      const size = Math.min(chunkSize(deps, partition), Math.ceil(chunk.length / 2));
+      const cut: BatchRecord[][] = [];
+      for (let at = 0; at < chunk.length; at += size) cut.push(chunk.slice(at, at + size));
+      parts.unshift(...cut);
       continue;
     }
     const last = chunk[chunk.length - 1]!.offset;
     control.resolveOffset(last);
     done = next(last);
-    deps.classifyClocks.applied(batch.partition, done);
+    deps.classifyClocks.applied(partition, done);
     await control.heartbeat();
   }
   return { nextOffset: done, abandoned: false };
@@ -208,7 +241,9 @@ async function processChunk(
       seen: probe.seen,
       clock: ctx.clock,
     });
-    if (pending.length > 1 && !planFits(plan)) return 'split';
+    const args = planArguments(plan);
+    deps.argumentsPerRecord.set(partition, args / pending.length);
+    if (pending.length > 1 && args > MAX_PLAN_ARGUMENTS) return 'split';
     // Dead-letter before the apply that counts the rejection: at-least-once into the DLQ.
     if (letters.length > 0) await deps.sendDeadLetters(letters);
     const applied = await deps.store.apply(plan);
@@ -230,6 +265,7 @@ async function processChunk(
   }
 }
 
+/** The accepted events, which the probe reads as { eventId, occurredAt }. */
 function acceptedEvents(pending: readonly Classified[]) {
   const events: { eventId: string; occurredAt: number }[] = [];
   for (const { result } of pending) {

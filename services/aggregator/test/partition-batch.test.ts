@@ -47,6 +47,7 @@ function harness() {
     }),
     classifyClocks: createClassifyClocks(),
     maxApplyRecords: 1_000,
+    argumentsPerRecord: new Map(),
     observer: { applied: () => {}, fenced: () => {}, skipped: () => {} },
     soughtTo: new Map(),
     onGap: () => {},
