@@ -169,9 +169,11 @@ async function processChunk(
     chunk[chunk.length - 1]!.offset,
     ctx.clock,
   );
+  // One context per clock: a chunk classified for the first time has a single clock (ctx's).
+  const contextAt = (clock: number) => (clock === ctx.clock ? ctx : { ...ctx, clock });
   let pending: Classified[] = chunk.map((record) => ({
     record,
-    result: classify(record, { ...ctx, clock: clockOf(record.offset) }),
+    result: classify(record, contextAt(clockOf(record.offset))),
   }));
   const lettered = new Set<string>();
   const nextOffset = next(chunk[chunk.length - 1]!.offset);
@@ -193,10 +195,13 @@ async function processChunk(
     } else {
       deps.soughtTo.delete(partition);
     }
-    if (stored !== null) {
-      const before = pending.length;
-      pending = pending.filter((c) => BigInt(c.record.offset) >= BigInt(stored));
-      if (pending.length < before) deps.observer.skipped(partition, before - pending.length);
+    if (stored !== null && BigInt(first) < BigInt(stored)) {
+      // Offsets ascend within a partition batch: skip the records below the stored offset.
+      const storedAt = BigInt(stored);
+      const from = pending.findIndex((c) => BigInt(c.record.offset) >= storedAt);
+      const skipped = from < 0 ? pending.length : from;
+      deps.observer.skipped(partition, skipped);
+      pending = pending.slice(skipped);
       if (pending.length === 0) return 'done';
     }
 
@@ -266,12 +271,8 @@ async function processChunk(
 }
 
 /** The accepted events, which the probe reads as { eventId, occurredAt }. */
-function acceptedEvents(pending: readonly Classified[]) {
-  const events: { eventId: string; occurredAt: number }[] = [];
-  for (const { result } of pending) {
-    if (result.kind === 'accepted') {
-      events.push({ eventId: result.event.eventId, occurredAt: result.event.occurredAt });
-    }
-  }
+function acceptedEvents(pending: readonly Classified[]): ActivityEvent[] {
+  const events: ActivityEvent[] = [];
+  for (const { result } of pending) if (result.kind === 'accepted') events.push(result.event);
   return events;
 }
