@@ -41,6 +41,7 @@ export interface FigureStore {
 }
 
 const COMMAND = 'pulseStoreApply';
+const DAY_MS = 86_400_000;
 
 type ApplyCommand = (numberOfKeys: number, ...args: (string | number)[]) => Promise<unknown>;
 
@@ -59,15 +60,17 @@ export function createFigureStore(redis: Redis, options: StoreOptions): FigureSt
 
     async probe(partition, events) {
       const keys = keysOf(partition);
-      const byDay = new Map<string, string[]>();
+      // Ids by UTC day number; the day's key is built once per day, not per event.
+      const byDay = new Map<number, string[]>();
       for (const event of events) {
-        const key = keys.seen(utcDayOf(event.occurredAt).day);
-        let ids = byDay.get(key);
-        if (!ids) byDay.set(key, (ids = []));
+        const day = Math.floor(event.occurredAt / DAY_MS);
+        let ids = byDay.get(day);
+        if (!ids) byDay.set(day, (ids = []));
         ids.push(event.eventId);
       }
       const pipeline = redis.pipeline().get(keys.offset);
-      for (const [key, ids] of byDay) pipeline.smismember(key, ids);
+      for (const [day, ids] of byDay)
+        pipeline.smismember(keys.seen(utcDayOf(day * DAY_MS).day), ids);
       const [storedOffset, ...flags] = (await execPipeline(pipeline)) as [
         string | null,
         ...number[][],

@@ -3,7 +3,7 @@
 import type { AgeGroup, Attribution, Bucket, EventEffects } from '@pulse/kpi';
 import { AGE_GROUPS, scopesOf } from '@pulse/kpi';
 import { StoreError } from './errors.js';
-import type { ClosedSet, PartitionKeys } from './keys.js';
+import type { ClosedSet, OpenSet, PartitionKeys } from './keys.js';
 import { counterField, partitionKey, partitionKeys, utcDayOf } from './keys.js';
 import type { ResolvedStoreOptions } from './options.js';
 
@@ -114,7 +114,35 @@ interface CounterGroup {
   keys: readonly string[];
   /** The field maps of `keys` in plan.increments. */
   hashes: Map<string, number>[];
+  /**
+   * The group's increments summed over its events (field -> sum), added to each of its hashes
+   * once at the end of the plan rather than to all of them per event.
+   */
+  sums: Map<string, number>;
   newest: number;
+}
+
+/** The keys of one trust's gauge state and data quality, built once per plan. */
+interface TrustKeys {
+  dataQuality: string;
+  closed: Record<ClosedSet, string>;
+  open: Record<OpenSet, GroupKeys>;
+  ctr: GroupKeys;
+  beds: string;
+}
+
+function trustKeysOf(keys: PartitionKeys, ods: string): TrustKeys {
+  const closed = (set: ClosedSet) => keys.closed(set, ods);
+  return {
+    dataQuality: keys.dataQuality(ods),
+    closed: { ed: closed('ed'), rtt: closed('rtt'), spell: closed('spell') },
+    open: {
+      ed: groupKeys((g) => keys.open('ed', ods, g)),
+      rtt: groupKeys((g) => keys.open('rtt', ods, g)),
+    },
+    ctr: groupKeys((g) => keys.ctr(ods, g)),
+    beds: keys.beds(ods),
+  };
 }
 
 function max(
@@ -194,15 +222,22 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
           expire(key, bucket.end + options.retention[bucket.size]);
         }
       }
-      group = { scopes, keys: keyList, hashes: keyList.map(fieldsOf), newest: -Infinity };
+      const hashes = keyList.map(fieldsOf);
+      group = { scopes, keys: keyList, hashes, sums: new Map(), newest: -Infinity };
       groups.set(id, group);
     }
     return group;
   };
+  const trustKeys = new Map<string, TrustKeys>();
+  const trustKeysFor = (ods: string) => {
+    let found = trustKeys.get(ods);
+    if (!found) trustKeys.set(ods, (found = trustKeysOf(keys, ods)));
+    return found;
+  };
   const dq = new Map<string, Map<string, number>>();
   const dqOf = (ods: string) => {
     let fields = dq.get(ods);
-    if (!fields) dq.set(ods, (fields = fieldsOf(keys.dataQuality(ods))));
+    if (!fields) dq.set(ods, (fields = fieldsOf(trustKeysFor(ods).dataQuality)));
     return fields;
   };
   let seenDay = { start: Number.NaN, ids: [] as string[] };
@@ -217,7 +252,8 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     taken.add(item.eventId);
     plan.summary.accepted++;
     bump(dqOf(item.providerOds), 'accepted', 1);
-    max(plan.maxima, keys.dataQuality(item.providerOds), 'newest', item.occurredAt);
+    const trust = trustKeysFor(item.providerOds);
+    max(plan.maxima, trust.dataQuality, 'newest', item.occurredAt);
 
     const dayStart = item.occurredAt - (((item.occurredAt % DAY_MS) + DAY_MS) % DAY_MS);
     if (dayStart !== seenDay.start) {
@@ -241,15 +277,15 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
           `${item.eventId}: ${increment.figure} by ${increment.by} is not an integer`,
         );
       }
-      const field = counterField(increment.figure, increment.group);
-      for (const hash of group.hashes) bump(hash, field, increment.by);
+      bump(group.sums, counterField(increment.figure, increment.group), increment.by);
     }
     if (item.effects.state.length > 0) plan.trusts.add(item.providerOds);
     for (const op of item.effects.state) {
-      plan.state.push(resolveStateOp(op, item.providerOds, keys, plan.trims, group.keys));
+      plan.state.push(resolveStateOp(op, trust, plan.trims, group.keys));
     }
   }
   for (const group of groups.values()) {
+    for (const [field, by] of group.sums) for (const hash of group.hashes) bump(hash, field, by);
     for (const scope of group.scopes) max(plan.maxima, keys.fresh, scope, group.newest);
   }
 
@@ -262,13 +298,12 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
 
 function resolveStateOp(
   op: EventEffects['state'][number],
-  ods: string,
-  keys: PartitionKeys,
+  keys: TrustKeys,
   trims: Set<string>,
   counterKeys: readonly string[],
 ): PlannedStateOp {
   const closed = (set: ClosedSet) => {
-    const key = keys.closed(set, ods);
+    const key = keys.closed[set];
     trims.add(key);
     return key;
   };
@@ -277,24 +312,18 @@ function resolveStateOp(
       return {
         op: 'open',
         closed: closed(op.set),
-        open: groupKeys((g) => keys.open(op.set, ods, g)),
+        open: keys.open[op.set],
         group: AGE_GROUPS.indexOf(op.group),
         id: op.id,
         score: op.score,
       };
     case 'close':
-      return {
-        op: 'close',
-        closed: closed(op.set),
-        open: groupKeys((g) => keys.open(op.set, ods, g)),
-        id: op.id,
-        at: op.at,
-      };
+      return { op: 'close', closed: closed(op.set), open: keys.open[op.set], id: op.id, at: op.at };
     case 'ctr':
       return {
         op: 'ctr',
         closed: closed('spell'),
-        ctr: groupKeys((g) => keys.ctr(ods, g)),
+        ctr: keys.ctr,
         id: op.spellId,
         group: op.meets ? -1 : AGE_GROUPS.indexOf(op.group),
       };
@@ -308,7 +337,7 @@ function resolveStateOp(
       return {
         op: 'discharge',
         closed: closed('spell'),
-        ctr: groupKeys((g) => keys.ctr(ods, g)),
+        ctr: keys.ctr,
         id: op.spellId,
         at: op.at,
         ifNotMeeting,
@@ -317,7 +346,7 @@ function resolveStateOp(
     case 'beds':
       return {
         op: 'beds',
-        key: keys.beds(ods),
+        key: keys.beds,
         field: `${op.siteOds}:${op.bedType}`,
         at: op.at,
         open: op.open,
