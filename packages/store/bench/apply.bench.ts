@@ -120,7 +120,14 @@ async function throughput() {
   const planOnly = await rate(ROUNDS, batches, async (items, round) =>
     encodePlan(
       planBatch(
-        { partition: round, firstOffset: '0', nextOffset: '1', items, clock: now },
+        {
+          partition: round,
+          storedOffset: null,
+          firstOffset: '0',
+          nextOffset: '1',
+          items,
+          clock: now,
+        },
         options,
       ),
     ),
@@ -128,7 +135,14 @@ async function throughput() {
 
   // What one batch's plan holds, for the baselines.
   const sample = planBatch(
-    { partition: 0, firstOffset: '0', nextOffset: '1', items: batches[0]!, clock: now },
+    {
+      partition: 0,
+      storedOffset: null,
+      firstOffset: '0',
+      nextOffset: '1',
+      items: batches[0]!,
+      clock: now,
+    },
     options,
   );
   const fields = [...sample.increments.values()].reduce((n, f) => n + f.size, 0);

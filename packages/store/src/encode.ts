@@ -1,6 +1,6 @@
 // A plan -> the apply script's KEYS and ARGV. The encoding (see README "ARGV encoding"):
 //   ARGV[1] fence: the stored offset required ('' = none stored)  ARGV[2] next offset
-//   ARGV[3] trim-below instant (ms)  ARGV[4] '1' if no stored offset also passes, else '0'
+//   ARGV[3] trim-below instant (ms)
 //   then ops, each an opcode followed by key indexes (into KEYS) and values:
 //   S k n id*n                 SADD ids to set k
 //   H k n (field by)*n         HINCRBY fields of hash k
@@ -40,7 +40,7 @@ export const MAX_PLAN_ARGUMENTS = 50_000;
 /** An upper bound on the plan's KEYS + ARGV, counted from its maps without encoding it. */
 export function planArguments(plan: BatchPlan): number {
   // Per op: its ARGV plus, at most, one KEYS entry per key it names.
-  let n = 5 + plan.expiries.size * 4 + plan.trims.size * 3 + plan.trusts.size + 4;
+  let n = 4 + plan.expiries.size * 4 + plan.trims.size * 3 + plan.trusts.size + 4;
   for (const ids of plan.seen.values()) n += 4 + ids.length;
   for (const fields of plan.increments.values()) n += 4 + fields.size * 2;
   for (const fields of plan.maxima.values()) n += 4 + fields.size * 2;
@@ -70,12 +70,7 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
     }
     return i;
   };
-  const argv: (string | number)[] = [
-    plan.fence ?? '',
-    plan.next,
-    plan.trimBelow,
-    plan.fenceAcceptsAbsent ? '1' : '0',
-  ];
+  const argv: (string | number)[] = [plan.fence ?? '', plan.next, plan.trimBelow];
 
   for (const [key, ids] of plan.seen) argv.push('S', k(key), ids.length, ...ids);
   const hashes = (opcode: string, map: Map<string, Map<string, number>>) => {

@@ -32,11 +32,9 @@ export interface PlanInput {
    * The partition's stored offset as the probe read it, null when none was stored: the fence.
    * The apply runs only if Redis still holds exactly this (none still, for null), so an apply by
    * another consumer between this probe and this apply always fences this one out, the
-   * partition's first apply included. Omitted: the fence is `firstOffset`, and a partition with no
-   * stored offset also accepts it; only for a writer that owns the partition alone (fixtures,
-   * loaders). A consumer group must pass the probe's answer.
+   * partition's first apply included.
    */
-  storedOffset?: string | null;
+  storedOffset: string | null;
   /** Offset of the batch's first record (at or after storedOffset). */
   firstOffset: string;
   /** Offset after the batch's last record: stored by the apply. */
@@ -83,8 +81,6 @@ export interface BatchPlan {
   trustsKey: string;
   /** The stored offset the apply requires (null: none stored). */
   fence: string | null;
-  /** Whether a partition with no stored offset also passes the fence (storedOffset omitted). */
-  fenceAcceptsAbsent: boolean;
   next: string;
   /** Closed-id sets are trimmed below this instant. */
   trimBelow: number;
@@ -170,7 +166,7 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     );
   }
   const probed = input.storedOffset;
-  if (probed != null && BigInt(input.firstOffset) < BigInt(probed)) {
+  if (probed !== null && BigInt(input.firstOffset) < BigInt(probed)) {
     throw new StoreError(
       'BAD_PLAN',
       `first offset ${input.firstOffset} is below the stored offset ${probed} (already applied)`,
@@ -181,8 +177,7 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     partition: input.partition,
     offsetKey: keys.offset,
     trustsKey: keys.trusts,
-    fence: probed === undefined ? input.firstOffset : probed,
-    fenceAcceptsAbsent: probed === undefined,
+    fence: probed,
     next: input.nextOffset,
     trimBelow: input.clock - options.grace,
     seen: new Map(),

@@ -35,6 +35,7 @@ beforeEach(async () => {
 function batch(overrides: Partial<PlanInput>): PlanInput {
   return {
     partition,
+    storedOffset: null,
     firstOffset: '0',
     nextOffset: '10',
     items: [],

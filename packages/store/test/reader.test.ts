@@ -46,6 +46,7 @@ beforeEach(async () => {
   const apply = async (partition: number, items: PlanItem[]) => {
     const plan = store.plan({
       partition,
+      storedOffset: null,
       firstOffset: '0',
       nextOffset: String(items.length),
       items,
@@ -81,6 +82,7 @@ beforeEach(async () => {
   ]);
   const rejected = store.plan({
     partition: 1,
+    storedOffset: null,
     firstOffset: '0',
     nextOffset: '1',
     items: [],

@@ -49,10 +49,12 @@ export async function loadWeek(
     offsets[partition] = first + items.length;
     const plan = store.plan({
       partition,
+      // The fence: where the partition stands (this loader is its only writer).
+      storedOffset: await store.storedOffset(partition),
       firstOffset: String(first),
       nextOffset: String(first + items.length),
       items,
-      // Generated ids are unique: nothing to probe for.
+      // Generated ids are unique: no seen ids to probe for.
       seen: new Set(),
       clock,
     });

@@ -102,6 +102,7 @@ export async function testApp(
         firstOffset: String(offset),
         nextOffset: String(offset + items.length),
         items,
+        storedOffset: probe.storedOffset,
         seen: probe.seen,
         clock: AS_OF,
       });

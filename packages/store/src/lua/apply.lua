@@ -2,21 +2,20 @@
 -- KEYS[1] = <p>:offset; every other key shares its hash tag. ARGV encoding: src/encode.ts.
 -- Returns {1} when applied, {0, stored offset} when fenced out (then nothing changed; {0} when
 -- none is stored). The fence is the stored offset the plan was probed against, ARGV[1] ('' =
--- none stored): the apply runs only if it still holds exactly, absent included, unless ARGV[4]
--- is '1' (a sole writer's plan: no stored offset also passes).
+-- none stored): the apply runs only if it still holds exactly, absent included.
 local stored = redis.call('GET', KEYS[1])
 if stored then
   if stored ~= ARGV[1] then
     return {0, stored}
   end
-elseif ARGV[1] ~= '' and ARGV[4] ~= '1' then
+elseif ARGV[1] ~= '' then
   return {0}
 end
 
 local trimBelow = '(' .. ARGV[3]
 local CHUNK = 4000 -- stays below Lua's unpack stack limit
 local n = #ARGV
-local i = 5
+local i = 4
 
 -- The key whose index is the op's j-th argument.
 local function key(j)
