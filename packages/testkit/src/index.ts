@@ -1,6 +1,5 @@
 export { releaseAfterTest, uniqueName } from './cleanup.js';
 export { KAFKA_IMAGE, REDIS_IMAGE } from './images.js';
-export type { Infra, InfraSource, ProvisionedInfra } from './infra.js';
 export {
   testConsumer,
   testKafka,
@@ -9,7 +8,7 @@ export {
   uniqueTopic,
   type UniqueTopicOptions,
 } from './kafka-helpers.js';
-export { provisionInfra } from './provision.js';
 export { deleteKeysWithPrefix, redisPrefix, testRedis } from './redis-helpers.js';
-export { repoRoot } from './repo.js';
+// Everything that runs without vitest (provisionInfra, the stored-offsets wait, ...).
+export * from './infra-entry.js';
 export { testInfra, testLogger } from './test-infra.js';

@@ -5,3 +5,10 @@ export type { Infra, InfraSource, ProvisionedInfra } from './infra.js';
 export { redactUrl } from './infra.js';
 export { provisionInfra } from './provision.js';
 export { repoRoot } from './repo.js';
+export {
+  storedOffsets,
+  topicEndOffsets,
+  waitForStoredOffsets,
+  type OffsetKey,
+  type WaitForStoredOffsetsOptions,
+} from './stored-offsets.js';

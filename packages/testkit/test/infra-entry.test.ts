@@ -26,7 +26,14 @@ describe('@pulse/testkit/infra', () => {
   it('@pulse/testkit/infra should load provisionInfra without importing vitest', () => {
     const child = importWithoutVitest('@pulse/testkit/infra');
     expect(child.stderr).toBe('');
-    expect(child.stdout.trim().split(',')).toEqual(['provisionInfra', 'redactUrl', 'repoRoot']);
+    expect(child.stdout.trim().split(',')).toEqual([
+      'provisionInfra',
+      'redactUrl',
+      'repoRoot',
+      'storedOffsets',
+      'topicEndOffsets',
+      'waitForStoredOffsets',
+    ]);
     expect(child.status).toBe(0);
   });
 

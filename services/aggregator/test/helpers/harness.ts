@@ -11,12 +11,15 @@ import type { FigureReader } from '@pulse/store';
 import {
   redisPrefix,
   releaseAfterTest,
+  storedOffsets as readStoredOffsets,
   testInfra,
   testKafka,
   testLogger,
   testRedis,
+  topicEndOffsets,
   uniqueGroupId,
   uniqueTopic,
+  waitForStoredOffsets,
 } from '@pulse/testkit';
 import { AGGREGATOR_REDIS_OPTIONS, buildAggregator } from '../../src/aggregator.js';
 import type { Aggregator } from '../../src/aggregator.js';
@@ -113,28 +116,19 @@ export async function startInProcess(
   return { aggregator, config, stop };
 }
 
+/** The Redis key of a partition's stored offset in this world (the store's layout). */
+const offsetKeyOf = (world: World) => (partition: number) =>
+  `${partitionKey(world.prefix, world.topic, partition)}:offset`;
+
 /** The topic's end offsets (high watermarks) by partition. */
-export async function endOffsets(topic: string): Promise<Map<number, bigint>> {
-  const admin = testKafka('agg-test-admin').admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
-  } finally {
-    await admin.disconnect();
-  }
+export function endOffsets(topic: string): Promise<Map<number, bigint>> {
+  return topicEndOffsets(testKafka('agg-test-admin'), topic);
 }
 
 /** The next offset to apply stored in Redis for each partition (0 when none yet). */
-export async function storedOffsets(world: World): Promise<Map<number, bigint>> {
-  const stored = new Map<number, bigint>();
-  for (let partition = 0; partition < world.partitions; partition++) {
-    const value = await world.redis.get(
-      `${partitionKey(world.prefix, world.topic, partition)}:offset`,
-    );
-    stored.set(partition, BigInt(value ?? 0));
-  }
-  return stored;
+export function storedOffsets(world: World): Promise<Map<number, bigint>> {
+  const partitions = Array.from({ length: world.partitions }, (_, p) => p);
+  return readStoredOffsets(world.redis, partitions, offsetKeyOf(world));
 }
 
 /**
@@ -143,18 +137,14 @@ export async function storedOffsets(world: World): Promise<Map<number, bigint>> 
  * partitions behind.
  */
 export async function waitUntilCaughtUp(world: World, timeoutMs = 240_000): Promise<void> {
-  const ends = await endOffsets(world.topic);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const stored = await storedOffsets(world);
-    const behind = [...ends].filter(([p, end]) => (stored.get(p) ?? 0n) < end);
-    if (behind.length === 0) return;
-    if (Date.now() > deadline) {
-      const detail = behind.map(([p, end]) => `${p}: ${stored.get(p)} of ${end}`).join(', ');
-      throw new Error(`aggregator did not catch up within ${timeoutMs} ms (${detail})`);
-    }
-    await sleep(250);
-  }
+  await waitForStoredOffsets({
+    kafka: testKafka('agg-test-admin'),
+    topic: world.topic,
+    redis: world.redis,
+    offsetKey: offsetKeyOf(world),
+    timeoutMs,
+    pollMs: 250,
+  });
 }
 
 /** Polls `condition` until it holds; rejects after timeoutMs naming what it waited for. */

@@ -28,6 +28,7 @@ import {
   testRedis,
   uniqueGroupId,
   uniqueTopic,
+  waitForStoredOffsets,
 } from '@pulse/testkit';
 import { readSentLog, toSentRecord } from 'simulator';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -35,7 +36,7 @@ import { buildApp } from '../../src/app.js';
 import { figuresFromReader } from '../../src/figures.js';
 import { createOpenApiChecker } from '../../src/openapi-check.js';
 import { sharedRefData } from '../helpers.js';
-import { runFromSource, waitFor } from './processes.js';
+import { runFromSource } from './processes.js';
 
 const DATE = '2026-04-02';
 const NEXT_DATE = '2026-04-03';
@@ -64,27 +65,6 @@ function chosenTrusts(): string[] {
   );
   refdata.trusts(DATE).forEach((t, i) => i % 6 === 0 && chosen.add(t.odsCode));
   return [...chosen].sort();
-}
-
-/** Resolves once Redis holds every partition's offset at the topic's end offset. */
-async function waitUntilApplied(
-  redis: Awaited<ReturnType<typeof testRedis>>,
-  prefix: string,
-  topic: string,
-) {
-  const admin = testKafka('e2e-admin').admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  await waitFor(
-    'the aggregator to apply every record',
-    async () => {
-      const stored = await redis.mget(
-        ends.map((e) => `${partitionKey(prefix, topic, e.partition)}:offset`),
-      );
-      return ends.every((e, i) => BigInt(stored[i] ?? 0) >= BigInt(e.high)) ? true : undefined;
-    },
-    180_000,
-  );
 }
 
 describe('end to end', () => {
@@ -123,7 +103,13 @@ describe('end to end', () => {
       { LOG_LEVEL: 'warn' },
     );
     expect(await simulator.exited, simulator.output()).toBe(0);
-    await waitUntilApplied(redis, prefix, topic);
+    await waitForStoredOffsets({
+      kafka: testKafka('e2e-admin'),
+      topic,
+      redis,
+      offsetKey: (partition) => `${partitionKey(prefix, topic, partition)}:offset`,
+      timeoutMs: 180_000,
+    });
     expect(aggregator.process.exitCode, aggregator.output()).toBeNull();
 
     const sent = await readSentLog(log);
