@@ -1,16 +1,64 @@
 // Live gauges of a set of trusts, as of an instant. A trust's state lives in one partition (its
-// key is the provider), which the reader does not know: each partition keeps an index of its
-// trusts (`<p>:trusts`, written by the apply script), so the first round trip reads the indexes
-// and the second reads only the partitions that hold each trust's state.
+// key is the provider), which the reader does not know. One read-only script per partition
+// (lua/gauges.lua) is given trusts and their keys; it checks each against the partition's index
+// of trusts with gauge state (`<p>:trusts`, written by the apply script) and sums the gauges of
+// those it holds. Every key a script reads is in its KEYS and in its partition's hash slot
+// (Redis Cluster-safe); the scripts of all partitions go in one pipeline.
 import type { Redis } from 'ioredis';
 import type { BedFigures, GaugeFigure, GaugeFigures } from '@pulse/kpi';
 import { AGE_GROUPS, GAUGE_OVER, addToSplit, emptyBedFigures, emptyGaugeFigures } from '@pulse/kpi';
 import type { PartitionKeys } from './keys.js';
+import { readScript } from './lua/scripts.js';
 import { execPipeline } from './pipeline.js';
 
 export interface GaugeReading {
   gauges: GaugeFigures;
   beds: BedFigures;
+}
+
+const COMMAND = 'pulseStoreGauges';
+
+/** Keys the script reads per trust: ed, rtt and ctr sets per age group, and the beds hash. */
+const KEYS_PER_TRUST = 10;
+
+/**
+ * Past this many keys (trusts x partitions x KEYS_PER_TRUST), the partitions' indexes are read
+ * first (one more round trip) so each script gets only the trusts its partition holds: England
+ * would otherwise send every trust's keys to every partition (24,000 keys over 12 partitions).
+ */
+const INDEX_FIRST_ABOVE_KEYS = 2_000;
+
+/** The gauges in each age group's part of a script reply, in order (gauges.lua). */
+const COUNTED: readonly GaugeFigure[] = [
+  'ed_in_department',
+  'rtt_waiting',
+  'ctr_not_meeting',
+  ...GAUGE_OVER.map((over) => over.figure),
+];
+
+type Pipeline = ReturnType<Redis['pipeline']>;
+type GaugesCommand = (numberOfKeys: number, ...args: (string | number)[]) => Pipeline;
+
+/** Defines the gauges script on a client (once); EVALSHA, with EVAL after a NOSCRIPT. */
+export function defineGaugesScript(redis: Redis): void {
+  if (!(COMMAND in redis)) {
+    redis.defineCommand(COMMAND, { lua: readScript('gauges'), readOnly: true });
+  }
+}
+
+/** Per partition, the trusts whose state it may hold: all of them, or those its index lists. */
+async function trustsByPartition(
+  redis: Redis,
+  partitions: readonly PartitionKeys[],
+  trusts: readonly string[],
+): Promise<(readonly string[])[]> {
+  if (trusts.length * partitions.length * KEYS_PER_TRUST <= INDEX_FIRST_ABOVE_KEYS) {
+    return partitions.map(() => trusts);
+  }
+  const index = redis.pipeline();
+  for (const p of partitions) index.smismember(p.trusts, ...trusts);
+  const present = (await execPipeline(index)) as number[][];
+  return partitions.map((_, i) => trusts.filter((_, t) => present[i]![t] === 1));
 }
 
 export async function readGauges(
@@ -22,46 +70,35 @@ export async function readGauges(
   const reading: GaugeReading = { gauges: emptyGaugeFigures(), beds: emptyBedFigures() };
   if (trusts.length === 0) return reading;
 
-  const index = redis.pipeline();
-  for (const p of partitions) index.smismember(p.trusts, ...trusts);
-  const present = (await execPipeline(index)) as number[][];
-
-  // Each command's reply lands in one gauge and group (or in the beds).
-  const sinks: ((reply: unknown) => void)[] = [];
-  const reads = redis.pipeline();
-  const count = (figure: GaugeFigure, group: (typeof AGE_GROUPS)[number]) => (reply: unknown) =>
-    addToSplit(reading.gauges[figure], group, Number(reply));
+  const held = await trustsByPartition(redis, partitions, trusts);
+  // Strictly before asOf - threshold, as isOver says.
+  const over = GAUGE_OVER.flatMap((o) => [o.of, `(${asOf - o.thresholdMs}`]);
+  const pipeline = redis.pipeline();
+  const script = (pipeline as unknown as Record<typeof COMMAND, GaugesCommand>)[COMMAND];
+  let scripts = 0;
   partitions.forEach((p, i) => {
-    trusts.forEach((ods, t) => {
-      if (present[i]![t] !== 1) return;
-      for (const group of AGE_GROUPS) {
-        reads.zcard(p.open('ed', ods, group));
-        sinks.push(count('ed_in_department', group));
-        reads.zcard(p.open('rtt', ods, group));
-        sinks.push(count('rtt_waiting', group));
-        reads.scard(p.ctr(ods, group));
-        sinks.push(count('ctr_not_meeting', group));
-        for (const over of GAUGE_OVER) {
-          // Strictly before asOf - threshold, as isOver says.
-          reads.zcount(p.open(over.of, ods, group), '-inf', `(${asOf - over.thresholdMs}`);
-          sinks.push(count(over.figure, group));
-        }
-      }
-      reads.hgetall(p.beds(ods));
-      sinks.push((reply) => addBeds(reading.beds, reply as Record<string, string>));
-    });
+    const odsCodes = held[i]!;
+    if (odsCodes.length === 0) return;
+    const keys = [p.trusts];
+    for (const ods of odsCodes) {
+      for (const group of AGE_GROUPS) keys.push(p.open('ed', ods, group));
+      for (const group of AGE_GROUPS) keys.push(p.open('rtt', ods, group));
+      for (const group of AGE_GROUPS) keys.push(p.ctr(ods, group));
+      keys.push(p.beds(ods));
+    }
+    script.call(pipeline, keys.length, ...keys, GAUGE_OVER.length, ...over, ...odsCodes);
+    scripts++;
   });
-  if (sinks.length === 0) return reading;
-  (await execPipeline(reads)).forEach((reply, i) => sinks[i]!(reply));
-  return reading;
-}
-
-/** Sums the newest G&A snapshot of every site (`<site>:<bedType>` -> `<at>:<open>:<occupied>`). */
-function addBeds(beds: BedFigures, hash: Record<string, string>): void {
-  for (const [field, value] of Object.entries(hash)) {
-    if (!field.endsWith(':GENERAL_ACUTE')) continue;
-    const [, open, occupied] = value.split(':');
-    beds.ga_beds_open += Number(open);
-    beds.ga_beds_occupied += Number(occupied);
+  if (scripts === 0) return reading;
+  const width = COUNTED.length;
+  for (const sums of (await execPipeline(pipeline)) as number[][]) {
+    AGE_GROUPS.forEach((group, g) =>
+      COUNTED.forEach((figure, c) =>
+        addToSplit(reading.gauges[figure], group, sums[g * width + c]!),
+      ),
+    );
+    reading.beds.ga_beds_open += sums[3 * width]!;
+    reading.beds.ga_beds_occupied += sums[3 * width + 1]!;
   }
+  return reading;
 }

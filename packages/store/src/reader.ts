@@ -1,5 +1,5 @@
 // The read side: a scope's counters, gauges, freshness, completeness and data quality, merged
-// over every partition of the topic. Each method is one pipelined round trip (gauges: two).
+// over every partition of the topic. Each method is one pipelined round trip.
 import type { RefData } from '@pulse/refdata';
 import type { Redis } from 'ioredis';
 import type {
@@ -25,7 +25,7 @@ import {
 import { StoreError } from './errors.js';
 import { execPipeline } from './pipeline.js';
 import type { GaugeReading } from './reader-gauges.js';
-import { readGauges } from './reader-gauges.js';
+import { defineGaugesScript, readGauges } from './reader-gauges.js';
 import { counterField, partitionKey, partitionKeys } from './keys.js';
 import type { PartitionKeys } from './keys.js';
 
@@ -82,6 +82,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
       `partitions must be a positive integer, got ${options.partitions}`,
     );
   }
+  defineGaugesScript(redis);
   const partitions: PartitionKeys[] = Array.from({ length: options.partitions }, (_, i) =>
     partitionKeys(partitionKey(options.prefix, options.topic, i)),
   );
