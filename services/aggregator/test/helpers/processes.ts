@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +48,23 @@ function start(args: string[], env: Record<string, string>, logFile: string | un
 /** The aggregator's main.ts with this environment. PULSE_TEST_CHILD_LOG names a file for its logs. */
 export function startAggregatorProcess(env: Record<string, string>): Child {
   return start(['src/main.ts'], env, process.env.PULSE_TEST_CHILD_LOG);
+}
+
+/** A port on 127.0.0.1 free right now, for a child's operations server (PORT). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** One counter (no labels) from a child's GET /metrics on its operations port. */
+export async function metricOf(port: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  if (line === undefined) throw new Error(`${name} not in /metrics on port ${port}`);
+  return Number(line.slice(name.length + 1));
 }
 
 /** The simulator CLI; resolves when it exits, rejecting unless it exits 0. */
