@@ -12,7 +12,7 @@ import { createFigureStore } from '@pulse/store';
 import type { FigureStore } from '@pulse/store';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AggregatorConfig } from './config.js';
-import type { DeadLetter } from './dlq.js';
+import { chunkDeadLetters, type DeadLetter } from './dlq.js';
 import { createClassifyClocks } from './classify-clocks.js';
 import { createMetrics } from './metrics.js';
 import type { AggregatorMetrics } from './metrics.js';
@@ -105,11 +105,14 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
   });
 
   async function sendDeadLetters(letters: DeadLetter[]): Promise<void> {
-    await producer.send({
-      topic: config.dlqTopic,
-      acks: -1,
-      messages: letters.map((l) => ({ key: l.key, value: l.value, headers: l.headers })),
-    });
+    // In sends the broker accepts whatever the burst (see MAX_DEAD_LETTER_BYTES), in order.
+    for (const chunk of chunkDeadLetters(letters)) {
+      await producer.send({
+        topic: config.dlqTopic,
+        acks: -1,
+        messages: chunk.map((l) => ({ key: l.key, value: l.value, headers: l.headers })),
+      });
+    }
   }
 
   const batchDeps: PartitionBatchDeps = {

@@ -14,6 +14,17 @@ export const DLQ_HEADERS = {
 /** Header values are kept short; a detail is a sentence, not a dump. */
 const MAX_DETAIL_LENGTH = 1_000;
 
+/**
+ * Bytes of dead letters per produce request. kafkajs puts one partition's messages of a send in
+ * one record batch, and the broker refuses a batch over `message.max.bytes` (1 MiB by default)
+ * with MESSAGE_TOO_LARGE, which is not retriable: a burst of rejects (a trust replaying a
+ * backlog older than the grace period) would fail the batch for ever. Half the broker default
+ * leaves room for the batch's own overhead.
+ */
+export const MAX_DEAD_LETTER_BYTES = 512 * 1024;
+/** Per-record overhead of the record format beyond key, value and header bytes (generous). */
+const RECORD_OVERHEAD = 64;
+
 export interface DeadLetter {
   key: Buffer | null;
   value: Buffer | null;
@@ -41,4 +52,33 @@ export function deadLetter(source: DeadLetterSource, code: DlqCode, detail: stri
       [DLQ_HEADERS.offset]: source.offset,
     },
   };
+}
+
+/** Rough size of a dead letter on the wire, before compression. */
+export function deadLetterBytes(letter: DeadLetter): number {
+  let bytes = RECORD_OVERHEAD + (letter.key?.length ?? 0) + (letter.value?.length ?? 0);
+  for (const [name, value] of Object.entries(letter.headers)) bytes += name.length + value.length;
+  return bytes;
+}
+
+/** Dead letters cut into sends of at most `maxBytes` each (a larger letter goes alone), in order. */
+export function chunkDeadLetters(
+  letters: readonly DeadLetter[],
+  maxBytes = MAX_DEAD_LETTER_BYTES,
+): DeadLetter[][] {
+  const chunks: DeadLetter[][] = [];
+  let chunk: DeadLetter[] = [];
+  let bytes = 0;
+  for (const letter of letters) {
+    const size = deadLetterBytes(letter);
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(letter);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }

@@ -141,4 +141,37 @@ describe('aggregator with bad records', () => {
     expect(rgt.duplicates).toBe(1);
     expect(Object.values(rgt.rejected).reduce((a, b) => a + (b ?? 0), 0)).toBe(bad.length - 1);
   });
+
+  it('aggregator should dead-letter a burst of large bad records bigger than one produce request and go on counting', async () => {
+    // Regression: all of a chunk's dead letters went in one send; past the broker's
+    // message.max.bytes (1 MiB) Kafka answers MESSAGE_TOO_LARGE, not retriable, and the
+    // partition was retried for ever. 3,000 letters of ~1 KiB are ~3 MiB.
+    const world = await createWorld({ partitions: 1 });
+    const now = Date.now() - 30 * MINUTE;
+    const burst = Array.from({ length: 3_000 }, (_, i) => {
+      const value = Buffer.alloc(1_000, 0x7b);
+      value.writeUInt32BE(i, 10);
+      return { key: 'RGT', value };
+    });
+    const after = edArrival('RGT', now);
+    const producer = await testProducer();
+    for (let i = 0; i < burst.length; i += 500) {
+      await producer.send({ topic: world.topic, messages: burst.slice(i, i + 500) });
+    }
+    await producer.send({
+      topic: world.topic,
+      messages: [{ key: 'RGT', value: codec.encode(after) }],
+    });
+    await startInProcess(world);
+    await waitUntilCaughtUp(world);
+
+    const letters = await readTopic(world.dlqTopic, burst.length);
+    expect(letters).toHaveLength(burst.length);
+    expect(new Set(letters.map((l) => l.headers[DLQ_HEADERS.code]))).toEqual(
+      new Set(['BAD_MARKER']),
+    );
+    const rgt = await world.reader.dataQuality('RGT');
+    expect(rgt.rejected['BAD_MARKER']).toBe(burst.length);
+    expect(rgt.accepted).toBe(1);
+  });
 });

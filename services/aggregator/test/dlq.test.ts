@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DLQ_HEADERS, deadLetter } from '../src/dlq.js';
+import { DLQ_HEADERS, chunkDeadLetters, deadLetter, deadLetterBytes } from '../src/dlq.js';
 
 describe('deadLetter', () => {
   it('deadLetter should keep the original key and bytes and name the reason and source in headers', () => {
@@ -25,5 +25,32 @@ describe('deadLetter', () => {
     const source = { topic: 't', partition: 0, offset: '0', key: null, value: null };
     const letter = deadLetter(source, 'INVALID_FIELD', 'x'.repeat(5_000));
     expect(letter.headers[DLQ_HEADERS.detail]!.length).toBeLessThanOrEqual(1_000);
+  });
+});
+
+describe('chunkDeadLetters', () => {
+  const letter = (bytes: number) => ({
+    key: Buffer.from('RGT'),
+    value: Buffer.alloc(bytes),
+    headers: { 'pulse-error-code': 'BAD_MARKER' },
+  });
+
+  it('chunkDeadLetters should keep every send within the byte limit, in order', () => {
+    const letters = Array.from({ length: 5_000 }, (_, i) => letter(900 + (i % 7)));
+    const chunks = chunkDeadLetters(letters, 64 * 1024);
+    expect(chunks.flat()).toEqual(letters);
+    for (const chunk of chunks) {
+      expect(chunk.reduce((sum, l) => sum + deadLetterBytes(l), 0)).toBeLessThanOrEqual(64 * 1024);
+    }
+    expect(chunks.length).toBeGreaterThan(1);
+  });
+
+  it('chunkDeadLetters should send a letter larger than the limit on its own', () => {
+    const chunks = chunkDeadLetters([letter(10), letter(100_000), letter(10)], 1_000);
+    expect(chunks.map((c) => c.length)).toEqual([1, 1, 1]);
+  });
+
+  it('chunkDeadLetters should give no sends for no letters', () => {
+    expect(chunkDeadLetters([])).toEqual([]);
   });
 });
