@@ -18,7 +18,10 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const TOPIC = 'nhs.activity.v1';
 
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+// `npm run bench` provides a private Redis; never fall back to a shared one on 6379.
+const redisUrl = process.env.REDIS_URL;
+if (!redisUrl) throw new Error('REDIS_URL is not set: run the benchmarks with `npm run bench`');
+const redis = new Redis(redisUrl);
 const prefix = `pulse-bench-store-${randomBytes(6).toString('hex')}`;
 const now = Date.now();
 const trusts = (n: number, tag: string): Attribution[] =>

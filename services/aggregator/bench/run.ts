@@ -26,8 +26,14 @@ const PARTITIONS = 6;
 const RTT_SCALE = '0.002';
 const ROUNDS = Number(process.env['PULSE_BENCH_ROUNDS'] ?? 2);
 
-const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
-const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+// `npm run bench` provides Kafka and a private Redis; never fall back to a shared one on 6379.
+const brokers = process.env['KAFKA_BROKERS'];
+const redisUrl = process.env['REDIS_URL'];
+if (!brokers || !redisUrl) {
+  throw new Error(
+    'KAFKA_BROKERS and REDIS_URL are not set: run the benchmarks with `npm run bench`',
+  );
+}
 const logger = createLogger({ service: 'aggregator-bench', level: 'warn' });
 const kafka = createKafka({ brokers, clientId: 'aggregator-bench', logger });
 const refdata = loadRefData();
