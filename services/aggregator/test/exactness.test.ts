@@ -2,10 +2,10 @@
 // counter figure and age group of every scope (trust, ICB, region, England) in every 15m, 1h and
 // 1d bucket, plus the live gauges, beds, freshness and data quality.
 //
-// Every open trust on every day the issue names, in two runs measured to fit the 2-core machine:
-// 29 March 2026 (23 hours), 31 March (an ordinary weekday, and the day before the April 2026
-// ICB mergers) and 1 April (the first day after them) through one aggregator and one oracle, and
-// 25 October 2026 (25 hours) on its own (its clock would make March too late for the grace).
+// Every open trust on every day the issue names, one aggregator and one oracle per test: 29 March
+// 2026 (23 hours); 31 March (an ordinary weekday, the last day of the old ICBs) with 1 April (the
+// first of the April 2026 mergers); 25 October 2026 (25 hours). Separate runs keep each test's
+// log, oracle and comparison to one or two days on the 2-core machine.
 import { BruteForce, londonDateOf, londonDayBounds } from '@pulse/kpi';
 import type { Scope, SentRecord } from '@pulse/kpi';
 import { describe, expect, it } from 'vitest';
@@ -72,15 +72,13 @@ async function runDays(dates: readonly string[]) {
 }
 
 describe('aggregator exactness', () => {
-  it('aggregator should match the oracle at every trust on the 23-hour day of 29 March 2026 and on 31 March and 1 April 2026, either side of the ICB mergers', async () => {
-    // One run over the three days (30 March is sent nothing, and compared as all zero): 31 March
-    // is an ordinary weekday, so it is also the ordinary day the issue asks for.
-    const dates = ['2026-03-29', '2026-03-31', '2026-04-01'];
+  it('aggregator should match the oracle at every trust on 31 March and 1 April 2026, an ordinary weekday and the first day of the merged ICBs', async () => {
+    // 31 March is an ordinary weekday: it is also the ordinary day the issue asks for.
+    const dates = ['2026-03-31', '2026-04-01'];
     const { world, sent, summary, trusts } = await runDays(dates);
-    expect(sent.length).toBeGreaterThan(500_000);
+    expect(sent.length).toBeGreaterThan(400_000);
     expect(summary.mismatches).toEqual([]);
-    // 29 March has 23 hours (92 quarter hours); 30 March to 1 April have 24 each.
-    expect(summary.buckets).toEqual({ '15m': 92 + 3 * 96, '1h': 23 + 3 * 24, '1d': 4 });
+    expect(summary.buckets).toEqual({ '15m': 2 * 96, '1h': 2 * 24, '1d': 2 });
     expectEveryTrust(trusts);
     expect(summary.scopes).toBeGreaterThan(200);
 
@@ -96,14 +94,20 @@ describe('aggregator exactness', () => {
     const qmj: Scope = { kind: 'icb', code: 'QMJ' };
     expect(await attendances(qmj, '2026-03-31')).toBeGreaterThan(0);
     expect(await attendances(qmj, '2026-04-01')).toBe(0);
-  });
+    // ~110 s alone on the 2-core machine; the root npm test runs other suites beside it.
+  }, 600_000);
 
-  it('aggregator should match the oracle at every trust on the 25-hour London day of 25 October 2026', async () => {
-    const dates = ['2026-10-25'];
-    const { sent, summary, trusts } = await runDays(dates);
-    expect(sent.length).toBeGreaterThan(150_000);
-    expect(summary.mismatches).toEqual([]);
-    expect(summary.buckets).toEqual({ '15m': 100, '1h': 25, '1d': 1 });
-    expectEveryTrust(trusts);
-  });
+  it.each([
+    { date: '2026-03-29', hours: 23 },
+    { date: '2026-10-25', hours: 25 },
+  ])(
+    'aggregator should match the oracle at every trust on the $hours-hour London day of $date',
+    async ({ date, hours }) => {
+      const { sent, summary, trusts } = await runDays([date]);
+      expect(sent.length).toBeGreaterThan(150_000);
+      expect(summary.mismatches).toEqual([]);
+      expect(summary.buckets).toEqual({ '15m': 4 * hours, '1h': hours, '1d': 1 });
+      expectEveryTrust(trusts);
+    },
+  );
 });
