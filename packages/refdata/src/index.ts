@@ -2,5 +2,15 @@ export { loadRefData, DEFAULT_DATA_DIR } from './load.js';
 export { createRefData } from './ref-data.js';
 export { londonDateOf, londonDaySpan } from './london-date.js';
 export { RefDataError, type RefDataErrorCode } from './errors.js';
+export {
+  TRUST_KINDS,
+  FIGURE_FAMILIES,
+  kindsReporting,
+  expectedToReport,
+  type TrustKind,
+  type AeDepartmentType,
+  type FigureFamily,
+  type KindFacts,
+} from './kinds.js';
 export type { Membership, Tables } from './tables.js';
 export type * from './types.js';

@@ -1,5 +1,6 @@
 import { assertIsoDate, inWindow } from './dates.js';
 import { RefDataError } from './errors.js';
+import { expectedToReport, FIGURE_FAMILIES, TRUST_KINDS, type FigureFamily } from './kinds.js';
 import type { Membership, Tables } from './tables.js';
 import type {
   Icb,
@@ -36,6 +37,16 @@ function byCode<T>(items: readonly T[], code: (item: T) => string, what: string)
   return map;
 }
 
+function checkedTrust(trust: Trust): Trust {
+  if (!TRUST_KINDS.includes(trust.kind)) {
+    throw new RefDataError(
+      'REFDATA_INVALID',
+      `trust ${trust.odsCode} has unknown kind ${trust.kind}`,
+    );
+  }
+  return { ...trust, aeTypes: Object.freeze([...trust.aeTypes]) };
+}
+
 /** Get from a per-date cache, computing and inserting on a miss; bounded to MAX_CACHED_DATES. */
 function cached<V>(
   cache: Map<LondonDate, V>,
@@ -69,7 +80,7 @@ function group(
 export function createRefData(tables: Tables): RefData {
   const regions = byCode(tables.regions, (r) => r.code, 'region');
   const icbs = byCode(tables.icbs, (i) => i.code, 'ICB');
-  const trusts = byCode(tables.trusts, (t) => t.odsCode, 'trust');
+  const trusts = byCode(tables.trusts.map(checkedTrust), (t) => t.odsCode, 'trust');
   const memberships = new Map<string, Membership[]>();
   for (const icb of icbs.values()) {
     if (!regions.has(icb.regionCode)) {
@@ -153,6 +164,23 @@ export function createRefData(tables: Tables): RefData {
 
   const day = (date: LondonDate) => cached(days, date, buildDay);
 
+  function trustsInScope(scope: Scope, date: LondonDate): readonly Trust[] {
+    const d = day(date);
+    if (scope.kind === 'england') return d.trusts;
+    return (scope.kind === 'icb' ? d.trustsByIcb : d.trustsByRegion).get(scope.code) ?? NONE;
+  }
+
+  function trustsExpectedToReport(
+    scope: Scope,
+    date: LondonDate,
+    family: FigureFamily,
+  ): readonly Trust[] {
+    if (!FIGURE_FAMILIES.includes(family)) {
+      throw new RefDataError('REFDATA_INVALID', `unknown figure family ${String(family)}`);
+    }
+    return Object.freeze(trustsInScope(scope, date).filter((t) => expectedToReport(t, family)));
+  }
+
   return {
     coverageFrom,
     resolveProvider,
@@ -162,10 +190,7 @@ export function createRefData(tables: Tables): RefData {
     trust: (ods) => trusts.get(ods),
     icb: (code) => icbs.get(code),
     region: (code) => regions.get(code),
-    trustsInScope(scope: Scope, date: LondonDate) {
-      const d = day(date);
-      if (scope.kind === 'england') return d.trusts;
-      return (scope.kind === 'icb' ? d.trustsByIcb : d.trustsByRegion).get(scope.code) ?? NONE;
-    },
+    trustsInScope,
+    trustsExpectedToReport,
   };
 }

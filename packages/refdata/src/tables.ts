@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { readCsvRecords, toCsv } from './csv.js';
 import { assertIsoDate } from './dates.js';
+import { RefDataError } from './errors.js';
+import { TRUST_KINDS, type AeDepartmentType, type TrustKind } from './kinds.js';
 import type { Icb, LondonDate, Region, Trust } from './types.js';
 
 /** A trust's ICB from validFrom to validTo inclusive. */
@@ -24,6 +26,7 @@ const COLUMNS = {
   icbs: ['code', 'name', 'region_code', 'ons_code', 'valid_from', 'valid_to'],
   trusts: ['ods_code', 'name', 'open_date', 'close_date'],
   memberships: ['ods_code', 'icb_code', 'valid_from', 'valid_to'],
+  kinds: ['ods_code', 'name', 'kind', 'ae_types', 'children', 'basis'],
 } as const;
 
 /** File name of each derived table inside data/. */
@@ -34,17 +37,53 @@ export const TABLE_FILES = {
   memberships: 'trust-icb.csv',
 } as const satisfies Record<keyof Tables, string>;
 
+/** Each trust's kind, A&E department types, children's flag and basis: one reviewable file. */
+export const KINDS_FILE = 'trust-kinds.csv';
+
 const orNull = (value: string | undefined): string | null => (value ? value : null);
 const date = (value: string | undefined, what: string): LondonDate =>
   assertIsoDate(value ?? '', what);
 const dateOrNull = (value: string | undefined, what: string): LondonDate | null =>
   value ? assertIsoDate(value, what) : null;
 
+const invalid = (message: string) => new RefDataError('REFDATA_INVALID', message);
+
+type KindFields = Pick<Trust, 'kind' | 'aeTypes' | 'children' | 'kindBasis'>;
+
+function readKinds(dir: string): Map<string, KindFields> {
+  const kinds = new Map<string, KindFields>();
+  for (const r of readCsvRecords(join(dir, KINDS_FILE), COLUMNS.kinds)) {
+    const what = `${KINDS_FILE} ${r.ods_code}`;
+    if (!(TRUST_KINDS as readonly string[]).includes(r.kind!))
+      throw invalid(`${what}: unknown kind '${r.kind}'`);
+    const aeTypes = r.ae_types ? r.ae_types.split(';').map(Number) : [];
+    if (aeTypes.some((t) => t !== 1 && t !== 2 && t !== 3))
+      throw invalid(`${what}: bad ae_types '${r.ae_types}'`);
+    if (r.children !== 'yes' && r.children !== 'no')
+      throw invalid(`${what}: children must be yes or no`);
+    if (kinds.has(r.ods_code!)) throw invalid(`${what}: listed twice`);
+    kinds.set(r.ods_code!, {
+      kind: r.kind as TrustKind,
+      aeTypes: aeTypes as AeDepartmentType[],
+      children: r.children === 'yes',
+      kindBasis: r.basis!,
+    });
+  }
+  return kinds;
+}
+
 /** Reads the derived tables from a data directory. */
 export function readTables(dir: string): Tables {
   const rows = (table: keyof Tables) =>
     readCsvRecords(join(dir, TABLE_FILES[table]), COLUMNS[table]);
-  return {
+  const kinds = readKinds(dir);
+  const kindOf = (code: string): KindFields => {
+    const k = kinds.get(code);
+    if (!k) throw invalid(`trust ${code} has no row in ${KINDS_FILE}`);
+    kinds.delete(code);
+    return k;
+  };
+  const tables: Tables = {
     regions: rows('regions').map((r) => ({ code: r.code!, name: r.name!, onsCode: r.ons_code! })),
     icbs: rows('icbs').map((r) => ({
       code: r.code!,
@@ -59,6 +98,7 @@ export function readTables(dir: string): Tables {
       name: r.name!,
       openDate: date(r.open_date, `trust ${r.ods_code} open_date`),
       closeDate: dateOrNull(r.close_date, `trust ${r.ods_code} close_date`),
+      ...kindOf(r.ods_code!),
     })),
     memberships: rows('memberships').map((r) => ({
       odsCode: r.ods_code!,
@@ -67,6 +107,8 @@ export function readTables(dir: string): Tables {
       validTo: dateOrNull(r.valid_to, `membership ${r.ods_code} valid_to`),
     })),
   };
+  if (kinds.size > 0) throw invalid(`${KINDS_FILE} names unknown trust(s) ${[...kinds.keys()]}`);
+  return tables;
 }
 
 /** The CSV text of each derived table, keyed by file name: what build-data writes. */
@@ -94,6 +136,17 @@ export function renderTables(tables: Tables): Record<string, string> {
     [TABLE_FILES.memberships]: toCsv(
       COLUMNS.memberships,
       tables.memberships.map((m) => [m.odsCode, m.icbCode, m.validFrom, m.validTo ?? '']),
+    ),
+    [KINDS_FILE]: toCsv(
+      COLUMNS.kinds,
+      tables.trusts.map((t) => [
+        t.odsCode,
+        t.name,
+        t.kind,
+        t.aeTypes.join(';'),
+        t.children ? 'yes' : 'no',
+        t.kindBasis,
+      ]),
     ),
   };
 }

@@ -1,3 +1,5 @@
+import type { AeDepartmentType, FigureFamily, TrustKind } from './kinds.js';
+
 /** A London calendar date, 'YYYY-MM-DD'. Dates compare correctly as strings. */
 export type LondonDate = string;
 
@@ -9,6 +11,14 @@ export interface Trust {
   readonly openDate: LondonDate;
   /** Last day open (ODS close dates are inclusive), or null while open. */
   readonly closeDate: LondonDate | null;
+  /** What kind of provider it is (data/trust-kinds.csv). */
+  readonly kind: TrustKind;
+  /** A&E department types it runs (NHS England's monthly A&E return), ascending; [] for none. */
+  readonly aeTypes: readonly AeDepartmentType[];
+  /** A children's hospital (its A&E sees only 0-17s). */
+  readonly children: boolean;
+  /** How kind and aeTypes were decided, in words (the sources and rule used). */
+  readonly kindBasis: string;
 }
 
 /** An Integrated Care Board, in force from validFrom to validTo inclusive. */
@@ -71,6 +81,12 @@ export interface RefData {
   region(code: string): Region | undefined;
   /** Trusts open on the date and attributed to the scope's ICB or region that day (empty if unknown). */
   trustsInScope(scope: Scope, londonDate: LondonDate): readonly Trust[];
+  /** Of trustsInScope, those expected to report the family of figures (expectedToReport). */
+  trustsExpectedToReport(
+    scope: Scope,
+    londonDate: LondonDate,
+    family: FigureFamily,
+  ): readonly Trust[];
   /** First date the data attributes trusts to ICBs. */
   readonly coverageFrom: LondonDate;
 }

@@ -48,6 +48,18 @@ const sources = (extra: Partial<RawSources> = {}): RawSources => ({
       ],
     },
   ],
+  kinds: {
+    aeReturn: [
+      { Period: 'MSitAE-MAY-2025', 'Org Code': 'R1', 'A&E attendances Type 1': '10' },
+      { Period: 'MSitAE-MAY-2025', 'Org Code': 'R2', 'A&E attendances Type 1': '0' },
+    ],
+    trustTypes: [
+      { ods_code: 'R1', trust_type: 'Acute' },
+      { ods_code: 'R2', trust_type: 'Acute' },
+      { ods_code: 'R3', trust_type: 'Community' },
+    ],
+    overrides: [],
+  },
   ...extra,
 });
 

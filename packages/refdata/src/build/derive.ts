@@ -2,6 +2,7 @@ import { addDays, fromOdsDate } from '../dates.js';
 import { RefDataError } from '../errors.js';
 import type { Membership, Tables } from '../tables.js';
 import type { Icb, LondonDate, Region, Trust } from '../types.js';
+import { deriveTrustKinds } from './kinds.js';
 import type { RawSources } from './sources.js';
 
 // Columns of the ODS etr.csv layout (0-based).
@@ -58,7 +59,8 @@ function readEtr(file: string, row: readonly string[]): EtrRow {
  *   from the ICBs' start), clipped to the trust's open and close dates;
  * - rows outside the English regions (Welsh trusts) are left out;
  * - an ICB is in force over the periods in which an open trust belongs to it;
- * - a trust's name and dates are those of the newest extract holding it.
+ * - a trust's name and dates are those of the newest extract holding it;
+ * - its kind, A&E department types and children's flag as build/kinds.ts decides them.
  */
 export function deriveTables(raw: RawSources): Tables {
   const regions: Region[] = raw.regions.map((r) => ({
@@ -159,12 +161,14 @@ export function deriveTables(raw: RawSources): Tables {
       );
   }
 
-  const trusts: Trust[] = [...latest.values()].map((r) => ({
+  const identities = [...latest.values()].map((r) => ({
     odsCode: r.code,
     name: r.name,
     openDate: r.open,
     closeDate: r.close,
   }));
+  const kinds = deriveTrustKinds(identities, raw.kinds, coverageFrom);
+  const trusts: Trust[] = identities.map((t) => ({ ...t, ...kinds.get(t.odsCode)! }));
   return {
     regions: regions.sort(byKey((r) => r.code)),
     icbs: icbs.sort(byKey((i) => i.code)),

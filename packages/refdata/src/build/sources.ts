@@ -4,12 +4,19 @@ import { readCsvRecords, readCsvRows } from '../csv.js';
 import { assertIsoDate } from '../dates.js';
 import { RefDataError } from '../errors.js';
 import type { LondonDate } from '../types.js';
+import type { KindSources } from './kinds.js';
 
 /** data/sources.json: which raw files to derive the tables from. Adding an extract is a data change. */
 interface Manifest {
   regions: string;
   icbLists: string[];
   extracts: { file: string; inForceFrom: string }[];
+  /** NHS England's monthly A&E return (a provider's A&E department types). */
+  aeReturn: string;
+  /** NHS England's FOI list of trust types. */
+  trustTypes: string;
+  /** Kinds decided by hand, each with its reason. */
+  kindOverrides: string;
 }
 
 /** One raw ODS etr extract and the date its ICB memberships take effect. */
@@ -25,6 +32,8 @@ export interface RawSources {
   /** ICB names: ods_code, name, and optionally region_code and ons_code. */
   readonly icbLists: readonly (readonly Record<string, string>[])[];
   readonly extracts: readonly Extract[];
+  /** The inputs of each trust's kind. */
+  readonly kinds: KindSources;
 }
 
 export const MANIFEST_FILE = 'sources.json';
@@ -49,5 +58,15 @@ export function readRawSources(dataDir: string): RawSources {
       inForceFrom: assertIsoDate(inForceFrom, `${MANIFEST_FILE} ${file} inForceFrom`),
       rows: readCsvRows(join(dataDir, file)),
     })),
+    kinds: {
+      aeReturn: readCsvRecords(join(dataDir, manifest.aeReturn), ['Org Code', 'Period']),
+      trustTypes: readCsvRecords(join(dataDir, manifest.trustTypes), ['ods_code', 'trust_type']),
+      overrides: readCsvRecords(join(dataDir, manifest.kindOverrides), [
+        'ods_code',
+        'kind',
+        'ae_types',
+        'reason',
+      ]),
+    },
   };
 }
