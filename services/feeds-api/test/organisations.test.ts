@@ -27,8 +27,16 @@ describe('organisations', () => {
       regionCode: 'Y62',
       openDate: '2002-08-01',
       closeDate: null,
+      kind: 'acute',
     });
     expect(trusts.count).toBe(trusts.trusts.length);
+    const kindOf = (code: string) =>
+      trusts.trusts.find((t: { code: string }) => t.code === code)?.kind;
+    expect([kindOf('RX8'), kindOf('RP6'), kindOf('RXT')]).toEqual([
+      'ambulance',
+      'specialist',
+      'mental-health',
+    ]);
   });
 
   it('organisations should default to today in London', async () => {

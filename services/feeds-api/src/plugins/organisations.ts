@@ -49,6 +49,7 @@ const LISTINGS: Listing[] = [
           regionCode: r.status === 'ok' ? r.region.code : '',
           openDate: trust.openDate,
           closeDate: trust.closeDate,
+          kind: trust.kind,
         };
       }),
   },

@@ -1,3 +1,4 @@
+import { TRUST_KINDS } from '@pulse/refdata';
 import { Type, type TSchema } from 'typebox';
 import { IsoDate } from './common.js';
 
@@ -20,6 +21,7 @@ const TRUST_EXAMPLE = {
   regionCode: 'Y62',
   openDate: '2002-08-01',
   closeDate: null,
+  kind: 'acute',
 };
 
 const onDate = IsoDate('The London date the structure is for.');
@@ -68,9 +70,17 @@ export const TrustSchema = Type.Object(
     regionCode: Type.String({ description: 'Its region on the date.', examples: ['Y62'] }),
     openDate: IsoDate('First day open.'),
     closeDate: nullableDate('Last day open; null while open.'),
+    kind: Type.Union(
+      TRUST_KINDS.map((k) => Type.Literal(k)),
+      {
+        description:
+          'What kind of provider it is: acute (runs a type 1 A&E department), specialist (acute, no type 1 department), community, mental-health, mental-health-community, ambulance or other. It decides which figures the trust is expected to report (@pulse/refdata README).',
+        examples: ['acute'],
+      },
+    ),
   },
   {
-    description: 'An NHS trust with its ICB and region on the date.',
+    description: 'An NHS trust with its ICB and region on the date, and its kind.',
     examples: [TRUST_EXAMPLE],
   },
 );
