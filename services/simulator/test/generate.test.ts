@@ -1,4 +1,5 @@
-import { createCodec, validateEvent, type ActivityEvent } from '@pulse/contracts';
+import { createCodec, validateEvent, type ActivityEvent, type EventOf } from '@pulse/contracts';
+import { londonDateOf, londonDaySpan } from '@pulse/refdata';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../src/generate/rng.js';
 import { collect, FEW_TRUSTS, windowOf } from './helpers.js';
@@ -28,14 +29,52 @@ describe('generateActivity', () => {
     expect(together).toEqual(alone);
   });
 
-  it('should yield events in occurredAt order inside [from, to)', () => {
+  it('should yield events in occurredAt order inside [from, to), the RTT list just before', () => {
     const options = small('order');
     const events = collect(options);
+    const listAt = londonDaySpan(londonDateOf(options.from)).start - 1;
     events.forEach((e, i) => {
-      expect(e.occurredAt).toBeGreaterThanOrEqual(options.from);
+      if (e.occurredAt < options.from) {
+        // The seeded waiting list: before the London day, or on it at the pathway's own start.
+        expect(e.eventType).toBe('RTT_CLOCK_START');
+        expect(e.occurredAt).toBeGreaterThanOrEqual(listAt);
+      }
       expect(e.occurredAt).toBeLessThan(options.to);
       if (i > 0) expect(e.occurredAt).toBeGreaterThanOrEqual(events[i - 1]!.occurredAt);
     });
+  });
+
+  it("should count only the day's own RTT clock starts on the first day (regression: 149,221)", () => {
+    // A whole London day from midnight: the seeded list lands on the day before.
+    const options = windowOf('2026-11-23T00:00:00Z', '2026-11-24T00:00:00Z', {
+      seed: 'rtt-day',
+      ods: FEW_TRUSTS,
+      rttScale: 0.02,
+    });
+    const events = collect(options);
+    const starts = events.filter(
+      (e): e is EventOf<'RTT_CLOCK_START'> => e.eventType === 'RTT_CLOCK_START',
+    );
+    const seeded = starts.filter((e) => e.occurredAt < options.from);
+    const today = starts.filter((e) => e.occurredAt >= options.from);
+    // Every start of the day is a clock that started that day, and there are about a day's worth.
+    for (const e of today) expect(e.payload.clockStartAt).toBe(e.occurredAt);
+    expect(seeded.length).toBeGreaterThan(50 * today.length);
+    expect(today.length).toBeGreaterThan(seeded.length / 400);
+    expect(today.length).toBeLessThan(seeded.length / 60);
+  });
+
+  it("should start mid-day with that day's earlier clock starts at their own instants", () => {
+    const options = small('rtt-midday');
+    const midnight = londonDaySpan(londonDateOf(options.from)).start;
+    const ownDay = collect(options).filter(
+      (e): e is EventOf<'RTT_CLOCK_START'> =>
+        e.eventType === 'RTT_CLOCK_START' &&
+        e.occurredAt >= midnight &&
+        e.occurredAt < options.from,
+    );
+    expect(ownDay.length).toBeGreaterThan(0);
+    for (const e of ownDay) expect(e.payload.clockStartAt).toBe(e.occurredAt);
   });
 
   it('should emit paired events after their opening event', () => {

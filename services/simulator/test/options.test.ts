@@ -18,6 +18,10 @@ describe('parseOptions', () => {
     expect(o.trusts).toBeUndefined();
   });
 
+  it("should read --rtt-scale full as the whole of England's waiting list", () => {
+    expect(parseOptions(['--rtt-scale', 'full'], NOW).rttScale).toBe(1);
+  });
+
   it('should read a fast window with trusts, faults and a log', () => {
     const o = parseOptions([
       '--fast',
@@ -66,7 +70,7 @@ describe('parseOptions', () => {
     [['--fast', '--speed', '2', '--to', '2030-01-01T00:00:00Z'], /exclude each other/],
     [['--faults', 'nope=0.1'], /unknown fault kind "nope"/],
     [['--faults', 'late=2'], /ratio of "late" must be a number from 0 to 1/],
-    [['--rtt-scale', '2'], /--rtt-scale: must be a number from 0 to 1/],
+    [['--rtt-scale', '2'], /--rtt-scale: must be a number from 0 to 1 or "full"/],
     [['--topic', 'bad topic'], /is not a Kafka topic name/],
     [['--trusts', ' , '], /at least one ODS code/],
     [['--bogus'], /Unknown option '--bogus'/],

@@ -54,6 +54,12 @@ describe('generated activity over a simulated day for all trusts', () => {
     expect(monday.handoversOver60).toBeLessThan(0.15);
   });
 
+  it('should hand over a few more ambulances than arrive at A&E: ~5% go straight to assessment units', () => {
+    const ratio = monday.byType.AMBULANCE_HANDOVER! / monday.edAmbulanceArrivals;
+    expect(ratio).toBeGreaterThan(1.02);
+    expect(ratio).toBeLessThan(1.09);
+  });
+
   it('should admit ~18k emergencies and keep ~100k G&A beds 90-97% occupied', () => {
     expect(monday.emergencyAdmissions).toBeGreaterThan(15_000);
     expect(monday.emergencyAdmissions).toBeLessThan(21_000);

@@ -4,12 +4,18 @@ import { parseArgs } from 'node:util';
 import { parseInstant } from '@pulse/contracts';
 import { SimulatorError } from '../errors.js';
 import { NO_FAULTS, parseFaults, type FaultRatios } from '../faults/kinds.js';
+import { ENGLAND_PER_DAY } from '../generate/assumptions.js';
 import { londonDayStartOf } from '../generate/london-time.js';
 
 export const DEFAULT_TOPIC = 'nhs.activity.v1';
 export const DEFAULT_SEED = 'pulse';
-/** Share of England's RTT waiting list simulated: ~150k pathways, a day stays ~450k events. */
+/**
+ * Share of England's RTT waiting list simulated: 2% is ~148k pathways, which keeps a day's stream
+ * ~440k records; `--rtt-scale full` (1) is England's whole published list.
+ */
 export const DEFAULT_RTT_SCALE = 0.02;
+/** The --rtt-scale word for England's whole waiting list. */
+export const FULL_RTT_SCALE = 'full';
 
 export const USAGE = `Usage: npm run simulate -- [options]
 
@@ -33,7 +39,8 @@ Options:
   --faults SPEC      fault ratios, e.g. duplicate=0.05,late=0.01,tooLate=0.001,future=0.001,
                      corrupt=0.001,unknownFingerprint=0.001,unknownProvider=0.001 (default none)
   --log FILE         write the sent log (JSON lines) to FILE
-  --rtt-scale X      share of England's RTT waiting list to simulate, 0-1 (default ${DEFAULT_RTT_SCALE})
+  --rtt-scale X      share of England's RTT waiting list to simulate, 0-1, or "${FULL_RTT_SCALE}" for all
+                     of it (${ENGLAND_PER_DAY.rttWaitingList.toLocaleString('en-GB')} pathways; default ${DEFAULT_RTT_SCALE})
   --help             print this help
 
 Environment: KAFKA_BROKERS, LOG_LEVEL (fatal|error|warn|info|debug|trace|silent).
@@ -80,9 +87,10 @@ function positive(name: string, value: string): number {
 }
 
 function share(value: string): number {
+  if (value === FULL_RTT_SCALE) return 1;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
-    throw bad(`--rtt-scale: must be a number from 0 to 1, got "${value}"`);
+    throw bad(`--rtt-scale: must be a number from 0 to 1 or "${FULL_RTT_SCALE}", got "${value}"`);
   }
   return n;
 }

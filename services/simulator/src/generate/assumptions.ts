@@ -16,14 +16,20 @@ export const ENGLAND_PER_DAY = {
   electiveOrdinaryWeekday: 5_500,
   /** Elective day cases on a weekday. */
   electiveDayCaseWeekday: 18_000,
-  /** RTT waiting list (incomplete pathways), before --rtt-scale. */
-  rttWaitingList: 7_400_000,
+  /**
+   * RTT waiting list (incomplete pathways), before --rtt-scale: England's at the end of August
+   * 2025 (NHS England, Consultant-led Referral to Treatment Waiting Times, August 2025).
+   */
+  rttWaitingList: 7_414_794,
 } as const;
 
 /** Weekend elective activity as a share of a weekday's. */
 export const ELECTIVE_WEEKEND_FACTOR = 0.1;
 
-/** Mean RTT pathway length in days (waiting list / clock stops a day). */
+/**
+ * Mean RTT pathway length in days (waiting list / clock stops a day): 148 gives ~50k starts and
+ * ~50k stops a day in England (August 2025: 1,625,326 new pathways, 1,396,201 completed).
+ */
 export const RTT_MEAN_PATHWAY_DAYS = 148;
 
 /** A&E arrivals by local hour 0-23 (relative; ECDS profile: 4am trough, late-morning peak). */
@@ -112,8 +118,13 @@ export const DTA_SHARE_OF_STAY = [0.25, 0.6] as const;
 
 /** Ambulance arrival to handover, minutes: ~25-30% over 30, ~8-12% over 60. */
 export const HANDOVER_MINUTES = { median: 18, sigma: 0.9, min: 3, max: 600 } as const;
-/** Direct emergency admissions arriving by ambulance (conveyed to an assessment unit). */
-export const DIRECT_AMBULANCE_SHARE = 0.3;
+/**
+ * Direct emergency admissions arriving by ambulance (conveyed to an assessment unit): a handover
+ * with no ED arrival. 12% of ~5k a day is ~600, which with the type 3 arrivals by ambulance puts
+ * ~9.7% of conveyances elsewhere than a type 1 or 2 A&E, as KA34 found in 2012-13 (0.49m of 5.02m
+ * emergency patient journeys; HSCIC, Ambulance Services, England 2012-13).
+ */
+export const DIRECT_AMBULANCE_SHARE = 0.12;
 
 /** Bed type of a spell by admission route: [GENERAL_ACUTE, CRITICAL_CARE, OTHER]. */
 export const BED_TYPE_MIX = {

@@ -1,6 +1,7 @@
 // Emergency care: A&E attendances (arrival, ambulance handover, departure, admission) and
 // emergency admissions that bypass A&E (GP and SDEC referrals to assessment units).
 import type { AgeBand, ArrivalMode, Disposal } from '@pulse/contracts';
+import type { AeDepartmentType } from '@pulse/refdata';
 import {
   ACUITY_MIX,
   AGE_BAND_ORDER,
@@ -24,13 +25,22 @@ import { isChild, type TrustContext } from './context.js';
 import { MINUTE_MS } from './london-time.js';
 import { drawBedType, scheduleSpell } from './spells.js';
 
-type DepartmentType = 1 | 2 | 3;
+type DepartmentType = AeDepartmentType;
 
 /** Children's hospitals see only 0-17s. */
 export const CHILDREN_AGE_MIX = [0.45, 0.55, 0, 0, 0, 0] as const;
 
 export function edAgeMix(ctx: TrustContext): readonly number[] {
-  return ctx.profile.kind === 'children' ? CHILDREN_AGE_MIX : ED_AGE_MIX;
+  return ctx.profile.children ? CHILDREN_AGE_MIX : ED_AGE_MIX;
+}
+
+/** The trust's own department types with their DEPARTMENT_TYPE_MIX weights (renormalised). */
+export function departmentMix(
+  ctx: TrustContext,
+): readonly (readonly [type: DepartmentType, share: number])[] {
+  const types = ctx.profile.edTypes;
+  const total = types.reduce((sum, t) => sum + DEPARTMENT_TYPE_MIX[t - 1]!, 0);
+  return types.map((t) => [t, DEPARTMENT_TYPE_MIX[t - 1]! / total] as const);
 }
 
 /** Chance an attendance of this type and age is admitted. */
@@ -52,7 +62,8 @@ function arrivalMode(ctx: TrustContext, type: DepartmentType, ageIndex: number):
 function disposal(ctx: TrustContext, type: DepartmentType, ageIndex: number): Disposal {
   const u = ctx.rng.float();
   const admit = admitChance(type, ageIndex);
-  if (u < admit) return 'ADMITTED';
+  // A unit at a trust with no beds sends the patient to hospital instead.
+  if (u < admit) return ctx.profile.admits ? 'ADMITTED' : 'TRANSFERRED';
   const [transferred, left, died] = OTHER_DISPOSALS[type];
   if (u < admit + transferred) return 'TRANSFERRED';
   if (u < admit + transferred + left) return 'LEFT';
@@ -75,10 +86,8 @@ function handoverMinutes(ctx: TrustContext): number {
 /** One A&E attendance arriving at `arrivedAt`, with everything that follows from it. */
 export function attendance(ctx: TrustContext, arrivedAt: number): void {
   const { rng, schedule } = ctx;
-  const type: DepartmentType =
-    ctx.profile.edTypes === 'type2'
-      ? 2
-      : ((rng.weighted(DEPARTMENT_TYPE_MIX) + 1) as DepartmentType);
+  const mix = departmentMix(ctx);
+  const type = mix[rng.weighted(mix.map(([, share]) => share))]![0];
   const ageIndex = rng.weighted(edAgeMix(ctx));
   const ageBand: AgeBand = AGE_BAND_ORDER[ageIndex]!;
   const subjectRef = ctx.pseudonym();
@@ -97,7 +106,8 @@ export function attendance(ctx: TrustContext, arrivedAt: number): void {
       acuity,
     }),
   );
-  if (mode === 'AMBULANCE') {
+  // Handovers are recorded by trusts with a type 1 department (the handover collection's scope).
+  if (mode === 'AMBULANCE' && ctx.profile.handovers) {
     const handedOverAt = arrivedAt + Math.floor(handoverMinutes(ctx) * MINUTE_MS);
     schedule.add(
       handedOverAt,

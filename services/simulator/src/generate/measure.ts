@@ -7,6 +7,8 @@ export interface RealismFigures {
   events: number;
   byType: Partial<Record<EventType, number>>;
   edArrivals: number;
+  /** ED arrivals by ambulance, all department types (the figure ed_attendances_ambulance). */
+  edAmbulanceArrivals: number;
   /** Share of departures (all types) within 4 hours of arrival. */
   fourHourShare: number;
   /** Share of type 1 departures (arrival seen in the stream) over 12 hours from arrival. */
@@ -43,6 +45,7 @@ export function measure(events: Iterable<ActivityEvent>, since = -Infinity): Rea
   const arrivalsByHour = new Array<number>(24).fill(0);
   let total = 0;
   let arrivals = 0;
+  let ambulanceArrivals = 0;
   let children = 0;
   let t1Arrivals = 0;
   let t1Ambulance = 0;
@@ -77,6 +80,7 @@ export function measure(events: Iterable<ActivityEvent>, since = -Infinity): Rea
         arrivalsByWeekday[londonWeekdayOf(e.occurredAt)]! += 1;
         arrivalsByHour[Math.floor(londonHourOf(e.occurredAt))]! += 1;
         if (ageGroupOf(e.ageBand) === 'child') children++;
+        if (e.payload.arrivalMode === 'AMBULANCE') ambulanceArrivals++;
         if (e.payload.departmentType === 1) {
           t1Arrivals++;
           type1.add(e.payload.attendanceId);
@@ -128,6 +132,7 @@ export function measure(events: Iterable<ActivityEvent>, since = -Infinity): Rea
     events: total,
     byType,
     edArrivals: arrivals,
+    edAmbulanceArrivals: ambulanceArrivals,
     fourHourShare: share(within4, departures),
     type1TwelveHourShare: share(t1Over12, t1Departures),
     childShareOfArrivals: share(children, arrivals),

@@ -1,62 +1,53 @@
-// What each trust publishes and how big it is. Reference data has no trust type, so the type is
-// guessed from the name (first matching rule wins); sizes are drawn from the seed and shared out
-// so England's totals hold whatever subset is simulated.
-import type { Trust } from '@pulse/refdata';
+// What each trust publishes and how big it is. What a trust is comes from @pulse/refdata (its
+// kind, A&E department types, children's flag) and what it publishes follows refdata's own
+// expectedToReport, so the simulator sends exactly the figure families completeness expects.
+// Sizes are drawn from the seed and shared out so England's totals hold whatever subset runs.
+import {
+  expectedToReport,
+  type AeDepartmentType,
+  type FigureFamily,
+  type Trust,
+  type TrustKind,
+} from '@pulse/refdata';
 import { OCCUPANCY_TARGET } from './assumptions.js';
 import { createRng } from './rng.js';
 
+/** Relative size of an acute trust's streams before the seeded spread. */
+const ACUTE_WEIGHT = { ed: 1, inpatient: 1, rtt: 1 } as const;
+/** A children's hospital sees fewer patients than a general acute trust. */
+const CHILDREN_WEIGHT = { ed: 0.35, inpatient: 0.3, rtt: 0.3 } as const;
 /**
- * - acute: A&E, admissions, discharges, beds, RTT;
- * - children: an acute children's hospital (all patients 0-17);
- * - specialist: no type 1 A&E (orthopaedic, cancer, heart, eye...): electives, beds, RTT;
- * - community: RTT only, small;
- * - silent: publishes nothing (ambulance services record no handovers: hospitals do; mental
- *   health and learning disability trusts have no A&E, G&A beds or consultant-led RTT here).
+ * Other kinds, where they report a family at all: specialist trusts' electives and waiting lists,
+ * and the single type 2 or 3 department (eye, women's, minor injuries, urgent treatment) some
+ * non-acute trusts run, about a third of an acute trust's A&E in the May 2025 A&E return.
  */
-export type TrustKind = 'acute' | 'children' | 'specialist' | 'community' | 'silent';
-
-const RULES: readonly (readonly [TrustKind, RegExp])[] = [
-  ['silent', /AMBULANCE|NHS DIRECT|NIGHTINGALE|ONLINE NHS/],
-  [
-    'silent',
-    /MENTAL HEALTH|PARTNERSHIP|LEARNING DISABILIT|TAVISTOCK|MAUDSLEY|COMBINED HEALTHCARE|OXLEAS|MERSEY CARE|PENNINE CARE|^EAST LONDON|^WEST LONDON|^CENTRAL AND NORTH WEST LONDON|^NORTH EAST LONDON|^OXFORD HEALTH|^BERKSHIRE HEALTHCARE|^NOTTINGHAMSHIRE HEALTHCARE|^DERBYSHIRE HEALTHCARE|^DORSET HEALTHCARE|^HUMBER TEACHING|^TEES, ESK|^TEES AND NORTH EAST YORKSHIRE|^CUMBRIA, NORTHUMBERLAND|^NORTHAMPTONSHIRE HEALTHCARE|^HAMPSHIRE AND ISLE OF WIGHT HEALTHCARE|^NORTH WEST BOROUGHS|^LANCASHIRE & SOUTH CUMBRIA|^CAMBRIDGESHIRE AND PETERBOROUGH|^NORFOLK AND SUFFOLK|^ROTHERHAM DONCASTER AND SOUTH HUMBER|^AVON AND WILTSHIRE|^NORTH LONDON NHS/,
-  ],
-  ['community', /COMMUNITY|CARE SERVICES|HEALTH AND CARE|^SOLENT/],
-  [
-    'specialist',
-    /ORTHOPAEDIC|CANCER|CHRISTIE|MARSDEN|HEART AND CHEST|PAPWORTH|BROMPTON|WALTON CENTRE|RHEUMATIC|GREAT ORMOND|^LIVERPOOL WOMEN|^BIRMINGHAM WOMEN'S NHS|MOORFIELDS|QUEEN VICTORIA HOSPITAL/,
-  ],
-  ['children', /CHILDREN/],
-];
-
-export function classifyTrust(name: string): TrustKind {
-  const upper = name.toUpperCase();
-  for (const [kind, pattern] of RULES) if (pattern.test(upper)) return kind;
-  return 'acute';
-}
-
-/** Relative size of each kind's activity streams (acute = 1 before the seeded spread). */
-const KIND_WEIGHTS: Record<TrustKind, { ed: number; inpatient: number; rtt: number }> = {
-  acute: { ed: 1, inpatient: 1, rtt: 1 },
-  children: { ed: 0.35, inpatient: 0.3, rtt: 0.3 },
-  specialist: { ed: 0, inpatient: 0.2, rtt: 0.35 },
-  community: { ed: 0, inpatient: 0, rtt: 0.04 },
-  silent: { ed: 0, inpatient: 0, rtt: 0 },
-};
+const OTHER_WEIGHT = { ed: 0.3, inpatient: 0.2, rtt: 0.35 } as const;
 
 export interface TrustProfile {
   readonly ods: string;
   readonly name: string;
   readonly kind: TrustKind;
+  /** A children's hospital: its A&E sees only 0-17s. */
+  readonly children: boolean;
   /** Shares of England's volumes (sum to 1 over all trusts open on the date). */
   readonly edShare: number;
+  /** Share of England's A&E among the trusts that also admit emergencies directly (acute). */
+  readonly emergencyShare: number;
   readonly inpatientShare: number;
   readonly rttShare: number;
-  /** Moorfields-like specialist trusts run a type 2 (single-specialty) department only. */
-  readonly edTypes: 'all' | 'type2';
+  /** A&E department types it runs (refdata), drawn in DEPARTMENT_TYPE_MIX proportions. */
+  readonly edTypes: readonly AeDepartmentType[];
+  /** Whether it admits patients (inpatient figures); an A&E unit elsewhere transfers them. */
+  readonly admits: boolean;
+  /** Whether ambulance handovers are recorded here (trusts with a type 1 department). */
+  readonly handovers: boolean;
   /** Target occupancy per bed type, drawn per trust. */
   readonly occupancy: { GENERAL_ACUTE: number; CRITICAL_CARE: number; OTHER: number };
 }
+
+/** Whether a profile publishes anything at all. */
+export const publishes = (p: TrustProfile): boolean =>
+  p.edShare > 0 || p.inpatientShare > 0 || p.rttShare > 0;
 
 /**
  * Profiles of every trust open on the date, keyed by ODS code. Sizes are drawn per trust from
@@ -68,18 +59,21 @@ export function buildProfiles(
   openTrusts: readonly Trust[],
 ): Map<string, TrustProfile> {
   const drafts = openTrusts.map((trust) => {
-    const kind = classifyTrust(trust.name);
     const rng = createRng(`${seed}/size/${trust.odsCode}`);
     const size = Math.exp(0.45 * rng.normal());
-    const w = KIND_WEIGHTS[kind];
-    const eye = /MOORFIELDS|EYE/.test(trust.name.toUpperCase());
+    const w = trust.children
+      ? CHILDREN_WEIGHT
+      : trust.kind === 'acute'
+        ? ACUTE_WEIGHT
+        : OTHER_WEIGHT;
+    const weight = (family: FigureFamily, value: number) =>
+      expectedToReport(trust, family) ? value * size : 0;
     return {
       trust,
-      kind,
-      ed: (eye ? 0.3 : w.ed) * size,
-      inpatient: w.inpatient * size,
-      rtt: w.rtt * size,
-      eye,
+      ed: weight('ae', w.ed),
+      inpatient: weight('inpatient', w.inpatient),
+      rtt: weight('rtt', w.rtt),
+      handovers: expectedToReport(trust, 'ambulance-handovers'),
       occupancy: {
         GENERAL_ACUTE: rng.uniform(...OCCUPANCY_TARGET.GENERAL_ACUTE),
         CRITICAL_CARE: rng.uniform(...OCCUPANCY_TARGET.CRITICAL_CARE),
@@ -90,6 +84,7 @@ export function buildProfiles(
   const total = (pick: (d: (typeof drafts)[number]) => number) =>
     drafts.reduce((sum, d) => sum + pick(d), 0) || 1;
   const ed = total((d) => d.ed);
+  const emergency = total((d) => (d.handovers ? d.ed : 0));
   const inpatient = total((d) => d.inpatient);
   const rtt = total((d) => d.rtt);
   return new Map(
@@ -98,11 +93,15 @@ export function buildProfiles(
       {
         ods: d.trust.odsCode,
         name: d.trust.name,
-        kind: d.kind,
+        kind: d.trust.kind,
+        children: d.trust.children,
         edShare: d.ed / ed,
+        emergencyShare: d.handovers ? d.ed / emergency : 0,
         inpatientShare: d.inpatient / inpatient,
         rttShare: d.rtt / rtt,
-        edTypes: d.eye ? 'type2' : 'all',
+        edTypes: d.trust.aeTypes,
+        admits: d.inpatient > 0,
+        handovers: d.handovers,
         occupancy: d.occupancy,
       },
     ]),

@@ -1,5 +1,5 @@
-// Referral to treatment: a seeded waiting list reported at the window's start, then daily clock
-// starts and stops. Pathways are kept compactly (parallel arrays) so a full-scale list of
+// Referral to treatment: a seeded waiting list reported just before the window's first London
+// day, then daily clock starts and stops. Pathways are kept compactly (parallel arrays) so a full-scale list of
 // millions fits; ids and pseudonyms derive from the pathway's serial number.
 import type { ActivityEvent } from '@pulse/contracts';
 import {
@@ -42,14 +42,19 @@ export class WaitingList {
     return this.serials.length;
   }
 
-  /** The seeded list: one RTT_CLOCK_START at `from` per waiting pathway, clock started earlier. */
-  *initial(): Generator<ActivityEvent> {
+  /**
+   * The list waiting at `from`: one RTT_CLOCK_START per pathway, its clock started earlier. A
+   * pathway whose clock started after `reportAt` is a start of its own day and is reported then;
+   * the rest (nearly all) at `reportAt`, the last instant before `from`'s London day, so the
+   * list is in the waiting figures from the start but not among the first day's clock starts.
+   */
+  *initial(reportAt: number): Generator<ActivityEvent> {
     const { rng, from } = this.ctx;
     const shares = RTT_WAIT_BANDS.map(([, , share]) => share);
     for (let i = 0; i < this.initialSize; i++) {
       const [lo, hi] = RTT_WAIT_BANDS[rng.weighted(shares)]!;
       const clockStartAt = Math.floor(from - rng.uniform(lo, hi) * WEEK_MS);
-      yield this.start(clockStartAt, from);
+      yield this.start(clockStartAt, Math.max(clockStartAt, reportAt));
     }
   }
 

@@ -1,9 +1,9 @@
 // The generator: a time-ordered stream of activity for a set of trusts over [from, to), built
 // incrementally slice by slice so a week for all of England never sits in memory at once.
 import type { ActivityEvent } from '@pulse/contracts';
-import type { Trust } from '@pulse/refdata';
+import { londonDateOf, londonDaySpan, type Trust } from '@pulse/refdata';
 import { ED_WARM_UP_MS } from './assumptions.js';
-import { buildProfiles } from './profiles.js';
+import { buildProfiles, publishes } from './profiles.js';
 import { Schedule } from './schedule.js';
 import { DEFAULT_BED_STATE_EVERY_MS, TrustSim } from './trust.js';
 
@@ -28,7 +28,9 @@ export interface GenerateOptions {
 
 /**
  * Yields events in occurredAt order (ties in a stable, deterministic order). Paired events come
- * in valid order; an event is yielded only if from <= occurredAt < to.
+ * in valid order; an event is yielded only if from <= occurredAt < to, except the seeded RTT
+ * waiting list, reported before `from` (at the last instant before its London day, or a
+ * pathway's own clock start if later): see WaitingList.initial.
  */
 export function* generateActivity(options: GenerateOptions): Generator<ActivityEvent> {
   const { seed, from, to, rttScale } = options;
@@ -43,10 +45,19 @@ export function* generateActivity(options: GenerateOptions): Generator<ActivityE
       if (!profile) throw new RangeError(`trust ${trust.odsCode} is not among the open trusts`);
       return new TrustSim(seed, profile, from, to, schedule, rttScale);
     })
-    .filter((sim) => sim.ctx.profile.kind !== 'silent');
+    .filter((sim) => publishes(sim.ctx.profile));
 
-  // The waiting list as it stands at `from`, then the census of inpatients.
-  for (const sim of sims) yield* sim.waitingList.initial();
+  // The waiting list as it stands at `from` (the few of its pathways that started on `from`'s
+  // own London day in order after the rest), then the census of inpatients.
+  const reportAt = londonDaySpan(londonDateOf(from)).start - 1;
+  const ownDay: ActivityEvent[] = [];
+  for (const sim of sims) {
+    for (const event of sim.waitingList.initial(reportAt)) {
+      if (event.occurredAt === reportAt) yield event;
+      else ownDay.push(event);
+    }
+  }
+  yield* ownDay.sort((a, b) => a.occurredAt - b.occurredAt);
   for (const sim of sims) sim.admitCensus();
 
   for (let start = from - ED_WARM_UP_MS; start < to; start += SLICE_MS) {

@@ -5,7 +5,6 @@ import {
   AGE_BAND_ORDER,
   BED_TYPE_MIX,
   DAYTIME_HOURLY_SHAPE,
-  DEPARTMENT_TYPE_MIX,
   ED_HOURLY_SHAPE,
   ED_WEEKDAY_SHAPE,
   ELECTIVE_AGE_MIX,
@@ -21,7 +20,7 @@ import {
   normalised,
   type TrustContext,
 } from './context.js';
-import { admitChance, attendance, directAdmission, edAgeMix } from './emergency.js';
+import { admitChance, attendance, departmentMix, directAdmission, edAgeMix } from './emergency.js';
 import { DAY_MS, HOUR_MS } from './london-time.js';
 import type { TrustProfile } from './profiles.js';
 import { WaitingList } from './rtt.js';
@@ -64,8 +63,8 @@ export function volumesOf(profile: TrustProfile): TrustVolumes {
   const inpatient = profile.inpatientShare;
   return {
     edPerDay: ENGLAND_PER_DAY.edAttendances * profile.edShare,
-    directPerDay:
-      profile.edShare > 0 ? ENGLAND_PER_DAY.directEmergencyAdmissions * profile.edShare : 0,
+    // Straight to an assessment unit: only trusts with a type 1 department (acute) take them.
+    directPerDay: ENGLAND_PER_DAY.directEmergencyAdmissions * profile.emergencyShare,
     electiveOrdinaryPerWeekday: ENGLAND_PER_DAY.electiveOrdinaryWeekday * inpatient,
     dayCasePerWeekday: ENGLAND_PER_DAY.electiveDayCaseWeekday * inpatient,
   };
@@ -74,14 +73,14 @@ export function volumesOf(profile: TrustProfile): TrustVolumes {
 /** Expected bed-days in use on an average day, by kind of patient. */
 function censusStreams(ctx: TrustContext, v: TrustVolumes): CensusStream[] {
   const streams: CensusStream[] = [];
+  if (!ctx.profile.admits) return streams;
   const ageMix = edAgeMix(ctx);
-  const typeMix = ctx.profile.edTypes === 'type2' ? [0, 1, 0] : DEPARTMENT_TYPE_MIX;
+  const typeMix = departmentMix(ctx);
   ageMix.forEach((ageShare, ageIndex) => {
     let emergencyPerDay = v.directPerDay * ageShare;
-    typeMix.forEach((typeShare, t) => {
-      emergencyPerDay +=
-        v.edPerDay * typeShare * ageShare * admitChance((t + 1) as 1 | 2 | 3, ageIndex);
-    });
+    for (const [type, typeShare] of typeMix) {
+      emergencyPerDay += v.edPerDay * typeShare * ageShare * admitChance(type, ageIndex);
+    }
     const electivePerDay =
       v.electiveOrdinaryPerWeekday * ELECTIVE_WEEK_MEAN * ELECTIVE_AGE_MIX[ageIndex]!;
     const band: AgeBand = AGE_BAND_ORDER[ageIndex]!;
