@@ -25,6 +25,8 @@ interface Day {
   readonly trusts: readonly Trust[];
   readonly trustsByIcb: ReadonlyMap<string, readonly Trust[]>;
   readonly trustsByRegion: ReadonlyMap<string, readonly Trust[]>;
+  /** trustsExpectedToReport answers, by scope and family, computed on first use. */
+  readonly expected: Map<string, readonly Trust[]>;
 }
 
 function byCode<T>(items: readonly T[], code: (item: T) => string, what: string): Map<string, T> {
@@ -159,6 +161,7 @@ export function createRefData(tables: Tables): RefData {
       trusts: sortedBy(open, (t) => t.odsCode),
       trustsByIcb: group(open, (t) => icbOf.get(t.odsCode)!),
       trustsByRegion: group(open, (t) => regionOf.get(t.odsCode)!),
+      expected: new Map(),
     };
   }
 
@@ -178,7 +181,14 @@ export function createRefData(tables: Tables): RefData {
     if (!FIGURE_FAMILIES.includes(family)) {
       throw new RefDataError('REFDATA_INVALID', `unknown figure family ${String(family)}`);
     }
-    return Object.freeze(trustsInScope(scope, date).filter((t) => expectedToReport(t, family)));
+    const d = day(date);
+    const key = `${scope.kind}:${scope.kind === 'england' ? '' : scope.code}:${family}`;
+    let answer = d.expected.get(key);
+    if (!answer) {
+      answer = Object.freeze(trustsInScope(scope, date).filter((t) => expectedToReport(t, family)));
+      d.expected.set(key, answer);
+    }
+    return answer;
   }
 
   return {

@@ -203,6 +203,7 @@ describe('trust kinds in the package data', () => {
     expect(ae.length).toBe(open.filter((t) => t.aeTypes.length > 0).length);
     expect(ae.map((t) => t.odsCode)).toContain('RW4'); // Mersey Care's urgent treatment centres
     expect(ae.map((t) => t.odsCode)).not.toContain('RX8');
+    expect(refdata.trustsExpectedToReport(england, DAY, 'ae')).toBe(ae); // shared, not rebuilt
     for (const icb of refdata.icbs(DAY)) {
       const scope = { kind: 'icb', code: icb.code } as const;
       const inScope = new Set(refdata.trustsInScope(scope, DAY));
