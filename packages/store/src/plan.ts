@@ -90,7 +90,6 @@ export interface BatchPlan {
   /** The stored offset the apply requires (null: none stored). */
   fence: string | null;
   next: string;
-
   /** Seen-day set -> ids to add. */
   seen: Map<string, string[]>;
   /** Hash -> field -> sum (counters and data-quality counts). */

@@ -10,7 +10,7 @@
 // - implausible, identifier: the event is sent, plus a copy with a fresh eventId that breaks one
 //   contract rule (bad-values.ts): beyond a plausibility bound, or a patient identifier where a
 //   pseudonym or an opaque id belongs;
-// - emittedFuture: the event is sent, plus a copy with a fresh eventId emitted 1-4 days ahead.
+// - emittedFuture: the event is sent, plus a copy with a fresh eventId emitted 2-4 days ahead.
 // A record's `clock` is the simulated time it is sent at: the stream's time when it is produced.
 import { createCodec, type ActivityEvent, type Codec } from '@pulse/contracts';
 import { TimeHeap, type Timed } from '../generate/heap.js';
@@ -218,7 +218,8 @@ export function* injectFaults(
         };
       }
       case 'emittedFuture': {
-        const emittedAt = clock + Math.floor(rng.uniform(DAY, 4 * DAY));
+        // 2-4 days, as `future`: still ahead of a replay's clock an hour after the day ends.
+        const emittedAt = clock + Math.floor(rng.uniform(2 * DAY, 4 * DAY));
         return record({ ...event, eventId: rng.uuid(), emittedAt }, 'reject:EMITTED_IN_FUTURE');
       }
       case 'late':
