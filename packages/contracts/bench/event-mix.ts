@@ -51,7 +51,8 @@ export function eventMix(count: number): ActivityEvent[] {
       occurredAt: example.occurredAt + shift,
       emittedAt: example.emittedAt + shift,
       ageBand: type === 'BED_STATE' ? 'UNKNOWN' : BANDS[i % BANDS.length]!,
-      subjectRef: example.subjectRef === null ? null : `p-${hex(i * 104729, 16)}`,
+      // 64 hex digits, the form of an HMAC-SHA-256 pseudonym.
+      subjectRef: example.subjectRef === null ? null : hex(i * 104729, 16).repeat(4),
       payload,
     } as unknown as ActivityEvent);
   }

@@ -2,6 +2,7 @@
 // little-endian), then the Avro binary body. Readers find the writer schema by fingerprint among
 // every published version and resolve it into the current (reader) schema.
 import avro from 'avsc';
+import { shapeOf } from './describe.js';
 import { ContractError } from './errors.js';
 import { EVENT_TYPES, type ActivityEvent, type EventType } from './events.js';
 import { fingerprintBytes, fingerprintHex, schemaFingerprint } from './fingerprint.js';
@@ -122,9 +123,14 @@ export function createCodec(options: CodecOptions = {}): Codec {
         header.copy(scratch);
       }
     } catch (err) {
-      throw new ContractError('INVALID_FIELD', `cannot write the event: ${message(err)}`, {
-        cause: err,
-      });
+      // avsc's message quotes the value that did not fit: keep it as the cause only.
+      throw new ContractError(
+        'INVALID_FIELD',
+        'cannot write the event: a field does not fit its Avro type',
+        {
+          cause: err,
+        },
+      );
     }
     const out = Buffer.allocUnsafe(end);
     scratch.copy(out, 0, 0, end);
@@ -136,8 +142,12 @@ export function createCodec(options: CodecOptions = {}): Codec {
       ? input
       : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     if (bytes.length < 2 || bytes[0] !== MARKER_0 || bytes[1] !== MARKER_1) {
-      const start = bytes.subarray(0, 2).toString('hex') || 'nothing';
-      throw new ContractError('BAD_MARKER', `expected C3 01, found ${start}`);
+      // The detail says what the bytes are, never what they hold (a value may be anything).
+      const json = bytes[0] === 0x7b || bytes[0] === 0x5b ? ', starting like JSON' : '';
+      throw new ContractError(
+        'BAD_MARKER',
+        `expected C3 01 at the start of ${shapeOf(bytes)}${json}`,
+      );
     }
     if (bytes.length < HEADER_LENGTH) {
       throw new ContractError('CORRUPT_BODY', `truncated header: ${bytes.length} of 10 bytes`);
@@ -159,7 +169,9 @@ export function createCodec(options: CodecOptions = {}): Codec {
     try {
       result = readerType.decode(bytes, HEADER_LENGTH, writer.resolver);
     } catch (err) {
-      throw new ContractError('CORRUPT_BODY', `invalid Avro body: ${message(err)}`, { cause: err });
+      // avsc's message may quote what it read: keep it as the cause only.
+      const detail = `invalid Avro body of ${bytes.length - HEADER_LENGTH} bytes for the writer schema`;
+      throw new ContractError('CORRUPT_BODY', detail, { cause: err });
     }
     if (result.offset < 0) throw new ContractError('CORRUPT_BODY', 'truncated body');
     if (result.offset !== bytes.length) {
@@ -170,6 +182,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
     const wrapped = event.payload;
     const payload = wrapped[branchName.get(event.eventType)!];
     if (payload === undefined) {
+      // Names from the published schemas only: a record name and an enum symbol.
       const detail = `is a ${Object.keys(wrapped)[0]} record but eventType is ${event.eventType}`;
       throw new ContractError('INVALID_FIELD', detail, { path: 'payload' });
     }
@@ -201,8 +214,4 @@ function writeLong(buf: Buffer, pos: number, n: number): number {
   }
   buf[pos++] = z;
   return pos;
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

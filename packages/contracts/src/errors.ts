@@ -2,8 +2,19 @@
 // never renamed or reused; add new ones at the end. Services that reject for reasons of their own
 // (the aggregator's lateness, future dating, unknown organisations) extend this list rather than
 // restate it:  const DLQ_REASONS = [...CONTRACT_ERROR_CODES, 'LATE'] as const;
+import {
+  MAX_BEDS_PER_SNAPSHOT,
+  MAX_ED_STAY_MS,
+  MAX_HANDOVER_MS,
+  MAX_RTT_WAIT_MS,
+  MAX_SPELL_MS,
+} from './plausibility.js';
 
-/** Every code @pulse/contracts throws, with what it means. */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+
+/** Every code @pulse/contracts throws, with what it means (the bounds: plausibility.ts). */
 export const CONTRACT_ERRORS = {
   BAD_MARKER: 'The bytes do not start with the Avro single-object marker C3 01.',
   UNKNOWN_FINGERPRINT: 'The writer schema fingerprint matches no published schema version.',
@@ -13,7 +24,14 @@ export const CONTRACT_ERRORS = {
   INVALID_TIME_ORDER:
     'Instants of one event are out of order (a departure before its arrival, say).',
   IDENTIFIER_IN_SUBJECT_REF:
-    'subjectRef looks like a direct patient identifier (NHS number or postcode), not a pseudonym.',
+    'subjectRef is not a keyed pseudonym (HMAC-SHA-256 as 64 hex digits or 43 base64url characters): it may be a direct patient identifier.',
+  ED_STAY_TOO_LONG: `An ED departure more than ${MAX_ED_STAY_MS / DAY} days after its arrival.`,
+  HANDOVER_TOO_LONG: `An ambulance handover more than ${MAX_HANDOVER_MS / HOUR} hours after the ambulance arrived.`,
+  SPELL_TOO_LONG: `A discharge more than ${MAX_SPELL_MS / DAY} days after its admission.`,
+  RTT_WAIT_TOO_LONG: `An RTT clock start or stop more than ${MAX_RTT_WAIT_MS / WEEK} weeks after the clock started.`,
+  TOO_MANY_BEDS: `A bed snapshot with more than ${MAX_BEDS_PER_SNAPSHOT} beds open.`,
+  SITE_NOT_OF_PROVIDER:
+    'siteOds is not a site of the provider: neither its code nor its 3-character code followed by 2 characters.',
 } as const;
 
 export type ContractErrorCode = keyof typeof CONTRACT_ERRORS;

@@ -9,7 +9,8 @@ const base = {
   occurredAt: T,
   emittedAt: T + 2_000,
   ageBand: 'AGE_18_64',
-  subjectRef: 'p-5f0c9a7e3b1d4e26',
+  // HMAC-SHA-256 of a patient identifier under a trust's key, hex (an illustration, no real key).
+  subjectRef: '5f0c9a7e3b1d4e26a8c1f27d09b34e6c8d2a71f5e0b96c43d17e8a2f6b05c9d1',
 } as const;
 
 /** A valid event of each type; every eventId differs. */
@@ -20,7 +21,7 @@ export const EXAMPLE_EVENTS: { readonly [T in EventType]: EventOf<T> } = {
     eventType: 'ED_ARRIVAL',
     ageBand: 'AGE_5_17',
     payload: {
-      attendanceId: 'ED-2026-000123',
+      attendanceId: 'ED-2026-00012345',
       arrivalMode: 'AMBULANCE',
       departmentType: 1,
       acuity: 3,
@@ -31,7 +32,7 @@ export const EXAMPLE_EVENTS: { readonly [T in EventType]: EventOf<T> } = {
     eventId: '0f8e2a36-6c1b-4c57-9d0e-5b2f7a1c3e02',
     eventType: 'ED_DEPARTURE',
     payload: {
-      attendanceId: 'ED-2026-000123',
+      attendanceId: 'ED-2026-00012345',
       arrivedAt: T - 250 * MIN,
       disposal: 'ADMITTED',
       decisionToAdmitAt: T - 90 * MIN,
@@ -49,21 +50,25 @@ export const EXAMPLE_EVENTS: { readonly [T in EventType]: EventOf<T> } = {
     ...base,
     eventId: '0f8e2a36-6c1b-4c57-9d0e-5b2f7a1c3e04',
     eventType: 'ADMISSION',
-    payload: { spellId: 'IP-778812', method: 'EMERGENCY', bedType: 'GENERAL_ACUTE' },
+    payload: { spellId: 'IP-2026-00778812', method: 'EMERGENCY', bedType: 'GENERAL_ACUTE' },
   },
   CRITERIA_TO_RESIDE_CHANGED: {
     ...base,
     eventId: '0f8e2a36-6c1b-4c57-9d0e-5b2f7a1c3e05',
     eventType: 'CRITERIA_TO_RESIDE_CHANGED',
     ageBand: 'AGE_65_84',
-    payload: { spellId: 'IP-778812', meetsCriteria: false },
+    payload: { spellId: 'IP-2026-00778812', meetsCriteria: false },
   },
   DISCHARGE: {
     ...base,
     eventId: '0f8e2a36-6c1b-4c57-9d0e-5b2f7a1c3e06',
     eventType: 'DISCHARGE',
     ageBand: 'AGE_65_84',
-    payload: { spellId: 'IP-778812', admittedAt: T - 6 * 24 * 60 * MIN, destination: 'CARE_HOME' },
+    payload: {
+      spellId: 'IP-2026-00778812',
+      admittedAt: T - 6 * 24 * 60 * MIN,
+      destination: 'CARE_HOME',
+    },
   },
   BED_STATE: {
     ...base,
@@ -79,7 +84,7 @@ export const EXAMPLE_EVENTS: { readonly [T in EventType]: EventOf<T> } = {
     eventType: 'RTT_CLOCK_START',
     siteOds: null,
     payload: {
-      pathwayId: 'RTT-55120',
+      pathwayId: 'RGT-RTT-00055120',
       clockStartAt: T - 3 * 24 * 60 * MIN,
       treatmentFunction: '100',
     },
@@ -90,7 +95,7 @@ export const EXAMPLE_EVENTS: { readonly [T in EventType]: EventOf<T> } = {
     eventType: 'RTT_CLOCK_STOP',
     ageBand: 'AGE_0_4',
     payload: {
-      pathwayId: 'RTT-41007',
+      pathwayId: 'RGT-RTT-00041007',
       clockStartAt: T - 130 * 24 * 60 * MIN,
       treatmentFunction: '420',
     },

@@ -1,6 +1,7 @@
 // The JSON form of an event, for HTTP: the same field names, instants as ISO 8601 UTC strings
 // (2026-11-22T09:30:00.000Z). fromJson accepts exactly that form, drops fields the contract does
 // not know (as Avro resolution does) and applies the same field rules as the codec.
+import { shapeOf } from './describe.js';
 import { ContractError, type FieldIssue } from './errors.js';
 import {
   EVENT_TYPES,
@@ -69,7 +70,7 @@ function convert(
     } else {
       const ms = typeof value === 'string' ? parseInstant(value) : undefined;
       if (ms === undefined) {
-        const detail = `must be an ISO 8601 UTC instant such as 2026-11-22T09:30:00.000Z, got ${JSON.stringify(value)}`;
+        const detail = `must be an ISO 8601 UTC instant such as 2026-11-22T09:30:00.000Z, got ${shapeOf(value)}`;
         issues.push({ code: 'INVALID_FIELD', path, detail });
       }
       out[key] = ms ?? value;

@@ -1,5 +1,6 @@
 // Field rules: one table per record, typed against events.ts so the compiler catches a field
 // that is missing or extra. The codec, the JSON form and validateEvent all read these tables.
+import { shapeOf } from './describe.js';
 import type { ContractErrorCode } from './errors.js';
 import {
   ADMISSION_METHODS,
@@ -24,15 +25,26 @@ export interface FieldRule {
   readonly nullable: boolean;
 }
 
-/** Longest identifier (attendance, spell, pathway, pseudonym) accepted. */
-export const MAX_ID_LENGTH = 128;
+/** Shortest and longest attendance, spell and pathway id accepted (an opaque token). */
+export const MIN_ID_LENGTH = 16;
+export const MAX_ID_LENGTH = 64;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ODS = /^[A-Z0-9]{3}(?:[A-Z0-9]{2})?$/;
 const TREATMENT_FUNCTION = /^\d{3}$/;
-/** Ten digits, spaces or hyphens allowed between them (NHS numbers print as 943 476 5919). */
-const NHS_NUMBER = /^\s*\d{3}[ -]?\d{3}[ -]?\d{4}\s*$/;
-const POSTCODE = /^\s*[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\s*$/i;
+/**
+ * Attendance, spell and pathway ids: opaque tokens of the base64url alphabet (A–Z a–z 0–9 - _),
+ * 16 to 64 characters (a UUID, a keyed hash, a prefixed serial). An allowlist: spaces, dots and
+ * other scripts' digits never pass, and a bare NHS number (10 digits), hospital number or date
+ * is too short to be one.
+ */
+const ID_TOKEN = new RegExp(`^[A-Za-z0-9_-]{${MIN_ID_LENGTH},${MAX_ID_LENGTH}}$`);
+/**
+ * A keyed pseudonym: the 32 bytes of an HMAC-SHA-256 (keyed by the trust, over its own patient
+ * identifier) as 64 lowercase hex digits or 43 unpadded base64url characters. Nothing else passes,
+ * so an NHS number in any spelling, a postcode or a name is refused however it is written.
+ */
+const PSEUDONYM = /^(?:[0-9a-f]{64}|[A-Za-z0-9_-]{43})$/;
 /** Largest Avro int; counts are Avro ints. */
 const MAX_INT = 2 ** 31 - 1;
 
@@ -44,12 +56,11 @@ function nullable(inner: FieldRule): FieldRule {
   return { ...inner, nullable: true, check: (v) => (v === null ? undefined : inner.check(v)) };
 }
 
-const describe = (v: unknown): string =>
-  typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v);
-
+// Every detail describes a bad value by its shape only (describe.ts): it goes into the DLQ's
+// pulse-error-detail header and the logs, and may be a patient identifier sent by mistake.
 const stringMatching = (pattern: RegExp, what: string): FieldRule =>
   rule((v) =>
-    typeof v === 'string' && pattern.test(v) ? undefined : `must be ${what}, got ${describe(v)}`,
+    typeof v === 'string' && pattern.test(v) ? undefined : `must be ${what}, got ${shapeOf(v)}`,
   );
 
 const oneOf = (symbols: readonly string[]): FieldRule => {
@@ -57,7 +68,7 @@ const oneOf = (symbols: readonly string[]): FieldRule => {
   return rule((v) =>
     typeof v === 'string' && allowed.has(v)
       ? undefined
-      : `must be one of ${symbols.join(', ')}, got ${describe(v)}`,
+      : `must be one of ${symbols.join(', ')}, got ${shapeOf(v)} that is none of them`,
   );
 };
 
@@ -65,54 +76,35 @@ const intRange = (min: number, max: number): FieldRule =>
   rule((v) =>
     Number.isInteger(v) && (v as number) >= min && (v as number) <= max
       ? undefined
-      : `must be an integer from ${min} to ${max}, got ${describe(v)}`,
+      : `must be an integer from ${min} to ${max}, got ${shapeOf(v)}${Number.isInteger(v) ? ' outside that range' : ''}`,
   );
 
-const identifier = rule((v) =>
-  typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH
-    ? undefined
-    : `must be a non-empty string of at most ${MAX_ID_LENGTH} characters, got ${describe(v)}`,
+const identifier = stringMatching(
+  ID_TOKEN,
+  `an opaque id of ${MIN_ID_LENGTH} to ${MAX_ID_LENGTH} characters from A-Z a-z 0-9 - _`,
 );
 
 const instant = rule(
   (v) =>
     Number.isSafeInteger(v) && (v as number) >= 0
       ? undefined
-      : `must be an instant in epoch milliseconds (a non-negative integer), got ${describe(v)}`,
+      : `must be an instant in epoch milliseconds (a non-negative integer), got ${shapeOf(v)}`,
   { instant: true },
 );
 
 const ods = stringMatching(ODS, 'an ODS code of 3 or 5 uppercase letters or digits');
 
-/** What a value is (its type, a string's length), never what it says. */
-const shapeOf = (v: unknown): string =>
-  typeof v === 'string'
-    ? `a string of ${v.length} characters`
-    : v === undefined || v === null
-      ? String(v)
-      : `a ${Array.isArray(v) ? 'list' : typeof v}`;
-
-// subjectRef's shape rule describes the value by its shape only: a rejected subjectRef may be a
-// patient identifier sent by mistake (an NHS number with text after it, or as a number), and the
-// detail goes into the DLQ's pulse-error-detail header and the logs.
+// subjectRef: its type first (INVALID_FIELD), then the pseudonym format with its own code, so a
+// data-quality feed counts every subjectRef that is not a pseudonym as a possible identifier.
 const subjectRefShape = rule((v) =>
-  typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH
-    ? undefined
-    : `must be a non-empty string of at most ${MAX_ID_LENGTH} characters, got ${shapeOf(v)}`,
+  typeof v === 'string' ? undefined : `must be a keyed pseudonym string or null, got ${shapeOf(v)}`,
 );
 
 const subjectRef = rule(
-  (v) => {
-    if (typeof v !== 'string') return undefined;
-    // Length guards first: most pseudonyms are too long to be either, and skip both patterns.
-    if (v.length <= 16 && NHS_NUMBER.test(v)) {
-      return 'looks like an NHS number; send a keyed pseudonym instead';
-    }
-    if (v.length <= 12 && POSTCODE.test(v)) {
-      return 'looks like a postcode; send a keyed pseudonym instead';
-    }
-    return undefined;
-  },
+  (v) =>
+    typeof v !== 'string' || PSEUDONYM.test(v)
+      ? undefined
+      : `must be a keyed pseudonym (HMAC-SHA-256 as 64 lowercase hex digits or 43 base64url characters), got ${shapeOf(v)}; never send an NHS number, name, date of birth or postcode`,
   { code: 'IDENTIFIER_IN_SUBJECT_REF' },
 );
 
@@ -160,7 +152,7 @@ export const PAYLOAD_RULES: { readonly [T in EventType]: RuleTable<PayloadOf<T>>
   CRITERIA_TO_RESIDE_CHANGED: {
     spellId: identifier,
     meetsCriteria: rule((v) =>
-      typeof v === 'boolean' ? undefined : `must be true or false, got ${describe(v)}`,
+      typeof v === 'boolean' ? undefined : `must be true or false, got ${shapeOf(v)}`,
     ),
   },
   DISCHARGE: {

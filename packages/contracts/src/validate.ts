@@ -1,6 +1,8 @@
-// validateEvent: the field rules of the v1 contract. Runs on every encode and decode by default,
-// so the valid path allocates nothing. Lateness, future dating and unknown organisations are the
-// aggregator's business, not the contract's.
+// validateEvent: the field rules of the v1 contract, plausibility bounds included. Runs on every
+// encode and decode by default, so the valid path allocates nothing. Lateness, future dating
+// (occurredAt or emittedAt) and unknown organisations need a clock or reference data: they are
+// the aggregator's business, not the contract's. No detail quotes a value (describe.ts).
+import { shapeOf } from './describe.js';
 import { ContractError, type ContractErrorCode, type FieldIssue } from './errors.js';
 import { EVENT_TYPES, type ActivityEvent, type EventType } from './events.js';
 import {
@@ -10,6 +12,14 @@ import {
   type FieldEntry,
   type FieldRule,
 } from './rules.js';
+import {
+  isSiteOfProvider,
+  MAX_BEDS_PER_SNAPSHOT,
+  MAX_ED_STAY_MS,
+  MAX_HANDOVER_MS,
+  MAX_RTT_WAIT_MS,
+  MAX_SPELL_MS,
+} from './plausibility.js';
 
 /**
  * How far emittedAt may fall before occurredAt. An EPR emits an event after it happens, but
@@ -48,9 +58,10 @@ function checkFields(
   return issues;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** `earlier` must not be after `later`; both already passed their shape rules. */
+/**
+ * `earlier` must not be after `later`; both already passed their shape rules. The detail names
+ * the instants, never their values (a rejected instant may be a date of birth).
+ */
 function inOrder(
   issues: Issues,
   path: string,
@@ -60,71 +71,113 @@ function inOrder(
   laterName: string,
 ): Issues {
   if (earlier <= later) return issues;
-  const detail = `${earlierName} (${iso(earlier)}) is after ${laterName} (${iso(later)})`;
-  return add(issues, 'INVALID_TIME_ORDER', path, detail);
+  return add(issues, 'INVALID_TIME_ORDER', path, `${earlierName} is after ${laterName}`);
 }
+
+/** `later` must not be more than `bound` ms after `earlier` (plausibility.ts). */
+function within(
+  issues: Issues,
+  code: ContractErrorCode,
+  path: string,
+  earlier: number,
+  later: number,
+  bound: number,
+  detail: string,
+): Issues {
+  return later - earlier > bound ? add(issues, code, path, detail) : issues;
+}
+
+const HOURS = 3_600_000;
+const DAYS = 24 * HOURS;
+const WEEKS = 7 * DAYS;
 
 /** Cross-field rules of one event whose fields all passed their own rules. */
 function checkRelations(event: ActivityEvent, issues: Issues): Issues {
   const at = event.occurredAt;
   if (event.emittedAt < at - EMIT_SKEW_TOLERANCE_MS) {
-    const detail = `emittedAt (${iso(event.emittedAt)}) is more than ${EMIT_SKEW_TOLERANCE_MS / 60_000} minutes before occurredAt (${iso(at)})`;
+    const detail = `emittedAt is more than ${EMIT_SKEW_TOLERANCE_MS / 60_000} minutes before occurredAt`;
     issues = add(issues, 'INVALID_TIME_ORDER', 'emittedAt', detail);
+  }
+  if (event.siteOds !== null && !isSiteOfProvider(event.siteOds, event.providerOds)) {
+    const detail =
+      "is not a site of providerOds: a site code is the provider's code, or its 3-character code followed by 2 letters or digits";
+    issues = add(issues, 'SITE_NOT_OF_PROVIDER', 'siteOds', detail);
   }
   switch (event.eventType) {
     case 'ED_DEPARTURE': {
       const { arrivedAt, decisionToAdmitAt } = event.payload;
-      issues = inOrder(issues, 'payload.arrivedAt', arrivedAt, 'arrival', at, 'departure');
+      const path = 'payload.arrivedAt';
+      issues = inOrder(issues, path, arrivedAt, 'arrival', at, 'departure');
+      issues = within(
+        issues,
+        'ED_STAY_TOO_LONG',
+        path,
+        arrivedAt,
+        at,
+        MAX_ED_STAY_MS,
+        `departure is more than ${MAX_ED_STAY_MS / DAYS} days after arrival`,
+      );
       if (decisionToAdmitAt !== null) {
-        const path = 'payload.decisionToAdmitAt';
-        issues = inOrder(
-          issues,
-          path,
-          arrivedAt,
-          'arrival',
-          decisionToAdmitAt,
-          'decision to admit',
-        );
-        issues = inOrder(issues, path, decisionToAdmitAt, 'decision to admit', at, 'departure');
+        const dta = 'payload.decisionToAdmitAt';
+        issues = inOrder(issues, dta, arrivedAt, 'arrival', decisionToAdmitAt, 'decision to admit');
+        issues = inOrder(issues, dta, decisionToAdmitAt, 'decision to admit', at, 'departure');
       }
       return issues;
     }
-    case 'AMBULANCE_HANDOVER':
-      return inOrder(
+    case 'AMBULANCE_HANDOVER': {
+      const { arrivedAt } = event.payload;
+      const path = 'payload.arrivedAt';
+      issues = inOrder(issues, path, arrivedAt, 'ambulance arrival', at, 'handover');
+      return within(
         issues,
-        'payload.arrivedAt',
-        event.payload.arrivedAt,
-        'ambulance arrival',
+        'HANDOVER_TOO_LONG',
+        path,
+        arrivedAt,
         at,
-        'handover',
+        MAX_HANDOVER_MS,
+        `handover is more than ${MAX_HANDOVER_MS / HOURS} hours after the ambulance arrived`,
       );
-    case 'DISCHARGE':
-      return inOrder(
+    }
+    case 'DISCHARGE': {
+      const { admittedAt } = event.payload;
+      const path = 'payload.admittedAt';
+      issues = inOrder(issues, path, admittedAt, 'admission', at, 'discharge');
+      return within(
         issues,
-        'payload.admittedAt',
-        event.payload.admittedAt,
-        'admission',
+        'SPELL_TOO_LONG',
+        path,
+        admittedAt,
         at,
-        'discharge',
+        MAX_SPELL_MS,
+        `discharge is more than ${MAX_SPELL_MS / DAYS} days after admission`,
       );
+    }
     case 'RTT_CLOCK_START':
-    case 'RTT_CLOCK_STOP':
-      return inOrder(
+    case 'RTT_CLOCK_STOP': {
+      const { clockStartAt } = event.payload;
+      const path = 'payload.clockStartAt';
+      issues = inOrder(issues, path, clockStartAt, 'clock start', at, 'occurredAt');
+      return within(
         issues,
-        'payload.clockStartAt',
-        event.payload.clockStartAt,
-        'clock start',
+        'RTT_WAIT_TOO_LONG',
+        path,
+        clockStartAt,
         at,
-        'occurredAt',
+        MAX_RTT_WAIT_MS,
+        `occurredAt is more than ${MAX_RTT_WAIT_MS / WEEKS} weeks after the clock start`,
       );
+    }
     case 'BED_STATE': {
       const { bedsOpen, bedsOccupied } = event.payload;
       if (event.siteOds === null) {
         issues = add(issues, 'INVALID_FIELD', 'siteOds', 'is required for BED_STATE');
       }
       if (bedsOccupied > bedsOpen) {
-        const detail = `beds occupied (${bedsOccupied}) exceed beds open (${bedsOpen})`;
-        issues = add(issues, 'INVALID_FIELD', 'payload.bedsOccupied', detail);
+        issues = add(issues, 'INVALID_FIELD', 'payload.bedsOccupied', 'exceeds bedsOpen');
+      }
+      if (bedsOpen > MAX_BEDS_PER_SNAPSHOT) {
+        const detail = `is more than ${MAX_BEDS_PER_SNAPSHOT} beds in one snapshot`;
+        issues = add(issues, 'TOO_MANY_BEDS', 'payload.bedsOpen', detail);
       }
       return issues;
     }
@@ -148,7 +201,7 @@ export function findIssues(event: unknown): readonly FieldIssue[] {
       issues,
       'INVALID_FIELD',
       'payload',
-      `must be the ${type} fields, got ${String(payload)}`,
+      `must be the ${type} fields, got ${shapeOf(payload)}`,
     );
   }
   issues = checkFields(

@@ -44,7 +44,11 @@ describe('codec', () => {
 
   it('codec should grow its buffer for an event larger than the initial buffer', () => {
     const small = createCodec({ initialBufferSize: 64 });
-    const event = { ...EXAMPLE_EVENTS.ED_ARRIVAL, subjectRef: 'x'.repeat(128) };
+    const event = {
+      ...EXAMPLE_EVENTS.ED_ARRIVAL,
+      subjectRef: 'a'.repeat(64),
+      payload: { ...EXAMPLE_EVENTS.ED_ARRIVAL.payload, attendanceId: 'x'.repeat(64) },
+    };
     expect(small.decode(small.encode(event))).toEqual(event);
     expect(small.decode(small.encode(EXAMPLE_EVENTS.BED_STATE))).toEqual(EXAMPLE_EVENTS.BED_STATE);
   });

@@ -26,6 +26,29 @@ const PROVOKE: Record<ContractErrorCode, () => unknown> = {
     }),
   IDENTIFIER_IN_SUBJECT_REF: () =>
     validateEvent({ ...EXAMPLE_EVENTS.ED_ARRIVAL, subjectRef: '943-476-5919' }),
+  ED_STAY_TOO_LONG: () =>
+    validateEvent({
+      ...EXAMPLE_EVENTS.ED_DEPARTURE,
+      payload: { ...EXAMPLE_EVENTS.ED_DEPARTURE.payload, arrivedAt: 0, decisionToAdmitAt: null },
+    }),
+  HANDOVER_TOO_LONG: () =>
+    validateEvent({ ...EXAMPLE_EVENTS.AMBULANCE_HANDOVER, payload: { arrivedAt: 0 } }),
+  SPELL_TOO_LONG: () =>
+    validateEvent({
+      ...EXAMPLE_EVENTS.DISCHARGE,
+      payload: { ...EXAMPLE_EVENTS.DISCHARGE.payload, admittedAt: 0 },
+    }),
+  RTT_WAIT_TOO_LONG: () =>
+    validateEvent({
+      ...EXAMPLE_EVENTS.RTT_CLOCK_START,
+      payload: { ...EXAMPLE_EVENTS.RTT_CLOCK_START.payload, clockStartAt: 0 },
+    }),
+  TOO_MANY_BEDS: () =>
+    validateEvent({
+      ...EXAMPLE_EVENTS.BED_STATE,
+      payload: { ...EXAMPLE_EVENTS.BED_STATE.payload, bedsOpen: 1e9 },
+    }),
+  SITE_NOT_OF_PROVIDER: () => validateEvent({ ...EXAMPLE_EVENTS.ADMISSION, siteOds: 'RJ101' }),
 };
 
 describe('contract errors', () => {

@@ -33,7 +33,7 @@ describe('JSON form', () => {
       occurredAt: '2026-11-22T09:30:00.000Z',
       emittedAt: '2026-11-22T09:30:02.000Z',
       payload: {
-        attendanceId: 'ED-2026-000123',
+        attendanceId: 'ED-2026-00012345',
         arrivedAt: '2026-11-22T05:20:00.000Z',
         disposal: 'ADMITTED',
         decisionToAdmitAt: '2026-11-22T08:00:00.000Z',

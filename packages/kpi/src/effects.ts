@@ -92,7 +92,8 @@ export function effectsOf(event: ActivityEvent): EventEffects {
       return { counters: [ONE[ADMISSION_FIGURE[event.payload.method]][group]], state: [] };
     case 'CRITERIA_TO_RESIDE_CHANGED': {
       const { spellId, meetsCriteria } = event.payload;
-      return { counters: [], state: [{ op: 'ctr', spellId, meets: meetsCriteria, group }] };
+      const at = event.occurredAt;
+      return { counters: [], state: [{ op: 'ctr', spellId, meets: meetsCriteria, group, at }] };
     }
     case 'DISCHARGE': {
       const { spellId, destination } = event.payload;

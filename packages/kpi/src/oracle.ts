@@ -13,7 +13,8 @@ import {
 import { parseScopeKey, scopeKey, type Resolver } from './attribution.js';
 import { bucketForId, bucketsBetween, londonDateOf } from './buckets.js';
 import { addToSplit, emptyCounterFigures, emptyGaugeFigures } from './gauges.js';
-import type { RejectionCode } from './rejections.js';
+import { dataQualityKey, type RejectionCode } from './rejections.js';
+import { inStateWindow } from './thresholds.js';
 import type {
   AgeGroup,
   BedFigures,
@@ -46,11 +47,17 @@ export interface SentRecord {
 export interface OracleOptions {
   /** The reference data, as the aggregator resolves providers. */
   resolve: Resolver;
+  /**
+   * True for a code the reference data knows as a provider on any date (the aggregator's
+   * `refdata.trust(ods) !== undefined`): a rejection is counted against its Kafka key only then,
+   * else under UNUSABLE_KEY.
+   */
+  isKnownProvider: (ods: string) => boolean;
   /** The aggregator's clock (wall clock + CLOCK_OFFSET_MS) for records without their own. */
   clock: number;
   /** Default 14 days: earlier than clock - grace is TOO_LATE. */
   graceMs?: number;
-  /** Default 5 minutes: later than clock + maxFuture is FUTURE_DATED. */
+  /** Default 5 minutes: occurredAt later than clock + maxFuture is FUTURE_DATED, emittedAt EMITTED_IN_FUTURE. */
   maxFutureMs?: number;
 }
 
@@ -121,7 +128,7 @@ const last = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
 export class BruteForce {
   /** Accepted events, deduplicated, in send order. */
   readonly accepted: readonly AcceptedEvent[];
-  /** Per Kafka key (provider): accepted, duplicates, rejections by code, newest. */
+  /** Per Kafka key (a known provider, else UNUSABLE_KEY): accepted, duplicates, rejections by code, newest. */
   readonly dataQuality: ReadonlyMap<string, DataQuality>;
   /** Seqs of the discharges that count as discharges_not_meeting_ctr. */
   private readonly notMeetingDischarges: ReadonlySet<number>;
@@ -137,9 +144,10 @@ export class BruteForce {
     const seen = new Set<string>();
     log.forEach((record, seq) => {
       const key = record.key ?? record.event?.providerOds ?? '';
-      let dq = quality.get(key);
+      const dqKey = dataQualityKey(key, options.isKnownProvider);
+      let dq = quality.get(dqKey);
       if (!dq)
-        quality.set(key, (dq = { accepted: 0, duplicates: 0, rejected: {}, newest: undefined }));
+        quality.set(dqKey, (dq = { accepted: 0, duplicates: 0, rejected: {}, newest: undefined }));
       const e = record.event;
       const clock = record.clock ?? options.clock;
       const londonDate = e ? londonDateOf(e.occurredAt) : '';
@@ -149,6 +157,7 @@ export class BruteForce {
       else if (!code && e!.providerOds !== key) code = 'KEY_MISMATCH';
       else if (!code && e!.occurredAt < clock - graceMs) code = 'TOO_LATE';
       else if (!code && e!.occurredAt > clock + maxFutureMs) code = 'FUTURE_DATED';
+      else if (!code && e!.emittedAt > clock + maxFutureMs) code = 'EMITTED_IN_FUTURE';
       else if (!code && !parents) code = 'UNKNOWN_ORGANISATION';
       if (code) {
         dq.rejected[code] = (dq.rejected[code] ?? 0) + 1;
@@ -241,7 +250,7 @@ export class BruteForce {
       const events = this.eventsOf(`t:${ods}`);
       addOpenItems(gauges, events, 'ed', asOf);
       addOpenItems(gauges, events, 'rtt', asOf);
-      addNotMeeting(gauges, events);
+      addNotMeeting(gauges, events, asOf);
       addNewestBeds(beds, events);
     }
     return { gauges, beds };
@@ -254,7 +263,10 @@ export class BruteForce {
   }
 }
 
-/** A discharge counts when it is its spell's first and the spell's latest CTR before it says no. */
+/**
+ * A discharge counts when it is its spell's first and the spell's latest CTR before it says no,
+ * no more than the spell window (STATE_WINDOW_MS.ctr) before it.
+ */
 function findNotMeetingDischarges(accepted: readonly AcceptedEvent[]): Set<number> {
   const bySpell = new Map<string, AcceptedEvent[]>();
   for (const a of accepted) {
@@ -270,7 +282,9 @@ function findNotMeetingDischarges(accepted: readonly AcceptedEvent[]): Set<numbe
     if (!first) continue;
     const before = events.filter((a) => a.seq < first.seq);
     const latest = last(before)?.event as EventOf<'CRITERIA_TO_RESIDE_CHANGED'> | undefined;
-    if (latest && !latest.payload.meetsCriteria) found.add(first.seq);
+    // A change more than the spell window before the discharge is not of this spell.
+    const recent = latest && inStateWindow('ctr', latest.occurredAt, first.event.occurredAt);
+    if (recent && !latest.payload.meetsCriteria) found.add(first.seq);
   }
   return found;
 }
@@ -287,7 +301,10 @@ function itemId(e: ActivityEvent): string {
   throw new Error(`no attendance or pathway in ${e.eventType}`);
 }
 
-/** Open = has an accepted opening event and no accepted closing one; the latest opening wins. */
+/**
+ * Open = has an accepted opening event and no accepted closing one; the latest opening wins; and
+ * its arrival or clock start is within the state window of asOf.
+ */
 function addOpenItems(
   gauges: GaugeFigures,
   events: readonly AcceptedEvent[],
@@ -302,6 +319,10 @@ function addOpenItems(
     if (closed.has(id)) continue;
     const group = groupOf(a);
     const e = a.event;
+    const score =
+      kind === 'ed' ? e.occurredAt : (e as EventOf<'RTT_CLOCK_START'>).payload.clockStartAt;
+    // Open longer than an ED stay or RTT wait can be: no longer counted (STATE_WINDOW_MS).
+    if (!inStateWindow(kind, score, asOf)) continue;
     if (kind === 'ed') {
       addToSplit(gauges.ed_in_department, group, 1);
       addToSplit(gauges.ed_in_department_over_12h, group, one(e.occurredAt < asOf - 12 * HOUR));
@@ -315,8 +336,11 @@ function addOpenItems(
   }
 }
 
-/** Not meeting = the spell's latest CTR event says so and the spell has no discharge. */
-function addNotMeeting(gauges: GaugeFigures, events: readonly AcceptedEvent[]) {
+/**
+ * Not meeting = the spell's latest CTR event says so, within the spell window of asOf, and the
+ * spell has no discharge.
+ */
+function addNotMeeting(gauges: GaugeFigures, events: readonly AcceptedEvent[], asOf: number) {
   const discharged = new Set<string>();
   const latest = new Map<string, AcceptedEvent>();
   for (const a of events) {
@@ -325,7 +349,10 @@ function addNotMeeting(gauges: GaugeFigures, events: readonly AcceptedEvent[]) {
   }
   for (const [spellId, a] of latest) {
     const meets = (a.event as EventOf<'CRITERIA_TO_RESIDE_CHANGED'>).payload.meetsCriteria;
-    if (!meets && !discharged.has(spellId)) addToSplit(gauges.ctr_not_meeting, groupOf(a), 1);
+    const live = inStateWindow('ctr', a.event.occurredAt, asOf);
+    if (!meets && live && !discharged.has(spellId)) {
+      addToSplit(gauges.ctr_not_meeting, groupOf(a), 1);
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 // tests can compare the Redis state with it.
 import { bucketsOf } from './buckets.js';
 import { scopesOf } from './attribution.js';
+import { inStateWindow, type StateWindow } from './thresholds.js';
 import {
   GAUGE_OVER,
   addToSplit,
@@ -30,8 +31,8 @@ export interface TrustState {
   open: Record<'ed' | 'rtt', Record<AgeGroup, Map<string, number>>>;
   /** Closed ids → close time (`g:closed:<ed|rtt|spell>:<ods>`). */
   closed: Record<'ed' | 'rtt' | 'spell', Map<string, number>>;
-  /** Spells not meeting the criteria to reside, per age group (`g:ctr:<ods>:<group>`). */
-  ctr: Record<AgeGroup, Set<string>>;
+  /** Spells not meeting the criteria to reside → when that changed, per age group (`g:nmctr:…`). */
+  ctr: Record<AgeGroup, Map<string, number>>;
   /** `<site>:<bedType>` → newest snapshot (`g:beds:<ods>`). */
   beds: Map<string, { at: number; open: number; occupied: number }>;
 }
@@ -61,7 +62,7 @@ function trustState(store: MemoryStore, ods: string): TrustState {
     state = {
       open: { ed: perGroup(() => new Map()), rtt: perGroup(() => new Map()) },
       closed: { ed: new Map(), rtt: new Map(), spell: new Map() },
-      ctr: perGroup(() => new Set()),
+      ctr: perGroup(() => new Map()),
       beds: new Map(),
     };
     store.trusts.set(ods, state);
@@ -105,10 +106,13 @@ function applyOp(state: TrustState, op: StateOp): readonly CounterIncrement[] {
     case 'ctr':
       if (state.closed.spell.has(op.spellId)) return [];
       for (const g of AGE_GROUPS) state.ctr[g].delete(op.spellId);
-      if (!op.meets) state.ctr[op.group].add(op.spellId);
+      if (!op.meets) state.ctr[op.group].set(op.spellId, op.at);
       return [];
     case 'discharge': {
-      const notMeeting = AGE_GROUPS.some((g) => state.ctr[g].has(op.spellId));
+      const notMeeting = AGE_GROUPS.some((g) => {
+        const since = state.ctr[g].get(op.spellId);
+        return since !== undefined && inStateWindow('ctr', since, op.at);
+      });
       for (const g of AGE_GROUPS) state.ctr[g].delete(op.spellId);
       state.closed.spell.set(op.spellId, op.at);
       return notMeeting ? op.ifNotMeeting : [];
@@ -162,7 +166,7 @@ export function memoryCounters(
   return figures;
 }
 
-/** The live gauges summed over some trusts, as of an instant. */
+/** The live gauges summed over some trusts, as of an instant (state within its window only). */
 export function memoryGauges(
   store: MemoryStore,
   trusts: Iterable<string>,
@@ -173,12 +177,16 @@ export function memoryGauges(
   for (const ods of trusts) {
     const state = store.trusts.get(ods);
     if (state === undefined) continue;
+    const live = (kind: StateWindow, scores: Iterable<number>) =>
+      [...scores].filter((score) => inStateWindow(kind, score, asOf));
     for (const g of AGE_GROUPS) {
-      addToSplit(gauges.ed_in_department, g, state.open.ed[g].size);
-      addToSplit(gauges.rtt_waiting, g, state.open.rtt[g].size);
-      addToSplit(gauges.ctr_not_meeting, g, state.ctr[g].size);
+      const ed = live('ed', state.open.ed[g].values());
+      const rtt = live('rtt', state.open.rtt[g].values());
+      addToSplit(gauges.ed_in_department, g, ed.length);
+      addToSplit(gauges.rtt_waiting, g, rtt.length);
+      addToSplit(gauges.ctr_not_meeting, g, live('ctr', state.ctr[g].values()).length);
       for (const over of GAUGE_OVER) {
-        for (const score of state.open[over.of][g].values()) {
+        for (const score of over.of === 'ed' ? ed : rtt) {
           if (isOver(score, asOf, over.thresholdMs)) addToSplit(gauges[over.figure], g, 1);
         }
       }

@@ -11,6 +11,7 @@ export const AGGREGATOR_REJECTIONS = {
   TOO_LATE: 'occurredAt is earlier than the clock minus the grace period.',
   FUTURE_DATED: 'occurredAt is later than the clock plus the allowed future skew.',
   UNKNOWN_ORGANISATION: "The provider is unknown, or not open on the event's London date.",
+  EMITTED_IN_FUTURE: 'emittedAt is later than the clock plus the allowed future skew.',
 } as const;
 
 export type RejectionCode = ContractErrorCode | keyof typeof AGGREGATOR_REJECTIONS;
@@ -20,3 +21,18 @@ export const REJECTION_CODES: readonly RejectionCode[] = [
   ...CONTRACT_ERROR_CODES,
   ...(Object.keys(AGGREGATOR_REJECTIONS) as (keyof typeof AGGREGATOR_REJECTIONS)[]),
 ];
+
+/**
+ * The one data-quality bucket for rejections whose Kafka key is missing or is not a provider the
+ * reference data knows: such a key is never made into a Redis key, so junk keys cannot grow Redis
+ * (one `dq:` hash per known provider, plus this one).
+ */
+export const UNUSABLE_KEY = '-';
+
+/** Who a rejection is counted against: the key when it names a known provider, else UNUSABLE_KEY. */
+export function dataQualityKey(
+  key: string | null | undefined,
+  isKnownProvider: (ods: string) => boolean,
+): string {
+  return key !== null && key !== undefined && isKnownProvider(key) ? key : UNUSABLE_KEY;
+}

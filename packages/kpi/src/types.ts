@@ -92,14 +92,16 @@ export type StateOp =
   | { op: 'open'; set: 'ed' | 'rtt'; id: string; score: number; group: AgeGroup }
   /** It closes: removed from the open set (whatever its group) and remembered as closed. */
   | { op: 'close'; set: 'ed' | 'rtt'; id: string; at: number }
-  /** A spell's criteria-to-reside state changes; ignored if the spell is already discharged.
-   * The spell leaves every group's not-meeting set, then, if `meets` is false, joins `group`'s
-   * (a patient can turn 18 during a spell, so events of one spell may carry different groups). */
-  | { op: 'ctr'; spellId: string; meets: boolean; group: AgeGroup }
-  /** A spell is discharged: if it is "not meeting" in any group at apply time, `ifNotMeeting`
-   * increments are counted (in the discharge event's scopes and buckets); then it leaves every
-   * group's set and is remembered as discharged (closed 'spell'). Only the first discharge of a
-   * spell can count: a second finds it no longer "not meeting". */
+  /** A spell's criteria-to-reside state changes at `at`; ignored if the spell is already
+   * discharged. The spell leaves every group's not-meeting set, then, if `meets` is false, joins
+   * `group`'s with score `at` (a patient can turn 18 during a spell, so events of one spell may
+   * carry different groups). */
+  | { op: 'ctr'; spellId: string; meets: boolean; group: AgeGroup; at: number }
+  /** A spell is discharged: if it is "not meeting" in any group at apply time, with a score no
+   * more than the spell window (STATE_WINDOW_MS.ctr) before `at`, `ifNotMeeting` increments are
+   * counted (in the discharge event's scopes and buckets); then it leaves every group's set and is
+   * remembered as discharged (closed 'spell'). Only the first discharge of a spell can count: a
+   * second finds it no longer "not meeting". */
   | { op: 'discharge'; spellId: string; at: number; ifNotMeeting: CounterIncrement[] }
   /** A bed snapshot for a site and bed type; replaces the stored one only if not older
    * (`at` >= stored `at`, so of two with the same `at` the later applied wins). */

@@ -11,12 +11,15 @@ import {
   memoryCounters,
   memoryGauges,
   parseScopeKey,
+  STATE_WINDOW_MS,
   type BucketSize,
   type MemoryStore,
 } from '../src/index.js';
-import { LOG_CLOCK, randomLog, resolve, TRUSTS } from './random-log.js';
+import { isKnownProvider, LOG_CLOCK, randomLog, resolve, TRUSTS } from './random-log.js';
 
 const SIZES: readonly BucketSize[] = ['15m', '1h', '1d'];
+const DAY = 86_400_000;
+const WEEK = 7 * DAY;
 
 function applyAll(oracle: BruteForce): MemoryStore {
   const store = createMemoryStore();
@@ -37,7 +40,11 @@ function trustsIn(scope: string, date: string): string[] {
 }
 
 describe.each([1, 2, 3, 4])('effectsOf and applyInMemory against the oracle (seed %i)', (seed) => {
-  const oracle = new BruteForce(randomLog(seed, 3_000), { resolve, clock: LOG_CLOCK });
+  const oracle = new BruteForce(randomLog(seed, 3_000), {
+    resolve,
+    isKnownProvider,
+    clock: LOG_CLOCK,
+  });
   const store = applyAll(oracle);
 
   it('should agree on every counter of every scope and bucket, and write no other key', () => {
@@ -65,6 +72,34 @@ describe.each([1, 2, 3, 4])('effectsOf and applyInMemory against the oracle (see
     for (const scope of oracle.scopes()) {
       expect(store.fresh.get(scope)).toBe(oracle.freshness(scope));
     }
+  });
+
+  it('should agree on the gauges of every scope as their state windows close, years on', () => {
+    // Each window cuts through the log's open attendances, pathways and not-meeting spells.
+    // Each window once through the middle of the log's state, once past all of it.
+    const asOfs = [
+      LOG_CLOCK + STATE_WINDOW_MS.ed - 2 * DAY,
+      LOG_CLOCK + STATE_WINDOW_MS.ed + 1,
+      LOG_CLOCK + STATE_WINDOW_MS.rtt - 65 * WEEK,
+      LOG_CLOCK + STATE_WINDOW_MS.rtt + 1,
+      LOG_CLOCK + STATE_WINDOW_MS.ctr - 2 * DAY,
+      LOG_CLOCK + STATE_WINDOW_MS.ctr + 1,
+    ];
+    let dropped = 0;
+    for (const asOf of asOfs) {
+      for (const scope of oracle.scopes()) {
+        const trusts = trustsIn(scope, '2026-04-02');
+        const gauges = memoryGauges(store, trusts, asOf);
+        expect(gauges, `${scope} at ${new Date(asOf).toISOString()}`).toEqual(
+          oracle.gauges(scope, asOf, '2026-04-02'),
+        );
+        const before = memoryGauges(store, trusts, LOG_CLOCK).gauges;
+        for (const figure of ['ed_in_department', 'rtt_waiting', 'ctr_not_meeting'] as const) {
+          dropped += before[figure].total - gauges.gauges[figure].total;
+        }
+      }
+    }
+    expect(dropped).toBeGreaterThan(0);
   });
 
   it('should agree on the gauges and beds of every scope, before and after 1 April 2026', () => {

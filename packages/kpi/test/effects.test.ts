@@ -129,7 +129,7 @@ describe('effectsOf', () => {
     );
     expect(fx).toEqual({
       counters: [],
-      state: [{ op: 'ctr', spellId: 'S1', meets: false, group: 'adult' }],
+      state: [{ op: 'ctr', spellId: 'S1', meets: false, group: 'adult', at: T0 }],
     });
   });
 

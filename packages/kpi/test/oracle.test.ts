@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { BruteForce, type Resolver, type SentRecord } from '../src/index.js';
+import {
+  BruteForce,
+  STATE_WINDOW_MS,
+  UNUSABLE_KEY,
+  type Resolver,
+  type SentRecord,
+} from '../src/index.js';
 import { event, T0 } from './events.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const resolve: Resolver = (ods) => (ods === 'RGT' ? { icb: 'QUE', region: 'Y61' } : undefined);
-const oracle = (log: SentRecord[]) => new BruteForce(log, { resolve, clock: T0 });
+const isKnownProvider = (ods: string) => ['RGT', 'RXX', 'RNK'].includes(ods);
+const oracle = (log: SentRecord[]) => new BruteForce(log, { resolve, isKnownProvider, clock: T0 });
 const admission = (occurredAt = T0, providerOds = 'RGT') =>
   event(
     'ADMISSION',
@@ -17,6 +24,13 @@ const ctr = (spellId: string, meetsCriteria: boolean, ageBand = 'AGE_18_64' as c
 });
 const discharge = (spellId: string) => ({
   event: event('DISCHARGE', { spellId, admittedAt: T0 - HOUR, destination: 'HOME' }),
+});
+const arrival = (attendanceId: string, occurredAt: number) => ({
+  event: event(
+    'ED_ARRIVAL',
+    { attendanceId, arrivalMode: 'WALK_IN', departmentType: 1, acuity: null },
+    { occurredAt },
+  ),
 });
 const today = (o: BruteForce) => o.counters('t:RGT', '1d', '2026-06-10');
 
@@ -48,8 +62,39 @@ describe('BruteForce acceptance', () => {
       },
       newest: T0 + 5 * MIN,
     });
-    expect(o.dataQuality.get('ZZZ')?.rejected).toEqual({ UNKNOWN_ORGANISATION: 1 });
+    // ZZZ is no provider the reference data knows: counted under the one bucket for such keys.
+    expect(o.dataQuality.get(UNUSABLE_KEY)?.rejected).toEqual({ UNKNOWN_ORGANISATION: 1 });
+    expect(o.dataQuality.has('ZZZ')).toBe(false);
     expect(o.dataQuality.get('RXX')?.rejected).toEqual({ KEY_MISMATCH: 1 });
+  });
+
+  it('should predict EMITTED_IN_FUTURE for emittedAt later than clock + maxFuture, after FUTURE_DATED', () => {
+    const emitted = (at: number, occurredAt = T0) => ({
+      event: { ...admission(occurredAt), emittedAt: at },
+    });
+    const o = oracle([
+      emitted(T0 + 5 * MIN), // exactly clock + maxFuture: accepted
+      emitted(T0 + 5 * MIN + 1), // EMITTED_IN_FUTURE
+      emitted(Date.parse('2100-01-01T00:00:00Z')), // EMITTED_IN_FUTURE
+      emitted(T0 + HOUR, T0 + HOUR), // FUTURE_DATED first
+    ]);
+    expect(o.dataQuality.get('RGT')).toMatchObject({
+      accepted: 1,
+      rejected: { EMITTED_IN_FUTURE: 2, FUTURE_DATED: 1 },
+    });
+  });
+
+  it('should count rejections with no key or a key no provider has under UNUSABLE_KEY only', () => {
+    // Regression: each rejected record's key became its own never-expiring dq hash.
+    const junk = ['9434765919', 'John Smith', 'ZZZ', '', 'R'.repeat(200)];
+    const o = oracle([
+      ...junk.map((key) => ({ key, fault: 'BAD_MARKER' as const })),
+      { fault: 'CORRUPT_BODY' as const },
+      { event: admission(), key: 'RNK' }, // a known provider's key: its own
+    ]);
+    expect([...o.dataQuality.keys()].sort()).toEqual([UNUSABLE_KEY, 'RNK'].sort());
+    expect(o.dataQuality.get(UNUSABLE_KEY)?.rejected).toEqual({ BAD_MARKER: 5, CORRUPT_BODY: 1 });
+    expect(o.dataQuality.get('RNK')?.rejected).toEqual({ KEY_MISMATCH: 1 });
   });
 
   it('should count the first accepted occurrence of an event id and the rest as duplicates', () => {
@@ -88,6 +133,53 @@ describe('BruteForce figures', () => {
     expect(o.gauges('t:RGT', T0).gauges.ctr_not_meeting.total).toBe(0);
   });
 
+  it('should count live state only within its window of asOf, and a discharge only within the spell window of its CTR', () => {
+    const start = (pathwayId: string, clockStartAt: number) => ({
+      event: event('RTT_CLOCK_START', { pathwayId, clockStartAt, treatmentFunction: '100' }),
+    });
+    const o = oracle([
+      arrival('A1', T0 - HOUR),
+      arrival('A2', T0 - 2 * HOUR),
+      start('P1', T0 - 30 * 7 * 24 * HOUR),
+      start('P2', T0 - 60 * 7 * 24 * HOUR),
+      ctr('S1', false),
+    ]);
+    const at = (asOf: number) => o.gauges('t:RGT', asOf).gauges;
+    const ed = STATE_WINDOW_MS.ed;
+    expect(at(T0 - HOUR + ed).ed_in_department.total).toBe(1); // A1 exactly at its window
+    expect(at(T0 - HOUR + ed).ed_in_department_over_12h.total).toBe(1);
+    expect(at(T0 - HOUR + ed + 1).ed_in_department.total).toBe(0);
+    const rtt = STATE_WINDOW_MS.rtt - 60 * 7 * 24 * HOUR;
+    expect(at(T0 + rtt).rtt_waiting.total).toBe(2);
+    expect(at(T0 + rtt + 1).rtt_waiting.total).toBe(1);
+    expect(at(T0 + rtt + 1).rtt_over_65w.total).toBe(1);
+    expect(at(T0 + STATE_WINDOW_MS.ctr).ctr_not_meeting.total).toBe(1);
+    expect(at(T0 + STATE_WINDOW_MS.ctr + 1).ctr_not_meeting.total).toBe(0);
+
+    // A discharge more than the spell window after the CTR change that said "not meeting".
+    const late = T0 + STATE_WINDOW_MS.ctr + 1;
+    const withDischarge = (at: number) =>
+      new BruteForce(
+        [
+          ctr('S9', false),
+          {
+            event: event(
+              'DISCHARGE',
+              { spellId: 'S9', admittedAt: at - HOUR, destination: 'HOME' },
+              { occurredAt: at },
+            ),
+            clock: at,
+          },
+        ],
+        { resolve, isKnownProvider, clock: T0 },
+      );
+    const notMeeting = (b: BruteForce, at: number) =>
+      b.counters('t:RGT', '15m', String(Math.floor(at / (15 * MIN)) * 15 * MIN))
+        .discharges_not_meeting_ctr.total;
+    expect(notMeeting(withDischarge(late - 1), late - 1)).toBe(1);
+    expect(notMeeting(withDischarge(late), late)).toBe(0);
+  });
+
   it('should hold a spell not meeting in the group of its latest CTR event', () => {
     const o = oracle([ctr('S1', false, 'AGE_5_17' as never), ctr('S1', false), ctr('S2', false)]);
     expect(o.gauges('e', T0).gauges.ctr_not_meeting).toEqual({
@@ -111,13 +203,6 @@ describe('BruteForce figures', () => {
   });
 
   it('should count patients in department over 12 hours strictly before asOf - 12 h', () => {
-    const arrival = (attendanceId: string, occurredAt: number) => ({
-      event: event(
-        'ED_ARRIVAL',
-        { attendanceId, arrivalMode: 'WALK_IN', departmentType: 1, acuity: null },
-        { occurredAt },
-      ),
-    });
     const departure = event('ED_DEPARTURE', {
       attendanceId: 'A3',
       arrivedAt: T0 - 20 * HOUR,

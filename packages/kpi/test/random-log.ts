@@ -31,6 +31,9 @@ export const resolve: Resolver = (ods, date) => {
   }
 };
 
+/** The providers the reference data knows (ZZZ and RXX are not among them). */
+export const isKnownProvider = (ods: string) => (TRUSTS as readonly string[]).includes(ods);
+
 /** mulberry32: small, fast, seeded. */
 function random(seed: number) {
   let a = seed >>> 0;
@@ -64,7 +67,15 @@ const TYPES: readonly EventType[] = [
 /** Durations around every boundary: exactly on it, one ms either side, and well away. */
 const STAYS = [0, 4 * HOUR, 4 * HOUR + 1, 12 * HOUR, 12 * HOUR + 1, 2 * HOUR, 13 * HOUR];
 const WAITS = [0, 15 * MIN, 15 * MIN + 1, 30 * MIN, 30 * MIN + 1, 60 * MIN, 60 * MIN + 1, 3 * HOUR];
-const RTT_AGES = [1 * WEEK, 18 * WEEK, 18 * WEEK + 1, 52 * WEEK + 1, 65 * WEEK, 70 * WEEK];
+const RTT_AGES = [
+  1 * WEEK,
+  18 * WEEK,
+  18 * WEEK + 1,
+  52 * WEEK + 1,
+  65 * WEEK,
+  70 * WEEK,
+  200 * WEEK,
+];
 
 export function randomLog(seed: number, size: number): SentRecord[] {
   const r = random(seed);

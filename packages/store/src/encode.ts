@@ -1,6 +1,5 @@
 // A plan -> the apply script's KEYS and ARGV. The encoding (see README "ARGV encoding"):
 //   ARGV[1] fence: the stored offset required ('' = none stored)  ARGV[2] next offset
-//   ARGV[3] trim-below instant (ms)
 //   then ops, each an opcode followed by key indexes (into KEYS) and values:
 //   S k n id*n                 SADD ids to set k
 //   H k n (field by)*n         HINCRBY fields of hash k
@@ -9,13 +8,15 @@
 //                              unless id is in the closed set: ZREM it from the three open sets,
 //                              then ZADD it to set g (1..3) with the score
 //   C closed k1 k2 k3 id at    ZREM id from the three open sets, ZADD it to closed with score at
-//   R closed k1 k2 k3 g id     criteria to reside, unless the spell is closed: SREM id from the
-//                              three sets, then SADD it to set g (1..3) unless g = 0 (meets)
-//   D closed k1 k2 k3 id at n (k field by)*n
-//                              discharge: if id is in one of the three sets, HINCRBY the n
-//                              increments; SREM it from all three; ZADD it to closed
+//   R closed k1 k2 k3 g id at  criteria to reside, unless the spell is closed: ZREM id from the
+//                              three sets, then ZADD it to set g (1..3) with score at unless
+//                              g = 0 (meets)
+//   D closed k1 k2 k3 id at since n (k field by)*n
+//                              discharge: if id is in one of the three sets with a score >=
+//                              since, HINCRBY the n increments; ZREM it from all three; ZADD it
+//                              to closed
 //   B k field at open occupied HSET field = 'at:open:occupied' unless the stored at is newer
-//   T k                        ZREMRANGEBYSCORE k below the trim instant
+//   T k at                     ZREMRANGEBYSCORE k -inf (at: members scored below at go
 //   X k at                     PEXPIREAT k at (ms)
 // KEYS[1] is always the partition's offset key. Every key shares the partition's hash tag.
 import { StoreError } from './errors.js';
@@ -40,11 +41,11 @@ export const MAX_PLAN_ARGUMENTS = 50_000;
 /** An upper bound on the plan's KEYS + ARGV, counted from its maps without encoding it. */
 export function planArguments(plan: BatchPlan): number {
   // Per op: its ARGV plus, at most, one KEYS entry per key it names.
-  let n = 4 + plan.expiries.size * 4 + plan.trims.size * 3 + plan.trusts.size + 4;
+  let n = 3 + plan.expiries.size * 4 + plan.trims.size * 4 + plan.trusts.size + 4;
   for (const ids of plan.seen.values()) n += 4 + ids.length;
   for (const fields of plan.increments.values()) n += 4 + fields.size * 2;
   for (const fields of plan.maxima.values()) n += 4 + fields.size * 2;
-  for (const op of plan.state) n += op.op === 'discharge' ? 12 + op.ifNotMeeting.length * 4 : 12;
+  for (const op of plan.state) n += op.op === 'discharge' ? 13 + op.ifNotMeeting.length * 4 : 12;
   return n;
 }
 
@@ -70,7 +71,7 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
     }
     return i;
   };
-  const argv: (string | number)[] = [plan.fence ?? '', plan.next, plan.trimBelow];
+  const argv: (string | number)[] = [plan.fence ?? '', plan.next];
 
   for (const [key, ids] of plan.seen) argv.push('S', k(key), ids.length, ...ids);
   const hashes = (opcode: string, map: Map<string, Map<string, number>>) => {
@@ -100,11 +101,20 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
         argv.push('C', k(op.closed), k(op.open[0]), k(op.open[1]), k(op.open[2]), op.id, op.at);
         break;
       case 'ctr':
-        argv.push('R', k(op.closed), k(op.ctr[0]), k(op.ctr[1]), k(op.ctr[2]), op.group + 1, op.id);
+        argv.push(
+          'R',
+          k(op.closed),
+          k(op.ctr[0]),
+          k(op.ctr[1]),
+          k(op.ctr[2]),
+          op.group + 1,
+          op.id,
+          op.at,
+        );
         break;
       case 'discharge':
         argv.push('D', k(op.closed), k(op.ctr[0]), k(op.ctr[1]), k(op.ctr[2]), op.id, op.at);
-        argv.push(op.ifNotMeeting.length);
+        argv.push(op.since, op.ifNotMeeting.length);
         for (const inc of op.ifNotMeeting) argv.push(k(inc.key), inc.field, inc.by);
         break;
       case 'beds':
@@ -112,7 +122,7 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
         break;
     }
   }
-  for (const key of plan.trims) argv.push('T', k(key));
+  for (const [key, below] of plan.trims) argv.push('T', k(key), below);
   for (const [key, at] of plan.expiries) argv.push('X', k(key), at);
   const size = keys.length + argv.length;
   if (size > MAX_PLAN_ARGUMENTS) {

@@ -31,7 +31,11 @@ export function partitionKeys(p: string) {
     trusts: `${p}:trusts`,
     open: (set: OpenSet, ods: string, group: AgeGroup) => `${p}:g:${set}:${ods}:${group}`,
     closed: (set: ClosedSet, ods: string) => `${p}:g:closed:${set}:${ods}`,
-    ctr: (ods: string, group: AgeGroup) => `${p}:g:ctr:${ods}:${group}`,
+    /**
+     * Spells not meeting the criteria to reside, scored by when that changed. `nmctr`, not the
+     * `ctr` of the plain sets before it, so old sets can never meet a sorted-set command.
+     */
+    ctr: (ods: string, group: AgeGroup) => `${p}:g:nmctr:${ods}:${group}`,
     beds: (ods: string) => `${p}:g:beds:${ods}`,
   };
 }

@@ -1,7 +1,7 @@
 // One partition batch -> one plan: everything the apply script will do, summed per key and field.
 // Pure: no I/O, no clock. The script then does per batch what would otherwise be per event.
 import type { AgeGroup, Attribution, Bucket, EventEffects } from '@pulse/kpi';
-import { AGE_GROUPS, scopesOf } from '@pulse/kpi';
+import { AGE_GROUPS, scopesOf, STATE_WINDOW_MS } from '@pulse/kpi';
 import { StoreError } from './errors.js';
 import type { ClosedSet, OpenSet, PartitionKeys } from './keys.js';
 import { counterField, partitionKey, partitionKeys, utcDayOf } from './keys.js';
@@ -44,7 +44,10 @@ export interface PlanInput {
   rejections?: readonly PlanRejection[];
   /** Event ids the probe found already seen. */
   seen?: ReadonlySet<string>;
-  /** The aggregator's clock (wall time + offset): closed ids older than `clock - grace` go. */
+  /**
+   * The aggregator's clock (wall time + offset): closed ids older than `clock - grace` go, and
+   * open ids and not-meeting spells older than that and their state window (STATE_WINDOW_MS).
+   */
   clock: number;
 }
 
@@ -62,14 +65,19 @@ export type PlannedStateOp =
   /** group: index into `open` of the set the id joins (leaving the other two). */
   | { op: 'open'; closed: string; open: GroupKeys; group: number; id: string; score: number }
   | { op: 'close'; closed: string; open: GroupKeys; id: string; at: number }
-  /** group: index into `ctr` of the set to join, or -1 when the spell meets the criteria. */
-  | { op: 'ctr'; closed: string; ctr: GroupKeys; id: string; group: number }
+  /**
+   * group: index into `ctr` of the set to join (scored `at`, when the criteria changed), or -1
+   * when the spell meets the criteria.
+   */
+  | { op: 'ctr'; closed: string; ctr: GroupKeys; id: string; group: number; at: number }
+  /** `since`: a "not meeting" scored before it is not of this spell (STATE_WINDOW_MS.ctr). */
   | {
       op: 'discharge';
       closed: string;
       ctr: GroupKeys;
       id: string;
       at: number;
+      since: number;
       ifNotMeeting: PlannedIncrement[];
     }
   | { op: 'beds'; key: string; field: string; at: number; open: number; occupied: number };
@@ -82,8 +90,6 @@ export interface BatchPlan {
   /** The stored offset the apply requires (null: none stored). */
   fence: string | null;
   next: string;
-  /** Closed-id sets are trimmed below this instant. */
-  trimBelow: number;
   /** Seen-day set -> ids to add. */
   seen: Map<string, string[]>;
   /** Hash -> field -> sum (counters and data-quality counts). */
@@ -91,8 +97,12 @@ export interface BatchPlan {
   /** Hash -> field -> value, stored only if greater (freshness, data-quality `newest`). */
   maxima: Map<string, Map<string, number>>;
   state: PlannedStateOp[];
-  /** Closed-id sets the state ops touched (trimmed after them). */
-  trims: Set<string>;
+  /**
+   * Sorted sets the state ops touched -> the instant their members are trimmed below (after the
+   * ops): closed ids below `clock - grace`, open ids and not-meeting spells below `clock - grace -
+   * their state window`, where no read within the grace period counts them any more.
+   */
+  trims: Map<string, number>;
   /** Trusts with gauge state, added to the partition's trust index. */
   trusts: Set<string>;
   /** Key -> absolute expiry on Redis's clock (epoch ms), set after every write. */
@@ -179,12 +189,11 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     trustsKey: keys.trusts,
     fence: probed,
     next: input.nextOffset,
-    trimBelow: input.clock - options.grace,
     seen: new Map(),
     increments: new Map(),
     maxima: new Map(),
     state: [],
-    trims: new Set(),
+    trims: new Map(),
     trusts: new Set(),
     expiries: new Map(),
     summary: { accepted: 0, duplicates: 0, rejected: 0 },
@@ -235,6 +244,17 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     if (!fields) dq.set(ods, (fields = fieldsOf(trustKeysFor(ods).dataQuality)));
     return fields;
   };
+  // Trims are measured on the writer's clock, like lateness; scores are event times.
+  const trimAt = (window: number) => input.clock - options.grace - window;
+  const trim: Trim = {
+    closed: (key) => plan.trims.set(key, trimAt(0)),
+    open: (set, keys) => {
+      for (const key of keys) plan.trims.set(key, trimAt(STATE_WINDOW_MS[set]));
+    },
+    ctr: (keys) => {
+      for (const key of keys) plan.trims.set(key, trimAt(STATE_WINDOW_MS.ctr));
+    },
+  };
   let seenDay = { start: Number.NaN, ids: [] as string[] };
   const taken = new Set<string>();
 
@@ -276,7 +296,7 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     }
     if (item.effects.state.length > 0) plan.trusts.add(item.providerOds);
     for (const op of item.effects.state) {
-      plan.state.push(resolveStateOp(op, trust, plan.trims, group.keys));
+      plan.state.push(resolveStateOp(op, trust, trim, group.keys));
     }
   }
   for (const group of groups.values()) {
@@ -291,36 +311,52 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
   return plan;
 }
 
+/** Registers the sorted sets a state op touched, to trim after the ops. */
+interface Trim {
+  closed(key: string): void;
+  open(set: OpenSet, keys: GroupKeys): void;
+  ctr(keys: GroupKeys): void;
+}
+
 function resolveStateOp(
   op: EventEffects['state'][number],
   keys: TrustKeys,
-  trims: Set<string>,
+  trim: Trim,
   counterKeys: readonly string[],
 ): PlannedStateOp {
   const closed = (set: ClosedSet) => {
     const key = keys.closed[set];
-    trims.add(key);
+    trim.closed(key);
     return key;
+  };
+  const open = (set: OpenSet) => {
+    trim.open(set, keys.open[set]);
+    return keys.open[set];
+  };
+  const ctr = () => {
+    trim.ctr(keys.ctr);
+    return keys.ctr;
   };
   switch (op.op) {
     case 'open':
       return {
         op: 'open',
         closed: closed(op.set),
-        open: keys.open[op.set],
+        open: open(op.set),
         group: AGE_GROUPS.indexOf(op.group),
         id: op.id,
         score: op.score,
       };
     case 'close':
-      return { op: 'close', closed: closed(op.set), open: keys.open[op.set], id: op.id, at: op.at };
+      return { op: 'close', closed: closed(op.set), open: open(op.set), id: op.id, at: op.at };
     case 'ctr':
       return {
         op: 'ctr',
         closed: closed('spell'),
-        ctr: keys.ctr,
+        ctr: ctr(),
         id: op.spellId,
         group: op.meets ? -1 : AGE_GROUPS.indexOf(op.group),
+        at: op.at,
       };
     case 'discharge': {
       const ifNotMeeting: PlannedIncrement[] = [];
@@ -332,9 +368,10 @@ function resolveStateOp(
       return {
         op: 'discharge',
         closed: closed('spell'),
-        ctr: keys.ctr,
+        ctr: ctr(),
         id: op.spellId,
         at: op.at,
+        since: op.at - STATE_WINDOW_MS.ctr,
         ifNotMeeting,
       };
     }

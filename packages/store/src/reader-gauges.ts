@@ -6,7 +6,14 @@
 // (Redis Cluster-safe); the scripts of all partitions go in one pipeline.
 import type { Redis } from 'ioredis';
 import type { BedFigures, GaugeFigure, GaugeFigures } from '@pulse/kpi';
-import { AGE_GROUPS, GAUGE_OVER, addToSplit, emptyBedFigures, emptyGaugeFigures } from '@pulse/kpi';
+import {
+  AGE_GROUPS,
+  GAUGE_OVER,
+  STATE_WINDOW_MS,
+  addToSplit,
+  emptyBedFigures,
+  emptyGaugeFigures,
+} from '@pulse/kpi';
 import type { PartitionKeys } from './keys.js';
 import { readScript } from './lua/scripts.js';
 import { execPipeline } from './pipeline.js';
@@ -71,8 +78,9 @@ export async function readGauges(
   if (trusts.length === 0) return reading;
 
   const held = await trustsByPartition(redis, partitions, trusts);
-  // Strictly before asOf - threshold, as isOver says.
+  // Strictly before asOf - threshold, as isOver says; within the state window, as inStateWindow.
   const over = GAUGE_OVER.flatMap((o) => [o.of, `(${asOf - o.thresholdMs}`]);
+  const since = (['ed', 'rtt', 'ctr'] as const).map((kind) => asOf - STATE_WINDOW_MS[kind]);
   const pipeline = redis.pipeline();
   const script = (pipeline as unknown as Record<typeof COMMAND, GaugesCommand>)[COMMAND];
   let scripts = 0;
@@ -86,7 +94,7 @@ export async function readGauges(
       for (const group of AGE_GROUPS) keys.push(p.ctr(ods, group));
       keys.push(p.beds(ods));
     }
-    script.call(pipeline, keys.length, ...keys, GAUGE_OVER.length, ...over, ...odsCodes);
+    script.call(pipeline, keys.length, ...keys, ...since, GAUGE_OVER.length, ...over, ...odsCodes);
     scripts++;
   });
   if (scripts === 0) return reading;

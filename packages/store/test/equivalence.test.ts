@@ -7,10 +7,13 @@ import {
   memoryCounters,
   memoryGauges,
   parseScopeKey,
+  STATE_WINDOW_MS,
+  type MemoryStore,
 } from '@pulse/kpi';
 import type { RefData } from '@pulse/refdata';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BatchPlan, FigureReader, FigureStore, PlanItem } from '../src/index.js';
+import { DEFAULT_GRACE_MS } from '../src/index.js';
 import { prng, randomEvents } from './helpers/random-events.js';
 import type { TestRedis } from './helpers/redis.js';
 import { probeAndApply } from './helpers/apply.js';
@@ -34,6 +37,33 @@ const refdata = {
       (t) => scope.kind === 'england' || (scope.kind === 'icb' ? t.icb : t.region) === scope.code,
     ).map((t) => ({ odsCode: t.trust })),
 } as unknown as RefData;
+
+/** Entries the reference holds that are older than clock - grace - their window, and Redis's. */
+async function oldState(test: TestRedis, memory: MemoryStore, clock: number) {
+  const bound = (kind: keyof typeof STATE_WINDOW_MS) =>
+    clock - DEFAULT_GRACE_MS - STATE_WINDOW_MS[kind];
+  let trimmed = 0;
+  for (const state of memory.trusts.values()) {
+    for (const group of Object.values(state.open.ed)) {
+      for (const score of group.values()) if (score < bound('ed')) trimmed++;
+    }
+    for (const group of Object.values(state.open.rtt)) {
+      for (const score of group.values()) if (score < bound('rtt')) trimmed++;
+    }
+    for (const group of Object.values(state.ctr)) {
+      for (const score of group.values()) if (score < bound('ctr')) trimmed++;
+    }
+  }
+  const kept: string[] = [];
+  for (const key of await test.keys()) {
+    const kind = /:g:(ed|rtt|nmctr):/.exec(key)?.[1];
+    if (!kind) continue;
+    const below = bound(kind === 'nmctr' ? 'ctr' : (kind as 'ed' | 'rtt'));
+    const old = await test.redis.zrangebyscore(key, '-inf', `(${below}`);
+    kept.push(...old.map((id) => `${key} ${id}`));
+  }
+  return { trimmed, kept };
+}
 
 let t: TestRedis;
 let store: FigureStore;
@@ -132,6 +162,11 @@ describe('figure store equivalence', () => {
           );
         }
       }
+      // Junk older than its state window is trimmed from Redis (bounded growth) and, never
+      // counted, leaves every gauge above equal to the reference, which keeps it.
+      const { trimmed, kept } = await oldState(t, memory, CLOCK);
+      expect(kept).toEqual([]);
+      expect(trimmed).toBeGreaterThan(0);
       for (const [scope, newest] of memory.fresh)
         expect(await reader.freshness(parseScopeKey(scope))).toBe(newest);
       const quality = await Promise.all(TRUSTS.map((a) => reader.dataQuality(a.trust)));

@@ -202,9 +202,9 @@ describe('figure store', () => {
     const inc = [one('discharges_not_meeting_ctr', 'adult')];
     await applyBatch({
       items: [
-        item(T0, [], [{ op: 'ctr', spellId: 's1', meets: false, group: 'adult' }]),
-        item(T0, [], [{ op: 'ctr', spellId: 's2', meets: false, group: 'adult' }]),
-        item(T0, [], [{ op: 'ctr', spellId: 's2', meets: true, group: 'adult' }]),
+        item(T0, [], [{ op: 'ctr', spellId: 's1', meets: false, group: 'adult', at: T0 }]),
+        item(T0, [], [{ op: 'ctr', spellId: 's2', meets: false, group: 'adult', at: T0 }]),
+        item(T0, [], [{ op: 'ctr', spellId: 's2', meets: true, group: 'adult', at: T0 }]),
         item(
           T0 + MIN,
           [one('discharges_home')],
@@ -215,12 +215,20 @@ describe('figure store', () => {
           [one('discharges_home')],
           [{ op: 'discharge', spellId: 's2', at: T0 + MIN, ifNotMeeting: inc }],
         ),
-        item(T0 + 2 * MIN, [], [{ op: 'ctr', spellId: 's1', meets: false, group: 'adult' }]),
-        item(T0 + 2 * MIN, [], [{ op: 'ctr', spellId: 's3', meets: false, group: 'child' }]),
+        item(
+          T0 + 2 * MIN,
+          [],
+          [{ op: 'ctr', spellId: 's1', meets: false, group: 'adult', at: T0 }],
+        ),
+        item(
+          T0 + 2 * MIN,
+          [],
+          [{ op: 'ctr', spellId: 's3', meets: false, group: 'child', at: T0 }],
+        ),
       ],
     });
-    expect(await t.redis.smembers(`${p()}:g:ctr:${TRUST}:adult`)).toEqual([]);
-    expect(await t.redis.smembers(`${p()}:g:ctr:${TRUST}:child`)).toEqual(['s3']);
+    expect(await t.redis.zrange(`${p()}:g:nmctr:${TRUST}:adult`, '0', '-1')).toEqual([]);
+    expect(await t.redis.zrange(`${p()}:g:nmctr:${TRUST}:child`, '0', '-1')).toEqual(['s3']);
     expect(await t.redis.hgetall(trustDayKey())).toEqual({
       'discharges_home:adult': '2',
       'discharges_not_meeting_ctr:adult': '1',

@@ -76,7 +76,12 @@ beforeEach(async () => {
       [one('ed_attendances', 'adult')],
       [{ op: 'open', set: 'rtt', id: 'r1', score: AS_OF - 53 * WEEK, group: 'adult' }],
     ),
-    of(B, AS_OF - 2 * HOUR, [], [{ op: 'ctr', spellId: 's1', meets: false, group: 'unknown' }]),
+    of(
+      B,
+      AS_OF - 2 * HOUR,
+      [],
+      [{ op: 'ctr', spellId: 's1', meets: false, group: 'unknown', at: AS_OF - 2 * HOUR }],
+    ),
     of(B, AS_OF - 2 * HOUR, [], [beds('GENERAL_ACUTE', AS_OF - 2 * HOUR, 50, 40)]),
     of(B, AS_OF - 2 * HOUR, [], [beds('CRITICAL_CARE', AS_OF - 2 * HOUR, 9, 9)]),
   ]);

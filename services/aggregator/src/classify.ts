@@ -2,13 +2,19 @@
 // and a readable detail. Pure (the clock is an argument), so every rule is unit-testable without
 // a broker. The codes are @pulse/kpi's REJECTION_CODES (the contract's, then the aggregator's;
 // docs/aggregation.md), the list the oracle predicts from, and never renamed.
-import { isContractError } from '@pulse/contracts';
+import { isContractError, shapeOf } from '@pulse/contracts';
 import type { ActivityEvent, Codec } from '@pulse/contracts';
-import { AGGREGATOR_REJECTIONS, attribute, REJECTION_CODES } from '@pulse/kpi';
+import {
+  AGGREGATOR_REJECTIONS,
+  attribute,
+  dataQualityKey,
+  REJECTION_CODES,
+  UNUSABLE_KEY,
+} from '@pulse/kpi';
 import type { Attribution, RejectionCode } from '@pulse/kpi';
 import type { ProviderResolution, RefData } from '@pulse/refdata';
 
-export { AGGREGATOR_REJECTIONS };
+export { AGGREGATOR_REJECTIONS, UNUSABLE_KEY };
 /** Every code a record can be dead-lettered with, in a stable order. */
 export const DLQ_CODES = REJECTION_CODES;
 export type DlqCode = RejectionCode;
@@ -16,12 +22,12 @@ export type DlqCode = RejectionCode;
 /** What the rules need besides the record. */
 export interface ClassifyContext {
   codec: Pick<Codec, 'decode'>;
-  refdata: Pick<RefData, 'resolveProvider'>;
+  refdata: Pick<RefData, 'resolveProvider' | 'trust'>;
   /** Wall-clock time plus CLOCK_OFFSET_MS, epoch ms. */
   clock: number;
   /** Events may be this late (ms) and still count. */
   graceMs: number;
-  /** Events may be dated this far (ms) after the clock. */
+  /** Events may be dated (occurredAt) and emitted (emittedAt) this far (ms) after the clock. */
   maxFutureMs: number;
 }
 
@@ -37,79 +43,81 @@ export type Classification =
       kind: 'rejected';
       code: DlqCode;
       detail: string;
-      /** Who the rejection is counted against: the Kafka key, or '-' without one. */
+      /**
+       * Who the rejection is counted against: the Kafka key when it names a provider the
+       * reference data knows, else UNUSABLE_KEY (no key, or junk): never a key of its own.
+       */
       providerOds: string;
     };
 
-/** Placeholder provider for records with no Kafka key. */
-export const NO_KEY = '-';
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function reject(code: DlqCode, detail: string, providerOds: string): Classification {
-  return { kind: 'rejected', code, detail, providerOds };
-}
-
-/** Classifies one record. Never throws: anything the codec cannot read becomes a rejection. */
+/**
+ * Classifies one record. Never throws: anything the codec cannot read becomes a rejection.
+ * Details name the rule broken and never quote the record's values or its key (they go into the
+ * DLQ header and logs, and may be patient identifiers sent by mistake).
+ */
 export function classify(record: RecordInput, ctx: ClassifyContext): Classification {
-  const key = record.key === null ? NO_KEY : record.key.toString('utf8');
+  const key = record.key === null ? null : record.key.toString('utf8');
+  const reject = (code: DlqCode, detail: string): Classification => ({
+    kind: 'rejected',
+    code,
+    detail,
+    providerOds: dataQualityKey(key, (ods) => ctx.refdata.trust(ods) !== undefined),
+  });
   let event: ActivityEvent;
   try {
-    if (record.value === null) return reject('BAD_MARKER', 'the record has no value', key);
+    if (record.value === null) return reject('BAD_MARKER', 'the record has no value');
     event = ctx.codec.decode(record.value);
   } catch (err) {
-    if (isContractError(err)) return reject(err.code, err.detail, key);
-    return reject('CORRUPT_BODY', `cannot decode: ${(err as Error)?.message ?? String(err)}`, key);
+    if (isContractError(err)) return reject(err.code, err.detail);
+    const name = err instanceof Error ? err.name : typeof err;
+    return reject('CORRUPT_BODY', `cannot decode ${shapeOf(record.value)}: ${name}`);
   }
 
   if (key !== event.providerOds) {
-    const what = record.key === null ? 'no key' : `key ${key}`;
-    return reject('KEY_MISMATCH', `${what} but providerOds ${event.providerOds}`, key);
+    const detail =
+      key === null
+        ? "the record has no key; it must be the event's providerOds"
+        : `the key, ${shapeOf(key)}, is not the event's providerOds`;
+    return reject('KEY_MISMATCH', detail);
   }
-  const earliest = ctx.clock - ctx.graceMs;
-  if (event.occurredAt < earliest) {
+  const minutes = ctx.maxFutureMs / 60_000;
+  if (event.occurredAt < ctx.clock - ctx.graceMs) {
+    const days = ctx.graceMs / 86_400_000;
     return reject(
       'TOO_LATE',
-      `occurredAt ${iso(event.occurredAt)} is before ${iso(earliest)} (clock minus ${ctx.graceMs / 86_400_000} days)`,
-      key,
+      `occurredAt is before the clock minus the grace period (${days} days)`,
     );
   }
-  const latest = ctx.clock + ctx.maxFutureMs;
-  if (event.occurredAt > latest) {
-    return reject(
-      'FUTURE_DATED',
-      `occurredAt ${iso(event.occurredAt)} is after ${iso(latest)} (clock plus ${ctx.maxFutureMs / 60_000} minutes)`,
-      key,
-    );
+  if (event.occurredAt > ctx.clock + ctx.maxFutureMs) {
+    return reject('FUTURE_DATED', `occurredAt is after the clock plus ${minutes} minutes`);
+  }
+  if (event.emittedAt > ctx.clock + ctx.maxFutureMs) {
+    return reject('EMITTED_IN_FUTURE', `emittedAt is after the clock plus ${minutes} minutes`);
   }
   // Attribution through @pulse/kpi (the oracle uses the same function); the resolver keeps the
   // refdata answer so a rejection can say why.
-  let failed: { resolution: ProviderResolution; date: string } | undefined;
+  let failed: ProviderResolution | undefined;
   const attribution = attribute(event, (ods, date) => {
     const resolution = ctx.refdata.resolveProvider(ods, date);
     if (resolution.status === 'ok')
       return { icb: resolution.icb.code, region: resolution.region.code };
-    failed = { resolution, date };
+    failed = resolution;
     return undefined;
   });
   if (attribution) return { kind: 'accepted', event, attribution };
-  return reject('UNKNOWN_ORGANISATION', unknownDetail(event.providerOds, failed), key);
+  return reject('UNKNOWN_ORGANISATION', unknownDetail(event.providerOds, failed));
 }
 
-function unknownDetail(
-  ods: string,
-  failed: { resolution: ProviderResolution; date: string } | undefined,
-): string {
-  const r = failed?.resolution;
-  const date = failed?.date ?? '?';
+/** Why a provider does not count: reference-data facts about a known trust, else nothing of it. */
+function unknownDetail(ods: string, r: ProviderResolution | undefined): string {
   switch (r?.status) {
     case 'not-open':
-      return `${ods} opens on ${r.opens}, after the event's London date ${date}`;
+      return `${ods} opens on ${r.opens}, after the event's London date`;
     case 'closed':
-      return `${ods} closed after ${r.closed}, before the event's London date ${date}`;
+      return `${ods} closed after ${r.closed}, before the event's London date`;
     case 'before-coverage':
-      return `${ods} has no ICB on ${date} (ICBs start ${r.coverageFrom})`;
+      return `${ods} has no ICB on the event's London date (ICBs start ${r.coverageFrom})`;
     default:
-      return `${ods} is not an NHS trust`;
+      return 'providerOds is not an NHS trust in the reference data';
   }
 }

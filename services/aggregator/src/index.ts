@@ -1,6 +1,6 @@
 export { AGGREGATOR_REDIS_OPTIONS, buildAggregator } from './aggregator.js';
 export type { Aggregator, AggregatorDeps } from './aggregator.js';
-export { AGGREGATOR_REJECTIONS, DLQ_CODES, NO_KEY, classify } from './classify.js';
+export { AGGREGATOR_REJECTIONS, DLQ_CODES, UNUSABLE_KEY, classify } from './classify.js';
 export type { Classification, ClassifyContext, DlqCode, RecordInput } from './classify.js';
 export { aggregatorEnv, loadAggregatorConfig } from './config.js';
 export type { AggregatorConfig } from './config.js';

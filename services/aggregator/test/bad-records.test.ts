@@ -1,19 +1,40 @@
 // Every kind of bad record reaches the DLQ with its code, the original key and bytes and the
 // source position; the good records around it are counted, and per-provider data quality adds up.
-import { createCodec } from '@pulse/contracts';
+import { randomUUID } from 'node:crypto';
+import { createCodec, EXAMPLE_EVENTS } from '@pulse/contracts';
 import type { ActivityEvent } from '@pulse/contracts';
-import { BruteForce } from '@pulse/kpi';
+import { BruteForce, UNUSABLE_KEY } from '@pulse/kpi';
 import type { RecordFault, RejectionCode, SentRecord } from '@pulse/kpi';
+import type { Redis } from '@pulse/redis';
 import { testProducer } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
 import { DLQ_CODES } from '../src/classify.js';
 import { DLQ_HEADERS } from '../src/dlq.js';
 import { compareWithOracle } from './helpers/compare.js';
 import { admission, edArrival } from './helpers/events.js';
-import { createWorld, resolver, startInProcess, waitUntilCaughtUp } from './helpers/harness.js';
+import {
+  createWorld,
+  resolver,
+  isKnownProvider,
+  refdata,
+  startInProcess,
+  waitUntilCaughtUp,
+} from './helpers/harness.js';
 import { readTopic } from './helpers/topics.js';
 
 const codec = createCodec();
+
+/** Every key under a world's prefix (SCAN, never KEYS). */
+async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    found.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return found;
+}
 const unchecked = createCodec({ validate: false });
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -48,7 +69,15 @@ function badRecords(now: number): Case[] {
   const valid = codec.encode(edArrival('RGT', now));
   const unknownFingerprint = Buffer.from(valid);
   unknownFingerprint.writeUInt32LE(0x0badf00d, 2);
-  const identified = edArrival('RGT', now, { subjectRef: '943 476 5919' });
+  const identified = edArrival('RGT', now, { subjectRef: 'NHS9434765919' });
+  const at = { providerOds: 'RGT', occurredAt: now, emittedAt: now };
+  const { ED_DEPARTURE, AMBULANCE_HANDOVER, DISCHARGE, RTT_CLOCK_START, BED_STATE } =
+    EXAMPLE_EVENTS;
+  const implausible = (code: RecordFault, event: ActivityEvent, siteOds = 'RGT') =>
+    fault(
+      code,
+      unchecked.encode({ ...event, ...at, siteOds, eventId: randomUUID() } as ActivityEvent),
+    );
   return [
     fault('BAD_MARKER', Buffer.from('{"eventType":"ED_ARRIVAL"}')),
     fault('UNKNOWN_FINGERPRINT', unknownFingerprint),
@@ -59,9 +88,29 @@ function badRecords(now: number): Case[] {
       unchecked.encode(edArrival('RGT', now, { emittedAt: now - 60 * MINUTE })),
     ),
     fault('IDENTIFIER_IN_SUBJECT_REF', unchecked.encode(identified)),
+    // The issue's implausible records, each of which used to be counted.
+    implausible('ED_STAY_TOO_LONG', {
+      ...ED_DEPARTURE,
+      payload: { ...ED_DEPARTURE.payload, arrivedAt: 0, decisionToAdmitAt: null },
+    }),
+    implausible('HANDOVER_TOO_LONG', { ...AMBULANCE_HANDOVER, payload: { arrivedAt: 0 } }),
+    implausible('SPELL_TOO_LONG', {
+      ...DISCHARGE,
+      payload: { ...DISCHARGE.payload, admittedAt: 0 },
+    }),
+    implausible('RTT_WAIT_TOO_LONG', {
+      ...RTT_CLOCK_START,
+      payload: { ...RTT_CLOCK_START.payload, clockStartAt: 0 },
+    }),
+    implausible('TOO_MANY_BEDS', {
+      ...BED_STATE,
+      payload: { ...BED_STATE.payload, bedsOpen: 1e9 },
+    }),
+    implausible('SITE_NOT_OF_PROVIDER', BED_STATE, 'RJ101'),
     derived('KEY_MISMATCH', edArrival('RRK', now)),
     derived('TOO_LATE', edArrival('RGT', now - 15 * DAY)),
     derived('FUTURE_DATED', edArrival('RGT', now + 60 * MINUTE)),
+    derived('EMITTED_IN_FUTURE', edArrival('RGT', now, { emittedAt: Date.UTC(2100, 0, 1) })),
   ];
 }
 
@@ -117,29 +166,97 @@ describe('aggregator with bad records', () => {
       );
       expect(source?.value?.equals(c.value), `${c.code} source position`).toBe(true);
     }
-    // The detail never carries the patient identifier that was refused.
-    const identified = letters.find(
-      (l) => l.headers[DLQ_HEADERS.code] === 'IDENTIFIER_IN_SUBJECT_REF',
-    );
-    expect(identified!.headers[DLQ_HEADERS.detail]).not.toContain('943');
+    // No detail carries a value that was refused (the identifier) or a key.
+    for (const letter of letters) {
+      const detail = letter.headers[DLQ_HEADERS.detail]!;
+      expect(detail, letter.headers[DLQ_HEADERS.code]).not.toMatch(/943|RRK/);
+    }
 
     const oracle = new BruteForce(
       cases.map((c) => c.sent),
-      { resolve: resolver(), clock: now + 30 * MINUTE },
+      { resolve: resolver(), isKnownProvider, clock: now + 30 * MINUTE },
     );
     const summary = await compareWithOracle(world.reader, oracle, {
       dates: [],
       asOf: now + 30 * MINUTE,
       onlyScopes: ['t:RGT', 't:RRK'],
-      providers: ['RGT', 'RRK', 'ZZZ'],
+      providers: ['RGT', 'RRK', UNUSABLE_KEY],
     });
     expect(summary.mismatches).toEqual([]);
     // At least every figure and group of three scopes in one bucket of each size.
     expect(summary.values).toBeGreaterThanOrEqual(3 * 3 * 22 * 4);
     const rgt = await world.reader.dataQuality('RGT');
-    expect(rgt.accepted).toBe(18);
+    const goodRgt = cases.filter((c) => c.code === undefined && c.key === 'RGT');
+    expect(rgt.accepted).toBe(new Set(goodRgt.map((c) => c.sent.event!.eventId)).size);
     expect(rgt.duplicates).toBe(1);
     expect(Object.values(rgt.rejected).reduce((a, b) => a + (b ?? 0), 0)).toBe(bad.length - 1);
+  });
+
+  it('aggregator should make no Redis key or member of a rejected value, and count junk keys in one bucket', async () => {
+    // Regression: 100,000 records with new keys made 100,000 dq hashes that never expire, and
+    // each rejected record's key became a Redis key (dq:9434765919).
+    const world = await createWorld({ partitions: 2 });
+    const now = Date.now() - 30 * MINUTE;
+    const JUNK = 1_500;
+    const nhsLike = (i: number) => `9434${String(i).padStart(6, '0')}`;
+    const messages: { key: string; value: Buffer }[] = [];
+    const junkKeys: string[] = [];
+    for (let i = 0; i < JUNK; i++) {
+      const kind = i % 3;
+      // An NHS number, a name, or a well-formed ODS code no provider has, as the key.
+      const key =
+        kind === 0
+          ? nhsLike(i)
+          : kind === 1
+            ? `John Smith ${nhsLike(i)}`
+            : `Z${i.toString(36).toUpperCase().padStart(4, '0')}`;
+      junkKeys.push(key);
+      const value =
+        kind === 2 && refdata().trust(key) === undefined
+          ? codec.encode(edArrival(key, now)) // UNKNOWN_ORGANISATION
+          : Buffer.from(JSON.stringify({ nhsNumber: nhsLike(i), name: 'John Smith' }));
+      messages.push({ key, value });
+    }
+    // Identifiers in a good trust's ids and pseudonym: refused, never stored as members.
+    const leaky = edArrival('RGT', now, { subjectRef: `NHS${nhsLike(1)}` });
+    const freeText = edArrival('RGT', now);
+    freeText.payload.attendanceId = `John Smith ${nhsLike(2)}`;
+    messages.push({ key: 'RGT', value: unchecked.encode(leaky) });
+    messages.push({ key: 'RGT', value: unchecked.encode(freeText) });
+    const after = edArrival('RGT', now);
+    messages.push({ key: 'RGT', value: codec.encode(after) });
+
+    const producer = await testProducer();
+    for (let i = 0; i < messages.length; i += 500) {
+      await producer.send({ topic: world.topic, messages: messages.slice(i, i + 500) });
+    }
+    await startInProcess(world);
+    await waitUntilCaughtUp(world);
+
+    const keys = await keysUnder(world.redis, world.prefix);
+    const dqKeys = keys.filter((k) => k.includes(':dq:')).map((k) => k.split(':dq:')[1]);
+    // One bucket for every junk key, whatever their number; RGT's own.
+    expect(new Set(dqKeys)).toEqual(new Set([UNUSABLE_KEY, 'RGT']));
+    const bucket = await world.reader.dataQuality(UNUSABLE_KEY);
+    const rejected = Object.values(bucket.rejected).reduce((a, b) => a + (b ?? 0), 0);
+    expect(rejected).toBe(JUNK);
+    const rgt = await world.reader.dataQuality('RGT');
+    expect(rgt).toMatchObject({
+      accepted: 1,
+      rejected: { IDENTIFIER_IN_SUBJECT_REF: 1, INVALID_FIELD: 1 },
+    });
+
+    // Nothing stored names or holds a refused value: keys, set and sorted-set members, fields.
+    const stored = [...keys];
+    for (const key of keys) {
+      const type = await world.redis.type(key);
+      if (type === 'set') stored.push(...(await world.redis.smembers(key)));
+      if (type === 'zset') stored.push(...(await world.redis.zrange(key, '0', '-1')));
+      if (type === 'hash') stored.push(...(await world.redis.hkeys(key)));
+    }
+    const leaks = stored.filter((text) => /9434|John|Smith|:Z[0-9A-Z]{4}\b/.test(text));
+    expect(leaks).toEqual([]);
+    expect(stored).toContain(after.payload.attendanceId);
   });
 
   it('aggregator should dead-letter a burst of large bad records bigger than one produce request and go on counting', async () => {

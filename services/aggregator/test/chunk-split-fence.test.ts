@@ -24,7 +24,7 @@ import { createClassifyClocks } from '../src/classify-clocks.js';
 import { processPartitionBatch } from '../src/partition-batch.js';
 import type { BatchControl, BatchRecord, PartitionBatchDeps } from '../src/partition-batch.js';
 import { compareWithOracle } from './helpers/compare.js';
-import { refdata, resolver } from './helpers/harness.js';
+import { refdata, resolver, isKnownProvider } from './helpers/harness.js';
 import { dayEvents } from './helpers/traffic.js';
 
 const DATE = '2026-05-20';
@@ -126,7 +126,7 @@ async function expectExact(
   label: string,
 ) {
   const sent: SentRecord[] = events.map((event) => ({ event }));
-  const oracle = new BruteForce(sent, { resolve: resolver(), clock: CLOCK });
+  const oracle = new BruteForce(sent, { resolve: resolver(), isKnownProvider, clock: CLOCK });
   const duplicates = [...oracle.dataQuality.values()].reduce((n, q) => n + q.duplicates, 0);
   const summary = await compareWithOracle(reader, oracle, { dates: [DATE] });
   console.info(

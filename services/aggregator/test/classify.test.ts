@@ -1,7 +1,7 @@
-import { createCodec } from '@pulse/contracts';
+import { createCodec, EXAMPLE_EVENTS, type ActivityEvent } from '@pulse/contracts';
 import { loadRefData } from '@pulse/refdata';
 import { describe, expect, it } from 'vitest';
-import { classify, DLQ_CODES } from '../src/classify.js';
+import { classify, DLQ_CODES, UNUSABLE_KEY } from '../src/classify.js';
 import type { ClassifyContext, Classification } from '../src/classify.js';
 import { edArrival } from './helpers/events.js';
 
@@ -78,15 +78,82 @@ describe('classify', () => {
     const bytes = codec.encode(edArrival('RGT', clock));
     const result = rejection(run('RRK', bytes));
     expect(result).toMatchObject({ code: 'KEY_MISMATCH', providerOds: 'RRK' });
-    expect(result.detail).toContain('RGT');
-    expect(rejection(run(null, bytes))).toMatchObject({ code: 'KEY_MISMATCH', providerOds: '-' });
+    expect(result.detail).toBe("the key, a string of 3 characters, is not the event's providerOds");
+    expect(rejection(run(null, bytes))).toMatchObject({
+      code: 'KEY_MISMATCH',
+      providerOds: UNUSABLE_KEY,
+      detail: "the record has no key; it must be the event's providerOds",
+    });
+  });
+
+  it('classify should count a rejection under UNUSABLE_KEY unless its key is a known provider', () => {
+    // Regression: every rejected record's key became its own Redis key, dq:9434765919.
+    const bad = Buffer.from('{"nhsNumber":"9434765919"}');
+    for (const key of ['9434765919', 'John Smith', 'ZZZ', 'rgt', '', 'R'.repeat(300)]) {
+      expect(rejection(run(key, bad)).providerOds, key).toBe(UNUSABLE_KEY);
+    }
+    expect(rejection(run(null, bad)).providerOds).toBe(UNUSABLE_KEY);
+    // Known on some date is enough: a closed trust's rejections are its own.
+    expect(rejection(run('RNK', bad)).providerOds).toBe('RNK');
+    expect(rejection(run('RGT', bad)).providerOds).toBe('RGT');
+  });
+
+  it('classify details should never quote a rejected value or the Kafka key', () => {
+    // Regression: `got "9434765919"` and `key 9434765919 but providerOds RAJ` reached the DLQ.
+    const leaks = (detail: string) => /9434765919|943476|John|Smith/.test(detail);
+    const nhs = edArrival('RGT', clock, { subjectRef: 'NHS9434765919' });
+    const id = edArrival('RGT', clock, {
+      payload: { ...edArrival('RGT', clock).payload, attendanceId: 'John Smith 9434765919' },
+    });
+    const cases: [string | null, Buffer | null][] = [
+      ['9434765919', codec.encode(edArrival('RGT', clock))],
+      ['John Smith', codec.encode(edArrival('RGT', clock))],
+      ['RGT', unchecked.encode(nhs)],
+      ['RGT', unchecked.encode(id)],
+      ['RGT', Buffer.from('{"subjectRef":"9434765919","name":"John Smith"}')],
+      ['9434765919', Buffer.from('9434765919')],
+      ['RGT', unchecked.encode({ ...edArrival('RGT', clock), eventId: '9434765919' })],
+    ];
+    for (const [key, value] of cases) {
+      const result = rejection(run(key, value));
+      expect(leaks(result.detail), `${result.code}: ${result.detail}`).toBe(false);
+    }
+  });
+
+  it('classify should accept emittedAt exactly 5 minutes ahead and reject later as EMITTED_IN_FUTURE', () => {
+    const emitted = (emittedAt: number) =>
+      run('RGT', codec.encode(edArrival('RGT', clock, { emittedAt })));
+    expect(emitted(clock + 5 * MINUTE).kind).toBe('accepted');
+    const result = rejection(emitted(clock + 5 * MINUTE + 1));
+    expect(result.code).toBe('EMITTED_IN_FUTURE');
+    expect(result.detail).toBe('emittedAt is after the clock plus 5 minutes');
+    // Regression: an event emitted in 2100 was counted.
+    expect(rejection(emitted(Date.UTC(2100, 0, 1))).code).toBe('EMITTED_IN_FUTURE');
+  });
+
+  it('classify should reject implausible events with the contract codes', () => {
+    const codeOf = (event: ActivityEvent) => rejection(run('RGT', unchecked.encode(event))).code;
+    const departure = {
+      ...EXAMPLE_EVENTS.ED_DEPARTURE,
+      providerOds: 'RGT',
+      siteOds: null,
+      occurredAt: clock,
+      emittedAt: clock,
+    };
+    expect(
+      codeOf({
+        ...departure,
+        payload: { ...departure.payload, arrivedAt: 0, decisionToAdmitAt: null },
+      }),
+    ).toBe('ED_STAY_TOO_LONG');
+    expect(codeOf({ ...edArrival('RGT', clock), siteOds: 'RJ101' })).toBe('SITE_NOT_OF_PROVIDER');
   });
 
   it('classify should accept an event exactly the grace period old and reject one a millisecond older as TOO_LATE', () => {
     expect(at(clock - 14 * DAY).kind).toBe('accepted');
     const result = rejection(at(clock - 14 * DAY - 1));
     expect(result.code).toBe('TOO_LATE');
-    expect(result.detail).toContain('14 days');
+    expect(result.detail).toBe('occurredAt is before the clock minus the grace period (14 days)');
   });
 
   it('classify should accept an event exactly 5 minutes ahead and reject one a millisecond later as FUTURE_DATED', () => {
@@ -102,9 +169,12 @@ describe('classify', () => {
   });
 
   it('classify should reject unknown, not yet open and closed providers as UNKNOWN_ORGANISATION', () => {
-    expect(rejection(at(clock, 'ZZZ')).detail).toContain('not an NHS trust');
+    const unknown = rejection(at(clock, 'ZZZ'));
+    expect(unknown.detail).toBe('providerOds is not an NHS trust in the reference data');
+    expect(unknown.providerOds).toBe(UNUSABLE_KEY);
     // K0N6A opens on 1 June 2026.
     expect(rejection(at(clock, 'K0N6A')).detail).toContain('opens on 2026-06-01');
+    expect(rejection(at(clock, 'K0N6A')).providerOds).toBe('K0N6A');
     // RNK's last open day was 31 March 2026.
     const april = { ...ctx, clock: Date.UTC(2026, 3, 2, 12) };
     const closed = rejection(run('RNK', codec.encode(edArrival('RNK', april.clock)), april));
@@ -133,10 +203,17 @@ describe('classify', () => {
       'INVALID_FIELD',
       'INVALID_TIME_ORDER',
       'IDENTIFIER_IN_SUBJECT_REF',
+      'ED_STAY_TOO_LONG',
+      'HANDOVER_TOO_LONG',
+      'SPELL_TOO_LONG',
+      'RTT_WAIT_TOO_LONG',
+      'TOO_MANY_BEDS',
+      'SITE_NOT_OF_PROVIDER',
       'KEY_MISMATCH',
       'TOO_LATE',
       'FUTURE_DATED',
       'UNKNOWN_ORGANISATION',
+      'EMITTED_IN_FUTURE',
     ]);
   });
 });

@@ -13,6 +13,7 @@ import {
   resolver,
   waitFor,
   waitUntilCaughtUp,
+  isKnownProvider,
 } from './helpers/harness.js';
 import {
   runSimulator,
@@ -76,7 +77,7 @@ describe('aggregator crash safety', () => {
 
     const sent = (await readSentLog(log)).map(toSentRecord);
     expect(sent.length).toBeGreaterThanOrEqual(200_000);
-    const oracle = new BruteForce(sent, { resolve: resolver(), clock });
+    const oracle = new BruteForce(sent, { resolve: resolver(), isKnownProvider, clock });
     const duplicates = [...oracle.dataQuality.values()].reduce((n, q) => n + q.duplicates, 0);
     expect(duplicates).toBeGreaterThan(sent.length * 0.03);
     const summary = await compareWithOracle(world.reader, oracle, { dates: [DATE] });

@@ -16,6 +16,7 @@ import {
   resolver,
   startInProcess,
   waitUntilCaughtUp,
+  isKnownProvider,
 } from './helpers/harness.js';
 import { dayEvents, publish } from './helpers/traffic.js';
 
@@ -61,7 +62,7 @@ async function runDays(dates: readonly string[]) {
   const t1 = performance.now();
   await waitUntilCaughtUp(world);
   const t2 = performance.now();
-  const oracle = new BruteForce(sent, { resolve: resolver(), clock });
+  const oracle = new BruteForce(sent, { resolve: resolver(), isKnownProvider, clock });
   const t3 = performance.now();
   const summary = await compareWithOracle(world.reader, oracle, { dates });
   const t4 = performance.now();

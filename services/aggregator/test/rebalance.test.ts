@@ -13,6 +13,7 @@ import {
   resolver,
   waitFor,
   waitUntilCaughtUp,
+  isKnownProvider,
 } from './helpers/harness.js';
 import {
   freePort,
@@ -105,7 +106,7 @@ describe('aggregator rebalancing', () => {
     expect(await first.child.exited).toEqual({ code: 0, signal: null });
 
     const sent = (await readSentLog(log)).map(toSentRecord);
-    const oracle = new BruteForce(sent, { resolve: resolver(), clock });
+    const oracle = new BruteForce(sent, { resolve: resolver(), isKnownProvider, clock });
     const summary = await compareWithOracle(world.reader, oracle, { dates: [DATE] });
     console.info(
       `rebalance: ${sent.length} records; events applied while three ran (first, second, third): ${byProcess.join(', ')} (simulator ${whileSending ? 'still' : 'no longer'} sending); first process ${firstAtEnd} in all, ${fences} fence conflicts; ${summary.values} values compared, ${summary.mismatchCount} different`,

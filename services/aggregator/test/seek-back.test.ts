@@ -15,6 +15,7 @@ import {
   startInProcess,
   storedOffsets,
   waitUntilCaughtUp,
+  isKnownProvider,
 } from './helpers/harness.js';
 import type { World } from './helpers/harness.js';
 
@@ -83,7 +84,11 @@ describe('aggregator seek-back', () => {
     expect(consumed.values[0]!.value).toBeGreaterThan(after.length);
 
     const sent = [...before, ...after].map((event) => ({ event }));
-    const oracle = new BruteForce(sent, { resolve: resolver(), clock: now + 30 * MINUTE });
+    const oracle = new BruteForce(sent, {
+      resolve: resolver(),
+      isKnownProvider,
+      clock: now + 30 * MINUTE,
+    });
     const summary = await compareWithOracle(world.reader, oracle, {
       dates: [],
       asOf: now + 30 * MINUTE,

@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'simulator-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ALL_FAULTS =
-  'duplicate=0.05,late=0.01,tooLate=0.002,future=0.002,corrupt=0.002,unknownFingerprint=0.002,unknownProvider=0.002';
+  'duplicate=0.05,late=0.01,tooLate=0.002,future=0.002,corrupt=0.002,unknownFingerprint=0.002,unknownProvider=0.002,implausible=0.002,identifier=0.002,emittedFuture=0.002';
 
 async function fastRun(args: string[], label: string) {
   const topic = await uniqueTopic({ partitions: 3, label });

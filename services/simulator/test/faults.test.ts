@@ -6,10 +6,20 @@ import { generateActivity } from '../src/generate/index.js';
 import { testRefData, windowOf, FEW_TRUSTS } from './helpers.js';
 
 const codec = createCodec();
+const unchecked = createCodec({ validate: false });
+const IMPLAUSIBLE_CODES = [
+  'ED_STAY_TOO_LONG',
+  'HANDOVER_TOO_LONG',
+  'SPELL_TOO_LONG',
+  'RTT_WAIT_TOO_LONG',
+  'TOO_MANY_BEDS',
+  'SITE_NOT_OF_PROVIDER',
+];
+const IDENTIFIER_CODES = ['INVALID_FIELD', 'IDENTIFIER_IN_SUBJECT_REF'];
 const DAY = 86_400_000;
 const GRACE = 14 * DAY;
 const RATIOS = parseFaults(
-  'duplicate=0.05,late=0.02,tooLate=0.01,future=0.01,corrupt=0.01,unknownFingerprint=0.01,unknownProvider=0.01',
+  'duplicate=0.05,late=0.02,tooLate=0.01,future=0.01,corrupt=0.01,unknownFingerprint=0.01,unknownProvider=0.01,implausible=0.02,identifier=0.02,emittedFuture=0.01',
 );
 
 function records(seed = 'faults'): OutRecord[] {
@@ -100,6 +110,8 @@ describe('injectFaults', () => {
           expect(outcome).toBe('ok');
           expect(r.event!.occurredAt).toBeGreaterThanOrEqual(r.clock - GRACE);
           expect(r.event!.occurredAt).toBeLessThanOrEqual(r.clock + 5 * 60_000);
+          // Regression: emitted up to 10 minutes after being sent, so EMITTED_IN_FUTURE.
+          expect(r.event!.emittedAt).toBeLessThanOrEqual(r.clock + 5 * 60_000);
           if (r.fault === 'late') expect(r.clock).toBeGreaterThan(r.event!.occurredAt);
           break;
         case 'duplicate': {
@@ -132,13 +144,46 @@ describe('injectFaults', () => {
           expect(r.expect).toBe(`reject:${outcome}`);
           expect(['BAD_MARKER', 'CORRUPT_BODY', 'UNKNOWN_FINGERPRINT']).toContain(outcome);
           break;
+        case 'implausible':
+        case 'identifier': {
+          // Decodable without the rules, refused by them with exactly the expected code.
+          expect(r.event).toBeNull();
+          expect(r.expect).toBe(`reject:${outcome}`);
+          expect(r.key).toBe(unchecked.decode(r.value).providerOds);
+          const codes = r.fault === 'identifier' ? IDENTIFIER_CODES : IMPLAUSIBLE_CODES;
+          expect(codes).toContain(outcome);
+          break;
+        }
+        case 'emittedFuture':
+          expect(r.expect).toBe('reject:EMITTED_IN_FUTURE');
+          expect(outcome).toBe('ok');
+          expect(r.event!.emittedAt).toBeGreaterThan(r.clock + 2 * DAY - 1);
+          expect(r.event!.occurredAt).toBeLessThanOrEqual(r.clock);
+          break;
       }
       if (r.event && !seen.has(r.event.eventId)) seen.set(r.event.eventId, r);
     }
   });
 
+  it('should produce every plausibility and identifier code the contract has', () => {
+    const produced = new Set(
+      all.filter((r) => r.fault === 'implausible' || r.fault === 'identifier').map((r) => r.expect),
+    );
+    expect(produced).toEqual(
+      new Set([...IMPLAUSIBLE_CODES, ...IDENTIFIER_CODES].map((code) => `reject:${code}`)),
+    );
+  });
+
   it('should give fresh event ids to bad copies', () => {
-    const ids = all.filter((r) => r.event && r.fault !== 'duplicate').map((r) => r.event!.eventId);
+    const idOf = (r: OutRecord) =>
+      r.event?.eventId ??
+      (r.fault === 'implausible' || r.fault === 'identifier'
+        ? unchecked.decode(r.value).eventId
+        : undefined);
+    const ids = all
+      .filter((r) => r.fault !== 'duplicate')
+      .map(idOf)
+      .filter((id) => id !== undefined);
     expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -12,10 +12,9 @@ elseif ARGV[1] ~= '' then
   return {0}
 end
 
-local trimBelow = '(' .. ARGV[3]
 local CHUNK = 4000 -- stays below Lua's unpack stack limit
 local n = #ARGV
-local i = 4
+local i = 3
 
 -- The key whose index is the op's j-th argument.
 local function key(j)
@@ -68,24 +67,29 @@ while i <= n do
     local id = ARGV[i + 6]
     if not redis.call('ZSCORE', key(1), id) then
       for g = 2, 4 do
-        redis.call('SREM', key(g), id)
+        redis.call('ZREM', key(g), id)
       end
       local group = tonumber(ARGV[i + 5])
       if group > 0 then
-        redis.call('SADD', key(1 + group), id)
+        redis.call('ZADD', key(1 + group), ARGV[i + 7], id)
       end
     end
-    i = i + 7
+    i = i + 8
   elseif op == 'D' then
     local id = ARGV[i + 5]
+    local since = tonumber(ARGV[i + 7])
     local notMeeting = false
     for g = 2, 4 do
-      if redis.call('SREM', key(g), id) == 1 then
-        notMeeting = true
+      local score = redis.call('ZSCORE', key(g), id)
+      if score then
+        if tonumber(score) >= since then
+          notMeeting = true
+        end
+        redis.call('ZREM', key(g), id)
       end
     end
-    local count = tonumber(ARGV[i + 7])
-    local f = i + 8
+    local count = tonumber(ARGV[i + 8])
+    local f = i + 9
     if notMeeting then
       for _ = 1, count do
         redis.call('HINCRBY', KEYS[tonumber(ARGV[f])], ARGV[f + 1], ARGV[f + 2])
@@ -104,8 +108,8 @@ while i <= n do
     end
     i = i + 6
   elseif op == 'T' then
-    redis.call('ZREMRANGEBYSCORE', key(1), '-inf', trimBelow)
-    i = i + 2
+    redis.call('ZREMRANGEBYSCORE', key(1), '-inf', '(' .. ARGV[i + 2])
+    i = i + 3
   elseif op == 'X' then
     redis.call('PEXPIREAT', key(1), ARGV[i + 2])
     i = i + 3

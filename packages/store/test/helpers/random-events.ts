@@ -4,6 +4,9 @@ import type { AgeGroup, Attribution, CounterIncrement, StateOp } from '@pulse/kp
 import { AGE_GROUPS, bucketsOf, COUNTER_FIGURES } from '@pulse/kpi';
 import type { PlanItem } from '../../src/index.js';
 
+const DAY = 86_400_000;
+const YEAR = 365 * DAY;
+
 /** mulberry32: a small seeded PRNG, so a failing seed can be replayed. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -31,18 +34,27 @@ export function randomEvents(seed: number, from: number, spanMs: number): Random
   const stateOp = (at: number): StateOp => {
     const group: AgeGroup = pick(AGE_GROUPS);
     switch (int(6)) {
-      case 0:
+      case 0: {
+        // Now and then older than any state window (STATE_WINDOW_MS): junk the store trims.
+        const old = random() < 0.15 ? 6 * YEAR : int(80) * DAY;
         return {
           op: 'open',
           set: pick(['ed', 'rtt'] as const),
           id: `x${int(20)}`,
-          score: at - int(80) * 86_400_000,
+          score: at - old,
           group,
         };
+      }
       case 1:
         return { op: 'close', set: pick(['ed', 'rtt'] as const), id: `x${int(20)}`, at };
       case 2:
-        return { op: 'ctr', spellId: `s${int(10)}`, meets: random() < 0.4, group };
+        return {
+          op: 'ctr',
+          spellId: `s${int(10)}`,
+          meets: random() < 0.4,
+          group,
+          at: at - (random() < 0.15 ? 4 * YEAR : int(3) * DAY),
+        };
       case 3:
         return {
           op: 'discharge',

@@ -40,6 +40,9 @@ export function resolver() {
   };
 }
 
+/** The oracle's isKnownProvider: a provider the reference data knows, as classify asks. */
+export const isKnownProvider = (ods: string): boolean => refdata().trust(ods) !== undefined;
+
 /** One test's world: topics, group, key prefix and a Redis client to read it back. */
 export interface World {
   topic: string;

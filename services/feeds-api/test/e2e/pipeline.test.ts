@@ -46,7 +46,7 @@ const ICB = 'D7T5G'; // NHS Essex ICB, from 1 April 2026
 const REGION = 'Y61'; // East of England
 const TRUST = 'RAJ'; // Mid and South Essex, in D7T5G
 const FAULTS =
-  'duplicate=0.03,late=0.01,tooLate=0.002,future=0.002,corrupt=0.002,unknownFingerprint=0.002,unknownProvider=0.002';
+  'duplicate=0.03,late=0.01,tooLate=0.002,future=0.002,corrupt=0.002,unknownFingerprint=0.002,unknownProvider=0.002,implausible=0.002,identifier=0.002,emittedFuture=0.002';
 const SERIES: [string, BucketSize][] = [
   ['ed_attendances', '15m'],
   ['ed_departures_within_4h', '1h'],
@@ -120,7 +120,8 @@ describe('end to end', () => {
       const r = refdata.resolveProvider(ods, date);
       return r.status === 'ok' ? { icb: r.icb.code, region: r.region.code } : undefined;
     };
-    const oracle = new BruteForce(sent.map(toSentRecord), { resolve, clock });
+    const isKnownProvider = (ods: string) => refdata.trust(ods) !== undefined;
+    const oracle = new BruteForce(sent.map(toSentRecord), { resolve, isKnownProvider, clock });
     // ~66,000 records, of which ~2,500 duplicates and rejects.
     expect(sent.length).toBeGreaterThan(50_000);
     expect(oracle.accepted.length).toBeLessThan(sent.length);

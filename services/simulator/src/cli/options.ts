@@ -37,7 +37,8 @@ Options:
                      simulated time meets the wall clock; from then on each record when the wall
                      clock reaches its time (real time)
   --faults SPEC      fault ratios, e.g. duplicate=0.05,late=0.01,tooLate=0.001,future=0.001,
-                     corrupt=0.001,unknownFingerprint=0.001,unknownProvider=0.001 (default none)
+                     corrupt=0.001,unknownFingerprint=0.001,unknownProvider=0.001,
+                     implausible=0.001,identifier=0.001,emittedFuture=0.001 (default none)
   --log FILE         write the sent log (JSON lines) to FILE
   --rtt-scale X      share of England's RTT waiting list to simulate, 0-1, or "${FULL_RTT_SCALE}" for all
                      of it (${ENGLAND_PER_DAY.rttWaitingList.toLocaleString('en-GB')} pathways; default ${DEFAULT_RTT_SCALE})

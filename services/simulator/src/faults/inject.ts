@@ -6,11 +6,16 @@
 // - tooLate, future, unknownProvider: the event is sent, plus a bad copy with a fresh eventId
 //   (instants moved beyond the grace period / 2-4 days ahead; or a provider in no extract);
 // - corrupt, unknownFingerprint: the event is sent, plus its bytes damaged (bad marker or a
-//   truncated body; a random writer fingerprint).
+//   truncated body; a random writer fingerprint);
+// - implausible, identifier: the event is sent, plus a copy with a fresh eventId that breaks one
+//   contract rule (bad-values.ts): beyond a plausibility bound, or a patient identifier where a
+//   pseudonym or an opaque id belongs;
+// - emittedFuture: the event is sent, plus a copy with a fresh eventId emitted 2-4 days ahead.
 // A record's `clock` is the simulated time it is sent at: the stream's time when it is produced.
-import type { ActivityEvent, Codec } from '@pulse/contracts';
+import { createCodec, type ActivityEvent, type Codec } from '@pulse/contracts';
 import { TimeHeap, type Timed } from '../generate/heap.js';
 import { createRng, type Rng } from '../generate/rng.js';
+import { identifierCopy, implausibleCopy } from './bad-values.js';
 import { FAULT_KINDS, type Expectation, type FaultKind, type FaultRatios } from './kinds.js';
 
 const MINUTE = 60_000;
@@ -22,7 +27,7 @@ export interface OutRecord {
   /** Kafka key: the provider ODS code (the unknown provider's own code for that fault). */
   readonly key: string;
   readonly value: Buffer;
-  /** The event the bytes hold; null when they are deliberately undecodable. */
+  /** The event the bytes hold; null when the contract deliberately refuses them. */
   readonly event: ActivityEvent | null;
   readonly fault: FaultKind | null;
   readonly expect: Expectation;
@@ -34,6 +39,8 @@ export interface InjectOptions {
   readonly seed: string;
   readonly ratios: FaultRatios;
   readonly codec: Pick<Codec, 'encode'>;
+  /** Encodes without the contract's rules, for the copies that break one (default: a new one). */
+  readonly uncheckedCodec?: Pick<Codec, 'encode'>;
   /** True if the aggregator would know the code (any status but unknown), to avoid it. */
   readonly isKnownProvider: (ods: string) => boolean;
   /** The aggregator's grace period (default 14 days). */
@@ -76,6 +83,9 @@ export function* injectFaults(
   options: InjectOptions,
 ): Generator<OutRecord> {
   const { ratios, codec } = options;
+  let unchecked = options.uncheckedCodec;
+  const encodeUnchecked = (e: ActivityEvent) =>
+    (unchecked ??= createCodec({ validate: false })).encode(e);
   const graceMs = options.graceMs ?? 14 * DAY;
   const rng = createRng(`${options.seed}/faults`);
   const bounds: number[] = [];
@@ -192,6 +202,25 @@ export function* injectFaults(
           expect: 'reject:UNKNOWN_FINGERPRINT',
           clock,
         };
+      }
+      case 'implausible':
+      case 'identifier': {
+        const make = kind === 'implausible' ? implausibleCopy : identifierCopy;
+        const bad = make(rng, event, rng.uuid());
+        // Not an event the contract accepts: logged as its bytes, with the code it must get.
+        return {
+          key: event.providerOds,
+          value: encodeUnchecked(bad.event),
+          event: null,
+          fault: kind,
+          expect: `reject:${bad.code}`,
+          clock,
+        };
+      }
+      case 'emittedFuture': {
+        // 2-4 days, as `future`: still ahead of a replay's clock an hour after the day ends.
+        const emittedAt = clock + Math.floor(rng.uniform(2 * DAY, 4 * DAY));
+        return record({ ...event, eventId: rng.uuid(), emittedAt }, 'reject:EMITTED_IN_FUTURE');
       }
       case 'late':
         throw new Error('late events are held, not copied');

@@ -11,6 +11,9 @@ export const FAULT_KINDS = [
   'corrupt',
   'unknownFingerprint',
   'unknownProvider',
+  'implausible',
+  'identifier',
+  'emittedFuture',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -25,9 +28,18 @@ export type RejectCode =
   | 'BAD_MARKER'
   | 'CORRUPT_BODY'
   | 'UNKNOWN_FINGERPRINT'
+  | 'INVALID_FIELD'
+  | 'IDENTIFIER_IN_SUBJECT_REF'
+  | 'ED_STAY_TOO_LONG'
+  | 'HANDOVER_TOO_LONG'
+  | 'SPELL_TOO_LONG'
+  | 'RTT_WAIT_TOO_LONG'
+  | 'TOO_MANY_BEDS'
+  | 'SITE_NOT_OF_PROVIDER'
   | 'TOO_LATE'
   | 'FUTURE_DATED'
-  | 'UNKNOWN_ORGANISATION';
+  | 'UNKNOWN_ORGANISATION'
+  | 'EMITTED_IN_FUTURE';
 
 /** What the aggregator must do with a record: count it, count it as a duplicate, or dead-letter it. */
 export type Expectation = 'accept' | 'duplicate' | `reject:${RejectCode}`;

@@ -198,8 +198,13 @@ export const TREATMENT_FUNCTIONS: readonly (readonly [string, number])[] = [
   ['999', 20],
 ];
 
-/** emittedAt - occurredAt in seconds: log-normal median, sigma and cap (EPR to integration engine). */
-export const EMIT_DELAY_SECONDS = { median: 15, sigma: 1.0, max: 600 } as const;
+/**
+ * emittedAt - occurredAt in seconds: log-normal median, sigma and cap (EPR to integration engine).
+ * The cap is the aggregator's default MAX_FUTURE_MINUTES: a record is sent when simulated time
+ * reaches its occurredAt, so a longer delay would put emittedAt beyond the aggregator's clock and
+ * get the record refused as EMITTED_IN_FUTURE (about 0.1% of events with a 10-minute cap).
+ */
+export const EMIT_DELAY_SECONDS = { median: 15, sigma: 1.0, max: 300 } as const;
 
 /** A&E is simulated from this long before `from`, so the department is not empty at the start. */
 export const ED_WARM_UP_MS = 24 * 3_600_000;

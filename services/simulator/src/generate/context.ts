@@ -4,6 +4,7 @@ import type { ActivityEvent, AgeBand, EventOf, EventType, PayloadOf } from '@pul
 import { AGE_BAND_ORDER, EMIT_DELAY_SECONDS } from './assumptions.js';
 import { DAY_MS, londonHourOf, londonWeekdayOf } from './london-time.js';
 import type { TrustProfile } from './profiles.js';
+import { pseudonymiser } from './pseudonym.js';
 import { createRng, type Rng } from './rng.js';
 import type { Occupancy, Schedule } from './schedule.js';
 
@@ -27,6 +28,8 @@ export interface TrustContext {
   ): EventOf<T>;
   /** A fresh keyed pseudonym for a patient (never an NHS number or postcode). */
   pseudonym(): string;
+  /** The keyed pseudonym of a patient token (stable: the same token, the same pseudonym). */
+  pseudonymOf(patientToken: string): string;
   ageBand(mix: readonly number[]): AgeBand;
 }
 
@@ -38,6 +41,7 @@ export function createTrustContext(
   schedule: Schedule,
 ): TrustContext {
   const rng = createRng(`${seed}/activity/${profile.ods}`);
+  const pseudonymOf = pseudonymiser(seed);
   return {
     seed,
     profile,
@@ -65,8 +69,9 @@ export function createTrustContext(
       };
       return event as ActivityEvent as EventOf<typeof type>;
     },
-    // "psn-" and 24 hex digits: 96 random bits, keyed by the seed through the stream.
-    pseudonym: () => `psn-${rng.hex(12)}`,
+    // HMAC-SHA-256 over 96 random bits of the stream, keyed by the seed (pseudonym.ts).
+    pseudonym: () => pseudonymOf(rng.hex(12)),
+    pseudonymOf,
     ageBand: (mix) => AGE_BAND_ORDER[rng.weighted(mix)]!,
   };
 }

@@ -109,11 +109,21 @@ export class WaitingList {
     const { ctx } = this;
     const ods = ctx.profile.ods;
     // The pseudonym is keyed by the seed and stable for the pathway's patient.
-    const subjectRef = `psn-${createRng(`${ctx.seed}/rtt-subject/${ods}/${serial}`).hex(12)}`;
+    const subjectRef = ctx.pseudonymOf(
+      createRng(`${ctx.seed}/rtt-subject/${ods}/${serial}`).hex(12),
+    );
     return ctx.event(type, at, AGE_BAND_ORDER[age]!, subjectRef, {
-      pathwayId: `${ods}-RTT-${serial.toString(36).toUpperCase()}`,
+      pathwayId: pathwayIdOf(ods, serial),
       clockStartAt,
       treatmentFunction: TREATMENT_FUNCTIONS[tf]![0],
     });
   }
+}
+
+/**
+ * `<ODS>-RTT-` and the serial in 8 base-36 digits: 16 characters or more, as the contract's id
+ * allowlist asks (RGT-RTT-0000001A).
+ */
+export function pathwayIdOf(ods: string, serial: number): string {
+  return `${ods}-RTT-${serial.toString(36).toUpperCase().padStart(8, '0')}`;
 }

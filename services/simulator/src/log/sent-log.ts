@@ -1,11 +1,18 @@
 // The sent log: one JSON line per record actually produced, in send order, so a test can compute
 // the expected figures by brute force. Line shape (see README "Sent log"):
 //   {"seq":0,"clock":"…Z","key":"RGT","partition":3,"fault":null,"expect":"accept","event":{…}}
-// `event` is the contracts' JSON form; undecodable records carry `bytes` (base64) instead.
+// `event` is the contracts' JSON form; records the contract refuses (undecodable bytes, or an event
+// breaking one of its rules) carry `bytes` (base64) instead.
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { fromJson, parseInstant, toJson, type ActivityEvent } from '@pulse/contracts';
+import {
+  fromJson,
+  parseInstant,
+  toJson,
+  type ActivityEvent,
+  type ContractErrorCode,
+} from '@pulse/contracts';
 import { SimulatorError } from '../errors.js';
 import type { OutRecord } from '../faults/inject.js';
 import type { Expectation, FaultKind, RejectCode } from '../faults/kinds.js';
@@ -19,9 +26,9 @@ export interface SentLogEntry {
   readonly partition: number | null;
   readonly fault: FaultKind | null;
   readonly expect: Expectation;
-  /** The event, or null for deliberately undecodable bytes. */
+  /** The event, or null for bytes the contract deliberately refuses. */
   readonly event: ActivityEvent | null;
-  /** The bytes sent, for undecodable records only. */
+  /** The bytes sent, for records the contract refuses only. */
   readonly bytes: Buffer | null;
 }
 
@@ -114,15 +121,16 @@ export function rejectCodeOf(entry: Pick<SentLogEntry, 'expect'>): RejectCode | 
 
 /**
  * The entry in the shape of @pulse/kpi's oracle `SentRecord`: the event (if any), the key, the
- * codec-level fault of undecodable bytes, and the clock it was sent at.
+ * contract's code for bytes it refuses, and the clock it was sent at.
  */
 export function toSentRecord(entry: SentLogEntry): {
   event?: ActivityEvent;
   key: string;
-  fault?: 'BAD_MARKER' | 'CORRUPT_BODY' | 'UNKNOWN_FINGERPRINT';
+  fault?: ContractErrorCode;
   clock: number;
 } {
   const code = rejectCodeOf(entry);
   if (entry.event) return { event: entry.event, key: entry.key, clock: entry.clock };
-  return { key: entry.key, fault: code as 'BAD_MARKER', clock: entry.clock };
+  // Bytes the contract refuses: the codec's code (undecodable, implausible, an identifier).
+  return { key: entry.key, fault: code as ContractErrorCode, clock: entry.clock };
 }

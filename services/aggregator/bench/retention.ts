@@ -1,0 +1,294 @@
+// Redis memory after a year of England's activity, projected from what two simulated London days
+// for every open trust leave in Redis. Measured: the bytes of every key (MEMORY USAGE) by key
+// family after the days are applied through the store's plan + apply on 12 partitions, as the
+// aggregator writes them. Computed from that: a year at the default retention (each family's
+// bytes per day times the days it is kept), and what each way of shrinking it would save.
+// Writes the "retention" section of docs/BENCHMARKS.md (PULSE_BENCH_DOC overrides the path).
+//   REDIS_URL=redis://host:port npm run bench -w aggregator
+import { randomBytes } from 'node:crypto';
+import { describeMachine, machineInfo, markdownTable, writeSection } from '@pulse/bench';
+import type { ActivityEvent } from '@pulse/contracts';
+import { attribute, bucketsOf, effectsOf, londonDayBounds } from '@pulse/kpi';
+import type { BucketSize } from '@pulse/kpi';
+import { createLogger } from '@pulse/logging';
+import { createRedis } from '@pulse/redis';
+import type { Redis } from '@pulse/redis';
+import { loadRefData } from '@pulse/refdata';
+import { createFigureStore, DEFAULT_GRACE_MS, DEFAULT_RETENTION, partitionKey } from '@pulse/store';
+import type { PlanItem } from '@pulse/store';
+import { Partitioners } from 'kafkajs';
+import { generateActivity } from 'simulator';
+import { AGGREGATOR_REDIS_OPTIONS } from '../src/aggregator.js';
+
+const DAYS = ['2026-11-24', '2026-11-25']; // an ordinary Tuesday and Wednesday
+const PARTITIONS = 12;
+const RTT_SCALE = 0.02; // the simulator's default share of England's 7.4m-pathway waiting list
+const CHUNK = 2_000; // records per apply, as the aggregator cuts a realistic mix
+const TOPIC = 'nhs.activity.v1';
+const DAY_MS = 86_400_000;
+const days = (ms: number) => ms / DAY_MS;
+
+// `npm run bench` provides a private Redis; never fall back to a shared one on 6379.
+const redisUrl = process.env['REDIS_URL'];
+if (!redisUrl) throw new Error('REDIS_URL is not set: run the benchmarks with `npm run bench`');
+const logger = createLogger({ service: 'retention-bench', level: 'warn' });
+const refdata = loadRefData();
+const machine = machineInfo();
+const prefix = `retention-bench-${randomBytes(4).toString('hex')}`;
+const first = londonDayBounds(DAYS[0]!);
+const last = londonDayBounds(DAYS[DAYS.length - 1]!);
+// The aggregator's clock: an hour after the last day (a replay, as CLOCK_OFFSET_MS does).
+const clock = last.end + 3_600_000;
+
+console.log(`retention projection on ${describeMachine(machine)}`);
+
+/** Kafka's default partition of each key (Java-compatible murmur2), as producers place them. */
+const partitionOf = (() => {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  const cache = new Map<string, number>();
+  return (key: string) => {
+    let p = cache.get(key);
+    if (p === undefined) {
+      p = partitioner({ topic: TOPIC, partitionMetadata, message: { key, value: null } });
+      cache.set(key, p);
+    }
+    return p;
+  };
+})();
+
+const resolve = (ods: string, date: string) => {
+  const r = refdata.resolveProvider(ods, date);
+  return r.status === 'ok' ? { icb: r.icb.code, region: r.region.code } : undefined;
+};
+
+/** Applies the days through probe + plan + apply, per partition in chunks; returns events applied. */
+async function applyDays(redis: Redis): Promise<number> {
+  const store = createFigureStore(redis, {
+    prefix,
+    topic: TOPIC,
+    clockOffsetMs: clock - Date.now(),
+  });
+  const pending = Array.from({ length: PARTITIONS }, () => [] as PlanItem[]);
+  const offsets = Array.from({ length: PARTITIONS }, () => 0);
+  const flush = async (partition: number) => {
+    const items = pending[partition]!;
+    if (items.length === 0) return;
+    pending[partition] = [];
+    const probe = await store.probe(partition, items);
+    const plan = store.plan({
+      partition,
+      storedOffset: probe.storedOffset,
+      firstOffset: String(offsets[partition]),
+      nextOffset: String(offsets[partition]! + items.length),
+      items,
+      seen: probe.seen,
+      clock,
+    });
+    offsets[partition]! += items.length;
+    const result = await store.apply(plan);
+    if (!result.applied) throw new Error(`partition ${partition} fenced: nothing else writes it`);
+  };
+  const open = refdata.trusts(DAYS[0]!);
+  let applied = 0;
+  const events: Iterable<ActivityEvent> = generateActivity({
+    seed: 'retention',
+    from: first.start,
+    to: last.end,
+    trusts: open,
+    openTrusts: open,
+    rttScale: RTT_SCALE,
+  });
+  for (const event of events) {
+    const attribution = attribute(event, resolve);
+    if (!attribution) continue;
+    const partition = partitionOf(event.providerOds);
+    pending[partition]!.push({
+      eventId: event.eventId,
+      providerOds: event.providerOds,
+      occurredAt: event.occurredAt,
+      attribution,
+      buckets: bucketsOf(event.occurredAt),
+      effects: effectsOf(event),
+    });
+    applied++;
+    if (pending[partition]!.length >= CHUNK) await flush(partition);
+  }
+  for (let p = 0; p < PARTITIONS; p++) await flush(p);
+  return applied;
+}
+
+interface KeyUse {
+  key: string;
+  bytes: number;
+}
+
+/** Every key under the prefix with its MEMORY USAGE (exact: SAMPLES 0), pipelined. */
+async function keysWithMemory(redis: Redis): Promise<KeyUse[]> {
+  const out: KeyUse[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000);
+    cursor = next;
+    const pipeline = redis.pipeline();
+    for (const key of keys) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
+    const replies = (await pipeline.exec()) ?? [];
+    keys.forEach((key, i) => out.push({ key, bytes: Number(replies[i]![1]) }));
+  } while (cursor !== '0');
+  return out;
+}
+
+/** The family of a key: `c:<size>:<trust|shared>`, `seen`, `g:ed`, `g:closed`, `dq`, ... */
+function familyOf(key: string): { family: string; day?: string } {
+  const rest = key.slice(key.indexOf('}:') + 2).split(':');
+  if (rest[0] === 'c') {
+    const [, kind, , size, bucket] =
+      rest.length === 5 ? rest : [rest[0], rest[1], '', rest[2], rest[3]];
+    const start = size === '1d' ? bucket! : new Date(Number(bucket)).toISOString().slice(0, 10);
+    return {
+      family: `counters ${size} ${kind === 't' ? 'trust' : 'icb/region/england'}`,
+      day: start,
+    };
+  }
+  if (rest[0] === 'seen') return { family: 'seen ids', day: rest[1] };
+  if (rest[0] === 'g') return { family: rest[1] === 'closed' ? 'g:closed' : `g:${rest[1]}` };
+  return { family: rest[0]! };
+}
+
+const redis = createRedis(redisUrl, {
+  logger,
+  name: 'retention-bench',
+  options: AGGREGATOR_REDIS_OPTIONS,
+});
+await redis.connect();
+try {
+  const before = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
+  const started = performance.now();
+  const events = await applyDays(redis);
+  const seconds = (performance.now() - started) / 1000;
+  const after = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
+  const keys = await keysWithMemory(redis);
+  const measured = keys.reduce((n, k) => n + k.bytes, 0);
+  console.log(
+    `${events.toLocaleString('en-GB')} events of ${DAYS.join(' and ')} applied in ${seconds.toFixed(0)} s: ${keys.length} keys, ${(measured / 2 ** 20).toFixed(1)} MiB by MEMORY USAGE, ${((after - before) / 2 ** 20).toFixed(1)} MiB by used_memory`,
+  );
+
+  // Per family: bytes of the last day's keys (families kept per day), or all of it (state).
+  const lastDay = DAYS[DAYS.length - 1]!;
+  // Buckets are UTC (15m, 1h), seen ids UTC days, 1d buckets London dates: the last London day
+  // is 2026-11-25, which in November is the UTC day too.
+  const perDay = new Map<string, { bytes: number; keys: number }>();
+  const state = new Map<string, { bytes: number; keys: number }>();
+  for (const { key, bytes } of keys) {
+    const { family, day } = familyOf(key);
+    const into = day === undefined ? state : perDay;
+    if (day !== undefined && day !== lastDay) continue;
+    const sum = into.get(family) ?? { bytes: 0, keys: 0 };
+    sum.bytes += bytes;
+    sum.keys += 1;
+    into.set(family, sum);
+  }
+  const retention = DEFAULT_RETENTION as Record<BucketSize, number>;
+  const grace = days(DEFAULT_GRACE_MS);
+  // Days of each per-day family held after a year at the default settings.
+  const held = (family: string): number => {
+    const size = /^counters (15m|1h|1d)/.exec(family)?.[1] as BucketSize | undefined;
+    if (size) return Math.min(365, days(retention[size]) + 1);
+    return grace + 2; // seen ids: the UTC day, then grace + 1 day
+  };
+  const rows: string[][] = [];
+  let year = 0;
+  const count = (n: number) => n.toLocaleString('en-GB');
+  const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+  const gib = (b: number) => (b / 2 ** 30).toFixed(2);
+  for (const [family, { bytes, keys: n }] of [...perDay].sort()) {
+    const projected = bytes * held(family);
+    year += projected;
+    rows.push([family, count(n), mib(bytes), `× ${held(family)} days`, gib(projected)]);
+  }
+  for (const [family, { bytes, keys: n }] of [...state].sort()) {
+    // Closed ids are kept for the grace period (two days written here); the RTT list is scaled
+    // from the simulated share to England's; the rest is state that does not grow with time.
+    const factor =
+      family === 'g:closed' ? (grace + 1) / DAYS.length : family === 'g:rtt' ? 1 / RTT_SCALE : 1;
+    const note =
+      family === 'g:closed'
+        ? `÷ ${DAYS.length} days × ${grace + 1}`
+        : family === 'g:rtt'
+          ? `× ${1 / RTT_SCALE} (whole list)`
+          : 'as measured';
+    year += bytes * factor;
+    rows.push([family, count(n), mib(bytes), note, gib(bytes * factor)]);
+  }
+  rows.push(['**total**', count(keys.length), mib(measured), '', `**${gib(year)}**`]);
+
+  // A year's worth of a per-day quantity: each family's value times the days it is kept.
+  const yearOf = (value: (family: string, use: { bytes: number; keys: number }) => number) =>
+    [...perDay].reduce((n, [family, use]) => n + value(family, use) * held(family), 0);
+  const hourly = yearOf((f, use) => (f.startsWith('counters 1h') ? use.bytes : 0));
+  // ICB, region and England hashes: one per partition holding one of their trusts, per bucket.
+  const sharedKeys = keys.filter((k) => familyOf(k.key).family.endsWith('icb/region/england'));
+  const distinctShared = new Set(sharedKeys.map((k) => k.key.slice(k.key.indexOf('}:') + 2)));
+  const mergeShare = 1 - distinctShared.size / Math.max(1, sharedKeys.length);
+  const shared = yearOf((f, use) => (f.endsWith('icb/region/england') ? use.bytes : 0));
+  const tag = `${partitionKey(prefix, TOPIC, 0)}:`.length - `${prefix}:{0}:`.length;
+  const keyNames = yearOf((_, use) => use.keys * tag);
+  const shrink: string[][] = [
+    [
+      '`RETENTION_1H_DAYS=35`: hourly series for 5 weeks, daily ones still for 5 years',
+      gib(hourly * (1 - 36 / 365)),
+    ],
+    [
+      `merge the ${count(sharedKeys.length)} ICB, region and England hashes of the ${count(distinctShared.size)} (scope, bucket) pairs into one each once the bucket is past the grace period (a compaction job; readers then read one)`,
+      gib(shared * mergeShare),
+    ],
+    [
+      `a short hash tag, \`{<partition>}\` instead of \`{${TOPIC}:<partition>}\` (${tag} bytes fewer per key)`,
+      gib(keyNames),
+    ],
+  ];
+  console.log(markdownTable(['family', 'keys', 'MiB', 'kept', 'GiB in a year'], rows));
+  console.log(markdownTable(['to shrink it', 'GiB saved in a year'], shrink));
+
+  const body = `Two London days (${DAYS.join(', ')}) of every open trust from the simulator (\`--rtt-scale ${RTT_SCALE}\`),
+${events.toLocaleString('en-GB')} events applied through \`@pulse/store\`'s probe, plan and apply on
+${PARTITIONS} partitions (keys placed by Kafka's murmur2 partitioner) with the default retention.
+**Measured**: \`MEMORY USAGE\` of every key, ${keys.length.toLocaleString('en-GB')} keys,
+${mib(measured)} MiB (used_memory grew ${mib(after - before)} MiB). **Computed** from it: a year of
+operation, each per-day family (the second day's counter hashes and seen ids) times the days it
+is kept, closed ids for the grace period, the open RTT pathways scaled to England's whole waiting
+list, and the rest of the live state as measured (it does not grow with time).
+
+${markdownTable(['family', 'keys', 'MiB', 'kept', 'GiB in a year'], rows)}
+
+Ways to shrink it, computed from the same measurement:
+
+${markdownTable(['to shrink it', 'GiB saved in a year'], shrink)}
+
+Source: \`services/aggregator/bench/retention.ts\`.`;
+  const path = writeSection(
+    {
+      id: 'retention',
+      title: 'Redis retention: a year, projected',
+      body,
+      machine,
+      date: new Date(),
+    },
+    ...(process.env['PULSE_BENCH_DOC'] ? [process.env['PULSE_BENCH_DOC']] : []),
+  );
+  console.log(`\nwritten to ${path}`);
+} finally {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000);
+    cursor = next;
+    if (found.length > 0) await redis.unlink(...found);
+  } while (cursor !== '0');
+  await redis.quit();
+}
