@@ -11,6 +11,8 @@ export const AGGREGATOR_REJECTIONS = {
   TOO_LATE: 'occurredAt is earlier than the clock minus the grace period.',
   FUTURE_DATED: 'occurredAt is later than the clock plus the allowed future skew.',
   UNKNOWN_ORGANISATION: "The provider is unknown, or not open on the event's London date.",
+  WRONG_PARTITION:
+    "The record is not on its key's partition (Java's murmur2 partitioner): its resends could land elsewhere and count twice.",
 } as const;
 
 export type RejectionCode = ContractErrorCode | keyof typeof AGGREGATOR_REJECTIONS;

@@ -23,6 +23,11 @@ export interface ClassifyContext {
   graceMs: number;
   /** Events may be dated this far (ms) after the clock. */
   maxFutureMs: number;
+  /**
+   * The partition the records come from and the partition each key belongs on (@pulse/kafka's
+   * keyPartitioner); absent, placement is not checked.
+   */
+  placement?: { partition: number; partitionOf(key: Buffer): number };
 }
 
 /** The parts of a Kafka record the rules read. */
@@ -53,6 +58,19 @@ function reject(code: DlqCode, detail: string, providerOds: string): Classificat
 /** Classifies one record. Never throws: anything the codec cannot read becomes a rejection. */
 export function classify(record: RecordInput, ctx: ClassifyContext): Classification {
   const key = record.key === null ? NO_KEY : record.key.toString('utf8');
+  // First: a keyed record off its key's partition escapes that partition's seen ids whatever it
+  // holds. (A record with no key is KEY_MISMATCH below.)
+  if (record.key !== null && ctx.placement) {
+    const { partition, partitionOf } = ctx.placement;
+    const expected = partitionOf(record.key);
+    if (expected !== partition) {
+      return reject(
+        'WRONG_PARTITION',
+        `read from partition ${partition}, but its key belongs on partition ${expected} (murmur2, Java's default partitioner)`,
+        key,
+      );
+    }
+  }
   let event: ActivityEvent;
   try {
     if (record.value === null) return reject('BAD_MARKER', 'the record has no value', key);

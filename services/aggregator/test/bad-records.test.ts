@@ -4,6 +4,7 @@ import { createCodec } from '@pulse/contracts';
 import type { ActivityEvent } from '@pulse/contracts';
 import { BruteForce } from '@pulse/kpi';
 import type { RecordFault, RejectionCode, SentRecord } from '@pulse/kpi';
+import { keyPartitioner } from '@pulse/kafka';
 import { testProducer } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
 import { DLQ_CODES } from '../src/classify.js';
@@ -21,6 +22,8 @@ const DAY = 86_400_000;
 interface Case {
   key: string;
   value: Buffer;
+  /** Sent to this partition rather than its key's. */
+  partition?: number;
   /** The code it must be dead-lettered with; absent for a good record. */
   code?: RejectionCode;
   sent: SentRecord;
@@ -31,7 +34,7 @@ function good(event: ActivityEvent): Case {
 }
 
 /** One bad record of each code, keyed RGT (so they share a partition with good RGT records). */
-function badRecords(now: number): Case[] {
+function badRecords(now: number, partitions: number): Case[] {
   // The oracle takes contract faults from the log; the others it derives from the event.
   const fault = (code: RecordFault, value: Buffer): Case => ({
     key: 'RGT',
@@ -62,7 +65,13 @@ function badRecords(now: number): Case[] {
     derived('KEY_MISMATCH', edArrival('RRK', now)),
     derived('TOO_LATE', edArrival('RGT', now - 15 * DAY)),
     derived('FUTURE_DATED', edArrival('RGT', now + 60 * MINUTE)),
+    { ...fault('WRONG_PARTITION', valid), partition: otherPartition('RGT', partitions) },
   ];
+}
+
+/** A partition of the topic other than the one the key belongs on. */
+function otherPartition(key: string, partitions: number): number {
+  return (keyPartitioner(partitions)(key) + 1) % partitions;
 }
 
 describe('aggregator with bad records', () => {
@@ -71,7 +80,7 @@ describe('aggregator with bad records', () => {
     const now = Date.now() - 30 * MINUTE;
     const cases: Case[] = [];
     let n = 0;
-    for (const bad of badRecords(now)) {
+    for (const bad of badRecords(now, world.partitions)) {
       // Good records before and after each bad one, on the same partition and on others.
       cases.push(good(edArrival('RGT', now - ++n * MINUTE)));
       cases.push(bad);
@@ -92,7 +101,7 @@ describe('aggregator with bad records', () => {
     const producer = await testProducer();
     await producer.send({
       topic: world.topic,
-      messages: cases.map((c) => ({ key: c.key, value: c.value })),
+      messages: cases.map((c) => ({ key: c.key, value: c.value, partition: c.partition })),
     });
     await startInProcess(world);
     await waitUntilCaughtUp(world);
@@ -137,9 +146,49 @@ describe('aggregator with bad records', () => {
     // At least every figure and group of three scopes in one bucket of each size.
     expect(summary.values).toBeGreaterThanOrEqual(3 * 3 * 22 * 4);
     const rgt = await world.reader.dataQuality('RGT');
-    expect(rgt.accepted).toBe(18);
+    // Two good RGT records around each bad one.
+    expect(rgt.accepted).toBe(2 * n);
     expect(rgt.duplicates).toBe(1);
     expect(Object.values(rgt.rejected).reduce((a, b) => a + (b ?? 0), 0)).toBe(bad.length - 1);
+  });
+
+  it("aggregator should refuse a resend on another partition than its key's as WRONG_PARTITION rather than count it twice", async () => {
+    // Regression: the same bytes sent with librdkafka's default partitioner (CRC32) instead of
+    // Java's murmur2 landed on another partition, whose seen ids did not know them: counted twice.
+    const world = await createWorld({ partitions: 3 });
+    const now = Date.now() - 30 * MINUTE;
+    const event = edArrival('RGT', now);
+    const after = admission('RRK', now);
+    const wrong = otherPartition('RGT', world.partitions);
+    const message = (e: ActivityEvent) => ({ key: e.providerOds, value: codec.encode(e) });
+    const producer = await testProducer();
+    await producer.send({ topic: world.topic, messages: [message(event)] });
+    await producer.send({
+      topic: world.topic,
+      messages: [{ ...message(event), partition: wrong }, message(after)],
+    });
+    await startInProcess(world);
+    await waitUntilCaughtUp(world);
+
+    const [letter] = await readTopic(world.dlqTopic, 1);
+    expect(letter!.headers[DLQ_HEADERS.code]).toBe('WRONG_PARTITION');
+    expect(letter!.headers[DLQ_HEADERS.partition]).toBe(String(wrong));
+    expect(letter!.value?.equals(codec.encode(event))).toBe(true);
+    const sent: SentRecord[] = [
+      { event },
+      { key: 'RGT', fault: 'WRONG_PARTITION' },
+      { event: after },
+    ];
+    const oracle = new BruteForce(sent, { resolve: resolver(), clock: now + 30 * MINUTE });
+    const summary = await compareWithOracle(world.reader, oracle, {
+      dates: [],
+      asOf: now + 30 * MINUTE,
+      onlyScopes: ['t:RGT', 't:RRK'],
+      providers: ['RGT', 'RRK'],
+    });
+    expect(summary.mismatches).toEqual([]);
+    const rgt = await world.reader.dataQuality('RGT');
+    expect(rgt).toMatchObject({ accepted: 1, duplicates: 0, rejected: { WRONG_PARTITION: 1 } });
   });
 
   it('aggregator should dead-letter a burst of large bad records bigger than one produce request and go on counting', async () => {
