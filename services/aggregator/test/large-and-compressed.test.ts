@@ -15,11 +15,14 @@ import { DLQ_HEADERS } from '../src/dlq.js';
 import { compareWithOracle } from './helpers/compare.js';
 import { admission, edArrival } from './helpers/events.js';
 import { createWorld, resolver, startInProcess, waitUntilCaughtUp } from './helpers/harness.js';
-import { javaProduce, type JavaCompression } from './helpers/java-producer.js';
+import { javaProduce, kafkaJavaMissing, type JavaCompression } from './helpers/java-producer.js';
 import { readTopic } from './helpers/topics.js';
 
 const codec = createCodec();
 const MINUTE = 60_000;
+const noJava = kafkaJavaMissing();
+// Kafka's Java client needs Java and Maven; only outside CI may their absence skip it.
+const skipJava = noJava !== undefined && !process.env.CI;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const record = (event: ActivityEvent) => ({
   key: Buffer.from(event.providerOds),
@@ -91,42 +94,45 @@ describe('aggregator with large and compressed records', () => {
     expect(rgt.rejected['BAD_MARKER']).toBe(2);
   });
 
-  it("aggregator should read lz4, zstd and snappy batches from Kafka's Java producer and count every record", async () => {
-    // Regression: kafkajs reads only gzip; such a batch failed the fetch with
-    // KafkaJSNotImplemented and stopped the consumer for good.
-    const world = await createWorld({ partitions: 3 });
-    const now = Date.now() - 30 * MINUTE;
-    const trusts = ['RGT', 'RRK', 'RAJ', 'RXN', 'R0A'];
-    const compressions: JavaCompression[] = ['lz4', 'zstd', 'snappy', 'gzip'];
-    const sent: SentRecord[] = [];
-    for (const [c, compression] of compressions.entries()) {
-      // Enough records per partition that each batch compresses many of them.
-      const events = Array.from({ length: 200 }, (_, i) => {
-        const ods = trusts[i % trusts.length]!;
-        const at = now - (c * 200 + i) * 1_000;
-        return i % 2 === 0 ? edArrival(ods, at) : admission(ods, at);
-      });
-      await javaProduce(testInfra().kafkaBrokers, world.topic, compression, events.map(record));
-      sent.push(...events.map((event) => ({ event })));
-    }
-    // The good record after them, from our own producer.
-    const after = edArrival('RGT', now);
-    const producer = await testProducer();
-    await producer.send({ topic: world.topic, messages: [record(after)] });
-    sent.push({ event: after });
-    await startInProcess(world);
-    await waitUntilCaughtUp(world);
+  it.skipIf(skipJava)(
+    `aggregator should read lz4, zstd and snappy batches from Kafka's Java producer and count every record${skipJava ? ` (skipped: ${noJava})` : ''}`,
+    async () => {
+      // Regression: kafkajs reads only gzip; such a batch failed the fetch with
+      // KafkaJSNotImplemented and stopped the consumer for good.
+      const world = await createWorld({ partitions: 3 });
+      const now = Date.now() - 30 * MINUTE;
+      const trusts = ['RGT', 'RRK', 'RAJ', 'RXN', 'R0A'];
+      const compressions: JavaCompression[] = ['lz4', 'zstd', 'snappy', 'gzip'];
+      const sent: SentRecord[] = [];
+      for (const [c, compression] of compressions.entries()) {
+        // Enough records per partition that each batch compresses many of them.
+        const events = Array.from({ length: 200 }, (_, i) => {
+          const ods = trusts[i % trusts.length]!;
+          const at = now - (c * 200 + i) * 1_000;
+          return i % 2 === 0 ? edArrival(ods, at) : admission(ods, at);
+        });
+        await javaProduce(testInfra().kafkaBrokers, world.topic, compression, events.map(record));
+        sent.push(...events.map((event) => ({ event })));
+      }
+      // The good record after them, from our own producer.
+      const after = edArrival('RGT', now);
+      const producer = await testProducer();
+      await producer.send({ topic: world.topic, messages: [record(after)] });
+      sent.push({ event: after });
+      await startInProcess(world);
+      await waitUntilCaughtUp(world);
 
-    const oracle = new BruteForce(sent, { resolve: resolver(), clock: now + 30 * MINUTE });
-    const summary = await compareWithOracle(world.reader, oracle, {
-      dates: [],
-      asOf: now + 30 * MINUTE,
-      onlyScopes: trusts.map((ods) => `t:${ods}`),
-      providers: trusts,
-    });
-    expect(summary.mismatches).toEqual([]);
-    let accepted = 0;
-    for (const ods of trusts) accepted += (await world.reader.dataQuality(ods)).accepted;
-    expect(accepted).toBe(sent.length);
-  });
+      const oracle = new BruteForce(sent, { resolve: resolver(), clock: now + 30 * MINUTE });
+      const summary = await compareWithOracle(world.reader, oracle, {
+        dates: [],
+        asOf: now + 30 * MINUTE,
+        onlyScopes: trusts.map((ods) => `t:${ods}`),
+        providers: trusts,
+      });
+      expect(summary.mismatches).toEqual([]);
+      let accepted = 0;
+      for (const ods of trusts) accepted += (await world.reader.dataQuality(ods)).accepted;
+      expect(accepted).toBe(sent.length);
+    },
+  );
 });

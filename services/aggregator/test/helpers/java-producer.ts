@@ -1,7 +1,7 @@
 // Kafka's Java client as a trust's producer, for tests: CompressedProducer.java run in source-file
 // mode with the classpath of the broker the test kit runs (infra/kafka: kafka-clients and the
 // lz4, zstd and snappy jars it uses), so batches are compressed as Java compresses them.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,22 @@ import { repoRoot } from '@pulse/testkit/infra';
 const SOURCE = fileURLToPath(new URL('./java/CompressedProducer.java', import.meta.url));
 
 export type JavaCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+
+/**
+ * What stops Kafka's Java client (and a broker of the test's own) from running here, or
+ * undefined: both need Java and Maven, which the test kit's local broker needs anyway. Tests
+ * skip on it only outside CI (a broker from KAFKA_BROKERS or a container needs neither).
+ */
+export function kafkaJavaMissing(): string | undefined {
+  const missing = [
+    [java, '-version'],
+    ['mvn', '-v'],
+  ].filter(([tool, flag]) => spawnSync(tool!, [flag!], { stdio: 'ignore' }).status !== 0);
+  if (missing.length === 0) return undefined;
+  return `${missing.map(([tool]) => tool).join(' and ')} not found (a JDK 17+ and Maven)`;
+}
 
 /** The broker's classpath file (resolved with Maven once per machine, as the broker itself is). */
 async function kafkaClasspath(): Promise<string> {
@@ -45,7 +61,6 @@ export async function javaProduce(
   const input = records
     .map((r) => `${r.key.toString('base64')} ${r.value.toString('base64')}\n`)
     .join('');
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const out = await run(
     java,
     ['-Xmx128m', '-cp', await kafkaClasspath(), SOURCE, brokers, topic, compression],
