@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest';
 import {
   ACTIVITY_TOPIC,
   DLQ_TOPIC,
+  OUTAGE_TOLERANCE_MS,
   PULSE_TOPICS,
   createKafka,
   createProducer,
   kafkajsLevel,
   parseBrokers,
   pinoLogCreator,
+  retryCovering,
 } from '../src/index.js';
 
 /** A pino destination that keeps the parsed lines. */
@@ -61,6 +63,24 @@ describe('@pulse/kafka', () => {
     expect(lines.map((line) => line.msg)).toContain(
       'Limiting retries for the idempotent producer may invalidate EoS guarantees',
     );
+  });
+
+  it('retryCovering should give retries whose shortest waits still add up to the time asked', () => {
+    // Regression: 8 retries gave up after about a minute without a broker, and the simulator exited.
+    expect(OUTAGE_TOLERANCE_MS).toBeGreaterThanOrEqual(10 * 60_000);
+    for (const ms of [1_000, 60_000, OUTAGE_TOLERANCE_MS]) {
+      const retry = retryCovering(ms);
+      // kafkajs's schedule with every random draw at its lowest (− factor).
+      let total = 0;
+      let wait = retry.initialRetryTime! * (1 - retry.factor!);
+      for (let i = 0; i < retry.retries!; i++) {
+        total += wait;
+        wait = Math.min(wait * (1 - retry.factor!) * retry.multiplier!, retry.maxRetryTime!);
+      }
+      expect(total, `${ms} ms`).toBeGreaterThanOrEqual(ms);
+      // And not wildly more: the count is derived, not a guess.
+      expect(total, `${ms} ms`).toBeLessThan(ms + retry.maxRetryTime!);
+    }
   });
 
   it('PULSE_TOPICS should name the activity and dead-letter topics of the contract', () => {

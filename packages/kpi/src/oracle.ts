@@ -26,11 +26,16 @@ import type {
 } from './types.js';
 
 /**
- * Faults the log flags on a record (every contract code, and a wrong key); the aggregator must
- * reject it with this code. The other rejections the oracle derives from the event.
+ * Faults the log flags on a record (every contract code, a wrong key, a partition other than its
+ * key's); the aggregator must reject it with this code. The other rejections the oracle derives
+ * from the event.
  */
-export const RECORD_FAULTS: readonly RecordFault[] = [...CONTRACT_ERROR_CODES, 'KEY_MISMATCH'];
-export type RecordFault = ContractErrorCode | 'KEY_MISMATCH';
+export const RECORD_FAULTS: readonly RecordFault[] = [
+  ...CONTRACT_ERROR_CODES,
+  'KEY_MISMATCH',
+  'WRONG_PARTITION',
+];
+export type RecordFault = ContractErrorCode | 'KEY_MISMATCH' | 'WRONG_PARTITION';
 
 /** One record as sent, in send order (at least per provider). */
 export interface SentRecord {
@@ -38,7 +43,7 @@ export interface SentRecord {
   event?: ActivityEvent;
   /** The Kafka key; defaults to the event's provider. A different provider is KEY_MISMATCH. */
   key?: string;
-  /** A deliberate fault: any contract code (undecodable, unknown schema, invalid field, ...) or a wrong key. */
+  /** A deliberate fault: any contract code (undecodable, unknown schema, invalid field, ...), a wrong key or partition. */
   fault?: RecordFault;
   /** The aggregator's clock when it checked this record, if not OracleOptions.clock. */
   clock?: number;

@@ -12,6 +12,8 @@ export const AGGREGATOR_REJECTIONS = {
   FUTURE_DATED: 'occurredAt is later than the clock plus the allowed future skew.',
   UNKNOWN_ORGANISATION: "The provider is unknown, or not open on the event's London date.",
   EMITTED_IN_FUTURE: 'emittedAt is later than the clock plus the allowed future skew.',
+  WRONG_PARTITION:
+    "The record is not on its key's partition (Java's murmur2 partitioner): its resends could land elsewhere and count twice.",
 } as const;
 
 export type RejectionCode = ContractErrorCode | keyof typeof AGGREGATOR_REJECTIONS;

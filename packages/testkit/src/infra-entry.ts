@@ -3,6 +3,7 @@
 // loads vitest (test/infra-entry.test.ts checks); the per-test helpers are in the package index.
 export type { Infra, InfraSource, ProvisionedInfra } from './infra.js';
 export { redactUrl } from './infra.js';
+export { startLocalKafka, stopLocal } from './local.js';
 export { provisionInfra } from './provision.js';
 export { repoRoot } from './repo.js';
 export {

@@ -30,6 +30,8 @@ describe('@pulse/testkit/infra', () => {
       'provisionInfra',
       'redactUrl',
       'repoRoot',
+      'startLocalKafka',
+      'stopLocal',
       'storedOffsets',
       'topicEndOffsets',
       'waitForStoredOffsets',

@@ -3,17 +3,18 @@
 // environment, listens, or handles signals (main does).
 import { createCodec } from '@pulse/contracts';
 import type { Codec } from '@pulse/contracts';
-import { createProducer, ensureTopics } from '@pulse/kafka';
+import { createProducer, ensureTopics, keyPartitioner } from '@pulse/kafka';
 import type { Logger } from '@pulse/logging';
 import type { Redis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
 import type { RefData } from '@pulse/refdata';
 import { createFigureStore } from '@pulse/store';
 import type { FigureStore } from '@pulse/store';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AggregatorConfig } from './config.js';
 import { chunkDeadLetters, type DeadLetter } from './dlq.js';
 import { createClassifyClocks } from './classify-clocks.js';
+import { adminEndOffsets, startLagMonitor, type LagMonitor } from './lag.js';
 import { createMetrics } from './metrics.js';
 import type { AggregatorMetrics } from './metrics.js';
 import type { ReadinessCheck } from './ops-app.js';
@@ -27,6 +28,9 @@ import type { PartitionBatchDeps } from './partition-batch.js';
  * from overflowing the stack.)
  */
 export const AGGREGATOR_REDIS_OPTIONS = { enableAutoPipelining: false } as const;
+
+/** How often the lag gauge is read from the topic's end offsets and Redis (see lag.ts). */
+export const LAG_REFRESH_MS = 5_000;
 
 export interface AggregatorDeps {
   kafka: Kafka;
@@ -54,6 +58,8 @@ export interface Aggregator {
   readonly store: FigureStore;
   /** Resolves when the consumer crashed and will not restart by itself (main exits then). */
   readonly crashed: Promise<Error>;
+  /** Reads the lag gauge now rather than at the next LAG_REFRESH_MS tick. */
+  refreshLag(): Promise<void>;
 }
 
 export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps): Aggregator {
@@ -83,6 +89,10 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
   });
 
   let joined = false;
+  // Set by start(): the admin the lag monitor reads end offsets with, and where keys belong.
+  let admin: Admin | undefined;
+  let lagMonitor: LagMonitor | undefined;
+  let partitionOf: ((key: Buffer) => number) | undefined;
   let reportCrash: (err: Error) => void = () => {};
   const crashed = new Promise<Error>((resolve) => (reportCrash = resolve));
   const soughtTo = new Map<number, string>();
@@ -90,7 +100,6 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joined = true;
     soughtTo.clear();
-    metrics.forgetPartitions();
     log.info({ assigned: payload.memberAssignment, leader: payload.isLeader }, 'joined the group');
   });
   consumer.on(consumer.events.REBALANCING, () => {
@@ -118,12 +127,13 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
   const batchDeps: PartitionBatchDeps = {
     store,
     sendDeadLetters,
-    classifyContext: () => ({
+    classifyContext: (partition) => ({
       codec,
       refdata,
       clock: Date.now() + config.clockOffsetMs,
       graceMs: config.graceMs,
       maxFutureMs: config.maxFutureMs,
+      ...(partitionOf ? { placement: { partition, partitionOf } } : {}),
     }),
     classifyClocks: createClassifyClocks(),
     maxApplyRecords: config.maxApplyRecords,
@@ -162,8 +172,6 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
       } catch (err) {
         log.warn({ err, partition }, 'Kafka offset commit failed (Redis holds the offset)');
       }
-      const lag = BigInt(batch.highWatermark) - BigInt(outcome.nextOffset);
-      metrics.lag(topic, partition, Number(lag > 0n ? lag : 0n));
     }
     metrics.batchDuration((performance.now() - started) / 1000);
   }
@@ -173,19 +181,29 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     store,
     crashed,
     isJoined: () => joined,
+    refreshLag: async () => lagMonitor?.refresh(),
     readiness: [
       { name: 'kafka-group', check: async () => joined },
       { name: 'redis', check: async () => (await deps.redis.ping()) === 'PONG' },
     ],
 
     async start() {
-      const admin = deps.kafka.admin();
+      admin = deps.kafka.admin();
       await admin.connect();
-      try {
-        await ensureTopics(admin, [{ topic: config.dlqTopic, numPartitions: 1 }]);
-      } finally {
-        await admin.disconnect();
-      }
+      await ensureTopics(admin, [{ topic: config.dlqTopic, numPartitions: 1 }]);
+      // The partition count is fixed for the topic's life (docs/aggregation.md), so a key's
+      // partition is known from the start.
+      const { topics } = await admin.fetchTopicMetadata({ topics: [config.activityTopic] });
+      partitionOf = keyPartitioner(topics[0]?.partitions.length ?? 0);
+      lagMonitor = startLagMonitor({
+        sources: {
+          endOffsets: adminEndOffsets(admin, config.activityTopic),
+          storedOffset: (partition) => store.storedOffset(partition),
+        },
+        report: (partition, records) => metrics.lag(config.activityTopic, partition, records),
+        onError: (err) => log.warn({ err }, 'lag not refreshed (the last reading stays)'),
+        intervalMs: LAG_REFRESH_MS,
+      });
       await producer.connect();
       await consumer.connect();
       await consumer.subscribe({
@@ -206,8 +224,10 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
 
     async stop() {
       // kafkajs waits for the running eachBatch calls (each commits at its end), then leaves.
+      lagMonitor?.stop();
       await consumer.disconnect();
       await producer.disconnect();
+      await admin?.disconnect();
       joined = false;
       log.info('stopped');
     },

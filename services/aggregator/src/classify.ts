@@ -29,6 +29,11 @@ export interface ClassifyContext {
   graceMs: number;
   /** Events may be dated (occurredAt) and emitted (emittedAt) this far (ms) after the clock. */
   maxFutureMs: number;
+  /**
+   * The partition the records come from and the partition each key belongs on (@pulse/kafka's
+   * keyPartitioner); absent, placement is not checked.
+   */
+  placement?: { partition: number; partitionOf(key: Buffer): number };
 }
 
 /** The parts of a Kafka record the rules read. */
@@ -63,6 +68,18 @@ export function classify(record: RecordInput, ctx: ClassifyContext): Classificat
     detail,
     providerOds: dataQualityKey(key, (ods) => ctx.refdata.trust(ods) !== undefined),
   });
+  // First: a keyed record off its key's partition escapes that partition's seen ids whatever it
+  // holds. (A record with no key is KEY_MISMATCH below.)
+  if (record.key !== null && ctx.placement) {
+    const { partition, partitionOf } = ctx.placement;
+    const expected = partitionOf(record.key);
+    if (expected !== partition) {
+      return reject(
+        'WRONG_PARTITION',
+        `read from partition ${partition}, but its key belongs on partition ${expected} (murmur2, Java's default partitioner)`,
+      );
+    }
+  }
   let event: ActivityEvent;
   try {
     if (record.value === null) return reject('BAD_MARKER', 'the record has no value');

@@ -49,10 +49,15 @@ export const aggregatorEnv = {
   MAX_APPLY_RECORDS: integer(5_000, 1, 100_000),
   /** Partitions processed at once by one instance (kafkajs partitionsConsumedConcurrently). */
   PARTITIONS_CONCURRENTLY: integer(2, 1, 1_000),
-  /** A replica silent this long (ms) leaves the group and its partitions move (broker bounds apply). */
-  SESSION_TIMEOUT_MS: integer(30_000, 1_000, 3_600_000),
+  /**
+   * A replica silent this long (ms) leaves the group and its partitions move: after a crash the
+   * whole group waits this long (the broker's group.min.session.timeout.ms, 6 s by default, is the
+   * floor). 10 s, not kafkajs's 30 s; kafkajs has no static membership (group.instance.id) to
+   * keep a restarted replica's partitions without a rebalance.
+   */
+  SESSION_TIMEOUT_MS: integer(10_000, 1_000, 3_600_000),
   /** How often (ms) a replica tells the group it is alive; well under SESSION_TIMEOUT_MS. */
-  HEARTBEAT_INTERVAL_MS: integer(3_000, 100, 3_600_000),
+  HEARTBEAT_INTERVAL_MS: integer(1_000, 100, 3_600_000),
   /** With no offset stored in Redis yet: start at the earliest record (true) or the latest. */
   FROM_BEGINNING: flag(true),
 };

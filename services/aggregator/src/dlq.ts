@@ -1,5 +1,8 @@
 // The dead-letter record of docs/aggregation.md: the original key and bytes, untouched, with the
-// reason and the source position in headers. Pure; sending is the batch processor's job.
+// reason and the source position in headers; a record too large to dead-letter whole goes as a
+// reference to its source position with the digest of what it leaves out. Pure; sending is the
+// batch processor's job.
+import { createHash } from 'node:crypto';
 import type { DlqCode } from './classify.js';
 
 /** Header names, part of the contract: tools and the data-quality feed read them. */
@@ -9,6 +12,12 @@ export const DLQ_HEADERS = {
   topic: 'pulse-source-topic',
   partition: 'pulse-source-partition',
   offset: 'pulse-source-offset',
+  /** Only on a reference letter: the original value's length in bytes, and its SHA-256 (hex). */
+  valueBytes: 'pulse-original-value-bytes',
+  valueSha256: 'pulse-original-value-sha256',
+  /** Only when the key was left out too (longer than MAX_REFERENCE_KEY_BYTES). */
+  keyBytes: 'pulse-original-key-bytes',
+  keySha256: 'pulse-original-key-sha256',
 } as const;
 
 /** Header values are kept short; a detail is a sentence, not a dump. */
@@ -24,6 +33,11 @@ const MAX_DETAIL_LENGTH = 1_000;
 export const MAX_DEAD_LETTER_BYTES = 512 * 1024;
 /** Per-record overhead of the record format beyond key, value and header bytes (generous). */
 const RECORD_OVERHEAD = 64;
+/**
+ * A reference letter keeps the original key up to this length (a provider ODS code is 3-5
+ * characters); a longer key is left out like the value, with its length and digest.
+ */
+export const MAX_REFERENCE_KEY_BYTES = 256;
 
 export interface DeadLetter {
   key: Buffer | null;
@@ -39,7 +53,42 @@ export interface DeadLetterSource {
   value: Buffer | null;
 }
 
-export function deadLetter(source: DeadLetterSource, code: DlqCode, detail: string): DeadLetter {
+/**
+ * The dead letter of a rejected record. Whole (original key and bytes) when it fits in one send of
+ * MAX_DEAD_LETTER_BYTES; otherwise a reference: no value, the key only if it is short, and the
+ * length and SHA-256 of what was left out, so the original can be read from its source topic,
+ * partition and offset (while Kafka retains it) and checked. The broker accepts a record whose
+ * compressed batch fits `message.max.bytes`, but the dead letter is sent uncompressed with headers
+ * added: a 1 MB value, or a 10 MB one sent gzip-compressed, would be refused as
+ * MESSAGE_TOO_LARGE (not retriable), and the partition would stop on it for good.
+ */
+export function deadLetter(
+  source: DeadLetterSource,
+  code: DlqCode,
+  detail: string,
+  maxBytes = MAX_DEAD_LETTER_BYTES,
+): DeadLetter {
+  const whole = wholeLetter(source, code, detail);
+  return deadLetterBytes(whole) <= maxBytes ? whole : referenceLetter(whole);
+}
+
+function referenceLetter(whole: DeadLetter): DeadLetter {
+  const headers = { ...whole.headers, ...omitted('value', whole.value) };
+  const keepKey = whole.key === null || whole.key.length <= MAX_REFERENCE_KEY_BYTES;
+  if (!keepKey) Object.assign(headers, omitted('key', whole.key));
+  return { key: keepKey ? whole.key : null, value: null, headers };
+}
+
+/** The length and digest headers of a left-out key or value. */
+function omitted(part: 'key' | 'value', bytes: Buffer | null): Record<string, string> {
+  const data = bytes ?? Buffer.alloc(0);
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  return part === 'value'
+    ? { [DLQ_HEADERS.valueBytes]: String(data.length), [DLQ_HEADERS.valueSha256]: sha256 }
+    : { [DLQ_HEADERS.keyBytes]: String(data.length), [DLQ_HEADERS.keySha256]: sha256 };
+}
+
+function wholeLetter(source: DeadLetterSource, code: DlqCode, detail: string): DeadLetter {
   return {
     key: source.key,
     value: source.value,

@@ -8,8 +8,6 @@ export interface AggregatorMetrics extends BatchObserver {
   consumed(records: number): void;
   batchDuration(seconds: number): void;
   lag(topic: string, partition: number, records: number): void;
-  /** Drops a partition's lag series when it is no longer assigned here. */
-  forgetPartitions(): void;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): AggregatorMetrics {
@@ -56,7 +54,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Aggre
   });
   const lag = new Gauge({
     name: 'aggregator_consumer_lag_records',
-    help: 'Per partition: high watermark minus the next offset to process, as of the last batch.',
+    help: 'Per partition of the topic: end offset (high watermark) minus the next offset stored in Redis; read every few seconds by every instance, applies or not.',
     labelNames: ['topic', 'partition'],
     registers,
   });
@@ -72,7 +70,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Aggre
     consumed: (records) => consumed.inc(records),
     batchDuration: (seconds) => duration.observe(seconds),
     lag: (topic, partition, records) => lag.set({ topic, partition: String(partition) }, records),
-    forgetPartitions: () => lag.reset(),
     applied(_partition: number, chunk: ChunkApplied) {
       applied.inc(chunk.accepted);
       duplicates.inc(chunk.duplicates);

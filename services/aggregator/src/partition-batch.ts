@@ -51,8 +51,8 @@ export interface PartitionBatchDeps {
   store: Pick<FigureStore, 'probe' | 'plan' | 'apply'>;
   /** Sends to the DLQ and resolves once the broker has acknowledged every record. */
   sendDeadLetters(letters: DeadLetter[]): Promise<void>;
-  /** Rules and clock for one chunk; called per chunk so the clock stays current. */
-  classifyContext(): ClassifyContext;
+  /** Rules, clock and placement for one chunk of a partition; per chunk so the clock stays current. */
+  classifyContext(partition: number): ClassifyContext;
   /** Keeps each record's classification clock until it is applied, so a retry agrees. */
   classifyClocks: ClassifyClocks;
   /** The most records one apply takes; fewer when their script would not fit (see chunkSize). */
@@ -161,7 +161,7 @@ async function processChunk(
   deps: PartitionBatchDeps,
 ): Promise<'done' | 'abandon' | 'split'> {
   const { partition } = batch;
-  const ctx = deps.classifyContext();
+  const ctx = deps.classifyContext(partition);
   // A retried chunk is classified with the clocks of its first attempt (see classify-clocks.ts).
   const clockOf = deps.classifyClocks.forChunk(
     partition,

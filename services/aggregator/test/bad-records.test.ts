@@ -6,11 +6,12 @@ import type { ActivityEvent } from '@pulse/contracts';
 import { BruteForce, UNUSABLE_KEY } from '@pulse/kpi';
 import type { RecordFault, RejectionCode, SentRecord } from '@pulse/kpi';
 import type { Redis } from '@pulse/redis';
+import { keyPartitioner } from '@pulse/kafka';
 import { testProducer } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
 import { DLQ_CODES } from '../src/classify.js';
 import { DLQ_HEADERS } from '../src/dlq.js';
-import { compareWithOracle } from './helpers/compare.js';
+import { compareTrusts, compareWithOracle } from './helpers/compare.js';
 import { admission, edArrival } from './helpers/events.js';
 import {
   createWorld,
@@ -42,6 +43,8 @@ const DAY = 86_400_000;
 interface Case {
   key: string;
   value: Buffer;
+  /** Sent to this partition rather than its key's. */
+  partition?: number;
   /** The code it must be dead-lettered with; absent for a good record. */
   code?: RejectionCode;
   sent: SentRecord;
@@ -52,7 +55,7 @@ function good(event: ActivityEvent): Case {
 }
 
 /** One bad record of each code, keyed RGT (so they share a partition with good RGT records). */
-function badRecords(now: number): Case[] {
+function badRecords(now: number, partitions: number): Case[] {
   // The oracle takes contract faults from the log; the others it derives from the event.
   const fault = (code: RecordFault, value: Buffer): Case => ({
     key: 'RGT',
@@ -111,7 +114,13 @@ function badRecords(now: number): Case[] {
     derived('TOO_LATE', edArrival('RGT', now - 15 * DAY)),
     derived('FUTURE_DATED', edArrival('RGT', now + 60 * MINUTE)),
     derived('EMITTED_IN_FUTURE', edArrival('RGT', now, { emittedAt: Date.UTC(2100, 0, 1) })),
+    { ...fault('WRONG_PARTITION', valid), partition: otherPartition('RGT', partitions) },
   ];
+}
+
+/** A partition of the topic other than the one the key belongs on. */
+function otherPartition(key: string, partitions: number): number {
+  return (keyPartitioner(partitions)(key) + 1) % partitions;
 }
 
 describe('aggregator with bad records', () => {
@@ -120,7 +129,7 @@ describe('aggregator with bad records', () => {
     const now = Date.now() - 30 * MINUTE;
     const cases: Case[] = [];
     let n = 0;
-    for (const bad of badRecords(now)) {
+    for (const bad of badRecords(now, world.partitions)) {
       // Good records before and after each bad one, on the same partition and on others.
       cases.push(good(edArrival('RGT', now - ++n * MINUTE)));
       cases.push(bad);
@@ -141,7 +150,7 @@ describe('aggregator with bad records', () => {
     const producer = await testProducer();
     await producer.send({
       topic: world.topic,
-      messages: cases.map((c) => ({ key: c.key, value: c.value })),
+      messages: cases.map((c) => ({ key: c.key, value: c.value, partition: c.partition })),
     });
     await startInProcess(world);
     await waitUntilCaughtUp(world);
@@ -257,6 +266,40 @@ describe('aggregator with bad records', () => {
     const leaks = stored.filter((text) => /9434|John|Smith|:Z[0-9A-Z]{4}\b/.test(text));
     expect(leaks).toEqual([]);
     expect(stored).toContain(after.payload.attendanceId);
+  });
+
+  it("aggregator should refuse a resend on another partition than its key's as WRONG_PARTITION rather than count it twice", async () => {
+    // Regression: the same bytes sent with librdkafka's default partitioner (CRC32) instead of
+    // Java's murmur2 landed on another partition, whose seen ids did not know them: counted twice.
+    const world = await createWorld({ partitions: 3 });
+    const now = Date.now() - 30 * MINUTE;
+    const event = edArrival('RGT', now);
+    const after = admission('RRK', now);
+    const wrong = otherPartition('RGT', world.partitions);
+    const message = (e: ActivityEvent) => ({ key: e.providerOds, value: codec.encode(e) });
+    const producer = await testProducer();
+    await producer.send({ topic: world.topic, messages: [message(event)] });
+    await producer.send({
+      topic: world.topic,
+      messages: [{ ...message(event), partition: wrong }, message(after)],
+    });
+    await startInProcess(world);
+    await waitUntilCaughtUp(world);
+
+    const [letter] = await readTopic(world.dlqTopic, 1);
+    expect(letter!.headers[DLQ_HEADERS.code]).toBe('WRONG_PARTITION');
+    expect(letter!.headers[DLQ_HEADERS.partition]).toBe(String(wrong));
+    expect(letter!.value?.equals(codec.encode(event))).toBe(true);
+    const sent: SentRecord[] = [
+      { event },
+      { key: 'RGT', fault: 'WRONG_PARTITION' },
+      { event: after },
+    ];
+    const asOf = now + 30 * MINUTE;
+    const summary = await compareTrusts(world.reader, sent, { asOf, trusts: ['RGT', 'RRK'] });
+    expect(summary.mismatches).toEqual([]);
+    const rgt = await world.reader.dataQuality('RGT');
+    expect(rgt).toMatchObject({ accepted: 1, duplicates: 0, rejected: { WRONG_PARTITION: 1 } });
   });
 
   it('aggregator should dead-letter a burst of large bad records bigger than one produce request and go on counting', async () => {

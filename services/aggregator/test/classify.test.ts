@@ -1,4 +1,5 @@
 import { createCodec, EXAMPLE_EVENTS, type ActivityEvent } from '@pulse/contracts';
+import { keyPartitioner } from '@pulse/kafka';
 import { loadRefData } from '@pulse/refdata';
 import { describe, expect, it } from 'vitest';
 import { classify, DLQ_CODES, UNUSABLE_KEY } from '../src/classify.js';
@@ -195,6 +196,23 @@ describe('classify', () => {
     expect(icbOf(after)).toBe('Z9B2Z');
   });
 
+  it("classify should reject a keyed record read from another partition than its key's as WRONG_PARTITION", () => {
+    const partitionOf = keyPartitioner(12);
+    const home = partitionOf(Buffer.from('RGT'));
+    const bytes = codec.encode(edArrival('RGT', clock));
+    const placed = (partition: number) => ({ ...ctx, placement: { partition, partitionOf } });
+    expect(run('RGT', bytes, placed(home)).kind).toBe('accepted');
+    const result = rejection(run('RGT', bytes, placed((home + 5) % 12)));
+    expect(result).toMatchObject({ code: 'WRONG_PARTITION', providerOds: 'RGT' });
+    expect(result.detail).toContain(`partition ${home}`);
+    // Checked before the bytes are read: undecodable bytes on the wrong partition are refused for it.
+    expect(rejection(run('RGT', Buffer.from('x'), placed((home + 1) % 12))).code).toBe(
+      'WRONG_PARTITION',
+    );
+    // A record with no key has no partition of its own: it is KEY_MISMATCH.
+    expect(rejection(run(null, bytes, placed((home + 1) % 12))).code).toBe('KEY_MISMATCH');
+  });
+
   it('DLQ_CODES should hold every contract code, then the aggregator codes', () => {
     expect(DLQ_CODES).toEqual([
       'BAD_MARKER',
@@ -214,6 +232,7 @@ describe('classify', () => {
       'FUTURE_DATED',
       'UNKNOWN_ORGANISATION',
       'EMITTED_IN_FUTURE',
+      'WRONG_PARTITION',
     ]);
   });
 });

@@ -19,6 +19,13 @@ describe('loadAggregatorConfig', () => {
     });
   });
 
+  it('loadAggregatorConfig should let a group drop a crashed replica within seconds by default', () => {
+    // Regression: 30 s sessions stalled the whole group for 30-42 s after each kill -9.
+    const { sessionTimeoutMs, heartbeatIntervalMs } = loadAggregatorConfig({});
+    expect(sessionTimeoutMs).toBeLessThanOrEqual(10_000);
+    expect(heartbeatIntervalMs * 3).toBeLessThanOrEqual(sessionTimeoutMs);
+  });
+
   it('loadAggregatorConfig should report every bad variable at once', () => {
     let error: unknown;
     try {

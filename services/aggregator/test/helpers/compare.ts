@@ -1,7 +1,7 @@
 // Compares what the aggregator wrote (read back through @pulse/store's reader) with the
 // brute-force oracle of @pulse/kpi: every counter figure and age group of every scope in every
 // bucket, the live gauges and beds, freshness, and per-provider data quality.
-import type { AcceptedEvent, BucketSize, DataQuality, Scope } from '@pulse/kpi';
+import type { AcceptedEvent, BucketSize, DataQuality, Scope, SentRecord } from '@pulse/kpi';
 import {
   BruteForce,
   bucketsBetween,
@@ -11,7 +11,7 @@ import {
   parseScopeKey,
 } from '@pulse/kpi';
 import type { FigureReader } from '@pulse/store';
-import { refdata } from './harness.js';
+import { isKnownProvider, refdata, resolver } from './harness.js';
 
 const SIZES: readonly BucketSize[] = ['15m', '1h', '1d'];
 
@@ -220,4 +220,26 @@ function normalise(q: DataQuality) {
     Object.entries(q.rejected).sort(([a], [b]) => (a < b ? -1 : 1)),
   );
   return { accepted: q.accepted, duplicates: q.duplicates, rejected, newest: q.newest ?? null };
+}
+
+/**
+ * A few records sent around `asOf` (the aggregator's clock): the oracle over `sent` against every
+ * figure of these trusts' scopes (and England) and the data quality of their keys.
+ */
+export function compareTrusts(
+  reader: FigureReader,
+  sent: readonly SentRecord[],
+  options: { asOf: number; trusts: readonly string[] },
+): Promise<ComparisonSummary> {
+  const oracle = new BruteForce(sent, {
+    resolve: resolver(),
+    isKnownProvider,
+    clock: options.asOf,
+  });
+  return compareWithOracle(reader, oracle, {
+    dates: [],
+    asOf: options.asOf,
+    onlyScopes: options.trusts.map((ods) => `t:${ods}`),
+    providers: options.trusts,
+  });
 }

@@ -6,6 +6,7 @@ import { loadRefData } from '@pulse/refdata';
 import type { RefData } from '@pulse/refdata';
 import { createRedis } from '@pulse/redis';
 import type { Redis } from '@pulse/redis';
+import { createKafka, ensureTopics } from '@pulse/kafka';
 import { createFigureReader, partitionKey } from '@pulse/store';
 import type { FigureReader } from '@pulse/store';
 import {
@@ -18,9 +19,11 @@ import {
   testRedis,
   topicEndOffsets,
   uniqueGroupId,
+  uniqueName,
   uniqueTopic,
   waitForStoredOffsets,
 } from '@pulse/testkit';
+import type { Kafka } from 'kafkajs';
 import { AGGREGATOR_REDIS_OPTIONS, buildAggregator } from '../../src/aggregator.js';
 import type { Aggregator } from '../../src/aggregator.js';
 import { loadAggregatorConfig } from '../../src/config.js';
@@ -50,6 +53,8 @@ export interface World {
   partitions: number;
   groupId: string;
   prefix: string;
+  /** A client of the world's broker (the test kit's, or the test's own). */
+  kafka: Kafka;
   redis: Redis;
   reader: FigureReader;
   /** The environment an aggregator of this world runs with (in-process or as a child). */
@@ -60,32 +65,62 @@ export interface WorldOptions {
   partitions?: number;
   /** Added to the environment, e.g. CLOCK_OFFSET_MS. */
   env?: Record<string, string>;
+  /**
+   * A broker of the test's own (default: the test kit's). The world's topics are created there
+   * and go with the broker; a group is made only by the aggregators that join it.
+   */
+  brokers?: string;
+}
+
+/** Topics and group on a broker the test started itself (nothing to clean up: it goes with it). */
+async function ownBrokerNames(kafka: Kafka, partitions: number) {
+  const names = {
+    topic: uniqueName('agg-activity'),
+    dlqTopic: uniqueName('agg-dlq'),
+    groupId: uniqueName('agg'),
+  };
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [
+      { topic: names.topic, numPartitions: partitions },
+      { topic: names.dlqTopic, numPartitions: 1 },
+    ]);
+  } finally {
+    await admin.disconnect();
+  }
+  return names;
 }
 
 export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const partitions = options.partitions ?? 3;
-  const topic = await uniqueTopic({ partitions, label: 'agg-activity' });
-  const dlqTopic = await uniqueTopic({ partitions: 1, label: 'agg-dlq' });
-  const groupId = uniqueGroupId('agg');
+  const infra = testInfra();
+  const brokers = options.brokers ?? infra.kafkaBrokers;
+  const kafka = options.brokers
+    ? createKafka({ brokers, clientId: 'agg-test', logger: testLogger() })
+    : testKafka('agg-test-admin');
+  const { topic, dlqTopic, groupId } = options.brokers
+    ? await ownBrokerNames(kafka, partitions)
+    : {
+        topic: await uniqueTopic({ partitions, label: 'agg-activity' }),
+        dlqTopic: await uniqueTopic({ partitions: 1, label: 'agg-dlq' }),
+        groupId: uniqueGroupId('agg'),
+      };
   const prefix = redisPrefix('agg');
   const redis = await testRedis('agg-test');
-  const infra = testInfra();
   const env = {
-    KAFKA_BROKERS: infra.kafkaBrokers,
+    KAFKA_BROKERS: brokers,
     REDIS_URL: infra.redisUrl,
     LOG_LEVEL: process.env.PULSE_TEST_LOG_LEVEL ?? 'silent',
     ACTIVITY_TOPIC: topic,
     DLQ_TOPIC: dlqTopic,
     GROUP_ID: groupId,
     KEY_PREFIX: prefix,
-    // Replicas that die hand their partitions on quickly (the broker's minimum is 6 s).
-    SESSION_TIMEOUT_MS: '6000',
-    HEARTBEAT_INTERVAL_MS: '500',
     PORT: '0',
     ...options.env,
   };
   const reader = createFigureReader(redis, { prefix, topic, partitions, refdata: refdata() });
-  return { topic, dlqTopic, partitions, groupId, prefix, redis, reader, env };
+  return { topic, dlqTopic, partitions, groupId, prefix, kafka, redis, reader, env };
 }
 
 /** Starts an aggregator in this process; it is stopped when the test finishes, if still running. */
@@ -101,7 +136,11 @@ export async function startInProcess(
   });
   await redis.connect();
   const aggregator = buildAggregator(config, {
-    kafka: testKafka('aggregator'),
+    kafka: createKafka({
+      brokers: config.brokers,
+      clientId: 'agg-in-process',
+      logger: testLogger(),
+    }),
     redis,
     logger: testLogger(),
     refdata: refdata(),
@@ -123,9 +162,12 @@ export async function startInProcess(
 const offsetKeyOf = (world: World) => (partition: number) =>
   `${partitionKey(world.prefix, world.topic, partition)}:offset`;
 
-/** The topic's end offsets (high watermarks) by partition. */
-export function endOffsets(topic: string): Promise<Map<number, bigint>> {
-  return topicEndOffsets(testKafka('agg-test-admin'), topic);
+/** The topic's end offsets (high watermarks) by partition, on the test kit's broker or `kafka`'s. */
+export function endOffsets(
+  topic: string,
+  kafka: Kafka = testKafka('agg-test-admin'),
+): Promise<Map<number, bigint>> {
+  return topicEndOffsets(kafka, topic);
 }
 
 /** The next offset to apply stored in Redis for each partition (0 when none yet). */
@@ -141,7 +183,7 @@ export function storedOffsets(world: World): Promise<Map<number, bigint>> {
  */
 export async function waitUntilCaughtUp(world: World, timeoutMs = 240_000): Promise<void> {
   await waitForStoredOffsets({
-    kafka: testKafka('agg-test-admin'),
+    kafka: world.kafka,
     topic: world.topic,
     redis: world.redis,
     offsetKey: offsetKeyOf(world),
@@ -173,7 +215,10 @@ export async function appliedSoFar(world: World): Promise<bigint> {
 
 /** True when every partition's stored offset has reached its end offset right now. */
 export async function caughtUp(world: World): Promise<boolean> {
-  const [ends, stored] = await Promise.all([endOffsets(world.topic), storedOffsets(world)]);
+  const [ends, stored] = await Promise.all([
+    endOffsets(world.topic, world.kafka),
+    storedOffsets(world),
+  ]);
   return [...ends].every(([p, end]) => (stored.get(p) ?? 0n) >= end);
 }
 
