@@ -1,13 +1,7 @@
-// Random batches through probe + plan + Lua, read back with the reader, must equal the kpi
-// in-memory reference applier for every scope and bucket, every gauge and freshness.
-import type { Attribution, BucketSize, Scope } from '@pulse/kpi';
-import {
-  applyInMemory,
-  createMemoryStore,
-  memoryCounters,
-  memoryGauges,
-  parseScopeKey,
-} from '@pulse/kpi';
+// Random batches through probe + plan + Lua, read back with the reader, must equal the
+// in-memory reference applier (@pulse/verify) for every scope and bucket, every gauge and freshness.
+import { parseScopeKey, type Attribution, type BucketSize, type Scope } from '@pulse/kpi';
+import { applyInMemory, createMemoryStore, memoryCounters, memoryGauges } from '@pulse/verify';
 import type { RefData } from '@pulse/refdata';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BatchPlan, FigureReader, FigureStore, PlanItem } from '../src/index.js';

@@ -2,8 +2,8 @@
 // source position; the good records around it are counted, and per-provider data quality adds up.
 import { createCodec } from '@pulse/contracts';
 import type { ActivityEvent } from '@pulse/contracts';
-import { BruteForce } from '@pulse/kpi';
-import type { RecordFault, RejectionCode, SentRecord } from '@pulse/kpi';
+import type { RejectionCode } from '@pulse/kpi';
+import { BruteForce, type RecordFault, type SentRecord } from '@pulse/verify';
 import { testProducer } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
 import { DLQ_CODES } from '../src/classify.js';

@@ -6,8 +6,8 @@
 // Both end with every figure equal to the brute-force oracle over the records in offset order.
 import { createCodec } from '@pulse/contracts';
 import type { ActivityEvent } from '@pulse/contracts';
-import { BruteForce, londonDayBounds } from '@pulse/kpi';
-import type { SentRecord } from '@pulse/kpi';
+import { londonDayBounds } from '@pulse/kpi';
+import { BruteForce, type SentRecord } from '@pulse/verify';
 import { createRedis } from '@pulse/redis';
 import {
   createFigureReader,

@@ -2,8 +2,7 @@
 // random moments while the simulator sends a day of activity for every trust with 5% of events
 // resent; after the last restart catches up, every figure equals the oracle's.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BruteForce } from '@pulse/kpi';
-import { readSentLog, toSentRecord } from 'simulator';
+import { BruteForce, readSentLog, toSentRecord } from '@pulse/verify';
 import { describe, expect, it } from 'vitest';
 import { compareWithOracle } from './helpers/compare.js';
 import {

@@ -6,8 +6,8 @@
 // 2026 (23 hours); 31 March (an ordinary weekday, the last day of the old ICBs) with 1 April (the
 // first of the April 2026 mergers); 25 October 2026 (25 hours). Separate runs keep each test's
 // log, oracle and comparison to one or two days on the 2-core machine.
-import { BruteForce, londonDateOf, londonDayBounds } from '@pulse/kpi';
-import type { Scope, SentRecord } from '@pulse/kpi';
+import { londonDateOf, londonDayBounds, type Scope } from '@pulse/kpi';
+import { BruteForce, type SentRecord } from '@pulse/verify';
 import { describe, expect, it } from 'vitest';
 import { compareWithOracle } from './helpers/compare.js';
 import {

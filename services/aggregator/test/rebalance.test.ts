@@ -1,8 +1,7 @@
 // Exactly-once through rebalances: 1 -> 3 -> 1 aggregator processes (main.ts, as deployed) in one
 // consumer group while the simulator sends; partitions move twice each way, each of the three
 // processes applies events (its own /metrics says so) and the figures still equal the oracle's.
-import { BruteForce } from '@pulse/kpi';
-import { readSentLog, toSentRecord } from 'simulator';
+import { BruteForce, readSentLog, toSentRecord } from '@pulse/verify';
 import { describe, expect, it } from 'vitest';
 import { compareWithOracle } from './helpers/compare.js';
 import {

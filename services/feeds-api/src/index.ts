@@ -3,4 +3,3 @@ export { feedsApiEnv, loadFeedsApiConfig, type FeedsApiConfig } from './config.j
 export { figuresFromReader } from './figures.js';
 export { PROBLEMS, type Problem, type ProblemCode } from './errors.js';
 export type { AppDeps, Completeness, FiguresSource, LiveFigures, ReadinessProbe } from './ports.js';
-export { createOpenApiChecker, type OpenApiChecker } from './openapi-check.js';

@@ -9,7 +9,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect, onTestFinished } from 'vitest';
 import { buildApp, type AppConfig } from '../src/app.js';
 import { figuresFromReader } from '../src/figures.js';
-import { createOpenApiChecker, type OpenApiChecker } from '../src/openapi-check.js';
+import { createOpenApiChecker, type OpenApiChecker } from '@pulse/verify';
 
 export const TOPIC = 'nhs.activity.v1';
 export const PARTITIONS = 2;

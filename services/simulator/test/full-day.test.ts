@@ -13,7 +13,7 @@ import { testConsumer, testKafka, testLogger, uniqueGroupId, uniqueTopic } from 
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../src/cli/options.js';
 import { formatSummary } from '../src/publish/summary.js';
-import { sentLogEntries } from '../src/log/sent-log.js';
+import { sentLogEntries } from '@pulse/verify';
 import { runSimulator } from '../src/run.js';
 import { testRefData } from './helpers.js';
 import { expectTopicEqualsLog } from './readback.js';

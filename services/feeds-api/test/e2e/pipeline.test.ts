@@ -11,7 +11,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  BruteForce,
   bucketsBetween,
   londonDayBounds,
   QUARTER_MS,
@@ -30,11 +29,10 @@ import {
   uniqueTopic,
   waitForStoredOffsets,
 } from '@pulse/testkit';
-import { readSentLog, toSentRecord } from 'simulator';
+import { BruteForce, createOpenApiChecker, readSentLog, toSentRecord } from '@pulse/verify';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { figuresFromReader } from '../../src/figures.js';
-import { createOpenApiChecker } from '../../src/openapi-check.js';
 import { sharedRefData } from '../helpers.js';
 import { runFromSource } from './processes.js';
 

@@ -1,17 +1,15 @@
 // The reference semantics of applying accepted events, in memory: what the Redis script must do,
 // written as plainly as possible. Tests compare it with the brute-force oracle; the store's own
 // tests can compare the Redis state with it.
-import { bucketsOf } from './buckets.js';
-import { scopesOf } from './attribution.js';
 import {
+  AGE_GROUPS,
   GAUGE_OVER,
   addToSplit,
+  bucketsOf,
   emptyCounterFigures,
   emptyGaugeFigures,
   isOver,
-} from './gauges.js';
-import {
-  AGE_GROUPS,
+  scopesOf,
   type AgeGroup,
   type Attribution,
   type BedFigures,
@@ -22,7 +20,7 @@ import {
   type EventEffects,
   type GaugeFigures,
   type StateOp,
-} from './types.js';
+} from '@pulse/kpi';
 
 /** One trust's live state, as the `g:*` keys hold it. */
 export interface TrustState {

@@ -1,17 +1,14 @@
 // Property-style: effectsOf applied by the reference applier must equal the brute-force oracle
 // for every scope, every bucket and the live gauges, on seeded random logs.
 import { describe, expect, it } from 'vitest';
+import { effectsOf, londonDayBounds, parseScopeKey, type BucketSize } from '@pulse/kpi';
 import {
   applyInMemory,
   BruteForce,
   counterKey,
   createMemoryStore,
-  effectsOf,
-  londonDayBounds,
   memoryCounters,
   memoryGauges,
-  parseScopeKey,
-  type BucketSize,
   type MemoryStore,
 } from '../src/index.js';
 import { LOG_CLOCK, randomLog, resolve, TRUSTS } from './random-log.js';
