@@ -3,7 +3,7 @@
 //
 // 1. Kafka and Redis: KAFKA_BROKERS / REDIS_URL when set (nothing started or stopped for them),
 //    else started through @pulse/testkit (containers if Docker answers, else local processes).
-// 2. The topics (activity: 12 partitions; DLQ), then the aggregator, the feeds API and the
+// 2. The topics (@pulse/topology's PULSE_TOPICS), then the aggregator, the feeds API and the
 //    simulator with `--catch-up` (today from London midnight, backfilled at full speed, then real
 //    time; `--speed N` replays today at N× until it catches up with the clock), as compose runs it.
 // 3. Prints the URLs once the API's /readyz answers, then England's figures every 30 s.
@@ -27,6 +27,13 @@ import { createKafka, ensureTopics } from '@pulse/kafka';
 import { londonDateOf } from '@pulse/kpi';
 import { createLogger } from '@pulse/logging';
 import { provisionInfra } from '@pulse/testkit/infra';
+import {
+  ACTIVITY_PARTITIONS,
+  ACTIVITY_TOPIC,
+  DEFAULT_KEY_PREFIX,
+  DLQ_PARTITIONS,
+  DLQ_TOPIC,
+} from '@pulse/topology';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const logDir = join(root, '.pulse', 'demo');
@@ -158,8 +165,8 @@ async function report(api) {
 async function main() {
   const opts = options();
   mkdirSync(logDir, { recursive: true });
-  const topic = process.env.ACTIVITY_TOPIC || 'nhs.activity.v1';
-  const dlqTopic = process.env.DLQ_TOPIC || 'nhs.activity.dlq.v1';
+  const topic = process.env.ACTIVITY_TOPIC || ACTIVITY_TOPIC;
+  const dlqTopic = process.env.DLQ_TOPIC || DLQ_TOPIC;
   const children = [];
   let infra;
   let stopping;
@@ -187,8 +194,8 @@ async function main() {
     );
     if (stopping) return;
     await createTopics(infra.kafkaBrokers, [
-      { topic, numPartitions: 12 },
-      { topic: dlqTopic, numPartitions: 1 },
+      { topic, numPartitions: ACTIVITY_PARTITIONS },
+      { topic: dlqTopic, numPartitions: DLQ_PARTITIONS },
     ]);
     const apiPort = opts.port ? Number(opts.port) || (await freePort(0)) : await freePort(8080);
     const opsPort = await freePort(9464);
@@ -196,7 +203,7 @@ async function main() {
       KAFKA_BROKERS: infra.kafkaBrokers,
       REDIS_URL: infra.redisUrl,
       ACTIVITY_TOPIC: topic,
-      KEY_PREFIX: process.env.KEY_PREFIX || 'pulse',
+      KEY_PREFIX: process.env.KEY_PREFIX || DEFAULT_KEY_PREFIX,
     };
     if (stopping) return;
     children.push(
@@ -209,7 +216,7 @@ async function main() {
         ...common,
         PORT: String(apiPort),
         HOST: '127.0.0.1',
-        TOPIC_PARTITIONS: '12',
+        TOPIC_PARTITIONS: String(ACTIVITY_PARTITIONS),
       }),
     );
     const simArgs = ['--catch-up', '--topic', topic];

@@ -16,6 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { root, SERVICES, type Service } from './dockerfile.js';
 import { freePort, run, startService, waitForHttp } from './processes.js';
+import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 
 const PRODUCTION_ENV = { NODE_ENV: 'production', TURBO_TELEMETRY_DISABLED: '1' };
 const NPM_QUIET = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
@@ -87,7 +88,6 @@ describe('service images rehearsed without Docker', () => {
       HOST: '127.0.0.1',
       REDIS_URL: testInfra().redisUrl,
       KEY_PREFIX: redisPrefix('images').replace(/:$/, ''),
-      TOPIC_PARTITIONS: '12',
     });
     onTestFinished(async () => void (await service.stop()));
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, service);
@@ -117,7 +117,7 @@ describe('service images rehearsed without Docker', () => {
       PORT: String(port),
       KAFKA_BROKERS: testInfra().kafkaBrokers,
       REDIS_URL: testInfra().redisUrl,
-      ACTIVITY_TOPIC: await uniqueTopic({ label: 'images-activity', partitions: 12 }),
+      ACTIVITY_TOPIC: await uniqueTopic({ label: 'images-activity', partitions: ACTIVITY_PARTITIONS }),
       DLQ_TOPIC: dlqTopic,
       GROUP_ID: uniqueGroupId('images-aggregator'),
       KEY_PREFIX: redisPrefix('images').replace(/:$/, ''),
@@ -131,7 +131,7 @@ describe('service images rehearsed without Docker', () => {
   it('simulator should publish in service mode from dist on production dependencies alone', async () => {
     const app = await assembleImage('simulator');
     expectNoDevTools(app);
-    const topic = await uniqueTopic({ label: 'images-sim', partitions: 12 });
+    const topic = await uniqueTopic({ label: 'images-sim', partitions: ACTIVITY_PARTITIONS });
     // The container's command with no --to: real time until SIGTERM; sped up so a few seconds
     // carry events.
     const service = startService(

@@ -2,9 +2,6 @@ import { createLogger } from '@pulse/logging';
 import { logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIVITY_TOPIC,
-  DLQ_TOPIC,
-  PULSE_TOPICS,
   createKafka,
   createProducer,
   kafkajsLevel,
@@ -61,11 +58,5 @@ describe('@pulse/kafka', () => {
     expect(lines.map((line) => line.msg)).toContain(
       'Limiting retries for the idempotent producer may invalidate EoS guarantees',
     );
-  });
-
-  it('PULSE_TOPICS should name the activity and dead-letter topics of the contract', () => {
-    expect(ACTIVITY_TOPIC).toBe('nhs.activity.v1');
-    expect(DLQ_TOPIC).toBe('nhs.activity.dlq.v1');
-    expect(PULSE_TOPICS.map((spec) => spec.topic)).toEqual([ACTIVITY_TOPIC, DLQ_TOPIC]);
   });
 });

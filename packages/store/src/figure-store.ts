@@ -1,4 +1,5 @@
 // The writer side: probe a partition batch, then apply its plan in one fenced Lua script.
+import { DAY_MS } from '@pulse/kpi';
 import type { Redis } from 'ioredis';
 import { encodePlan } from './encode.js';
 import { StoreError } from './errors.js';
@@ -41,7 +42,6 @@ export interface FigureStore {
 }
 
 const COMMAND = 'pulseStoreApply';
-const DAY_MS = 86_400_000;
 
 type ApplyCommand = (numberOfKeys: number, ...args: (string | number)[]) => Promise<unknown>;
 

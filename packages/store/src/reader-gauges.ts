@@ -24,7 +24,7 @@ const KEYS_PER_TRUST = 10;
 /**
  * Past this many keys (trusts x partitions x KEYS_PER_TRUST), the partitions' indexes are read
  * first (one more round trip) so each script gets only the trusts its partition holds: England
- * would otherwise send every trust's keys to every partition (24,000 keys over 12 partitions).
+ * would otherwise send every trust's keys to every partition (24,000 keys over the 12 partitions of @pulse/topology).
  */
 const INDEX_FIRST_ABOVE_KEYS = 2_000;
 

@@ -9,6 +9,7 @@ import type { Redis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
 import type { RefData } from '@pulse/refdata';
 import { createFigureStore } from '@pulse/store';
+import { DLQ_PARTITIONS } from '@pulse/topology';
 import type { FigureStore } from '@pulse/store';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AggregatorConfig } from './config.js';
@@ -182,7 +183,7 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
       const admin = deps.kafka.admin();
       await admin.connect();
       try {
-        await ensureTopics(admin, [{ topic: config.dlqTopic, numPartitions: 1 }]);
+        await ensureTopics(admin, [{ topic: config.dlqTopic, numPartitions: DLQ_PARTITIONS }]);
       } finally {
         await admin.disconnect();
       }

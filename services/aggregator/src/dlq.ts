@@ -1,15 +1,7 @@
 // The dead-letter record of docs/aggregation.md: the original key and bytes, untouched, with the
 // reason and the source position in headers. Pure; sending is the batch processor's job.
+import { DLQ_HEADERS } from '@pulse/topology';
 import type { DlqCode } from './classify.js';
-
-/** Header names, part of the contract: tools and the data-quality feed read them. */
-export const DLQ_HEADERS = {
-  code: 'pulse-error-code',
-  detail: 'pulse-error-detail',
-  topic: 'pulse-source-topic',
-  partition: 'pulse-source-partition',
-  offset: 'pulse-source-offset',
-} as const;
 
 /** Header values are kept short; a detail is a sentence, not a dump. */
 const MAX_DETAIL_LENGTH = 1_000;

@@ -4,7 +4,7 @@ export { AGGREGATOR_REJECTIONS, DLQ_CODES, NO_KEY, classify } from './classify.j
 export type { Classification, ClassifyContext, DlqCode, RecordInput } from './classify.js';
 export { aggregatorEnv, loadAggregatorConfig } from './config.js';
 export type { AggregatorConfig } from './config.js';
-export { DLQ_HEADERS, deadLetter } from './dlq.js';
+export { deadLetter } from './dlq.js';
 export type { DeadLetter } from './dlq.js';
 export { createMetrics } from './metrics.js';
 export type { AggregatorMetrics } from './metrics.js';

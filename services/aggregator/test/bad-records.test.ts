@@ -7,7 +7,7 @@ import { BruteForce, type RecordFault, type SentRecord } from '@pulse/verify';
 import { testProducer } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
 import { DLQ_CODES } from '../src/classify.js';
-import { DLQ_HEADERS } from '../src/dlq.js';
+import { DLQ_HEADERS } from '@pulse/topology';
 import { compareWithOracle } from './helpers/compare.js';
 import { admission, edArrival } from './helpers/events.js';
 import { createWorld, resolver, startInProcess, waitUntilCaughtUp } from './helpers/harness.js';

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DLQ_HEADERS, chunkDeadLetters, deadLetter, deadLetterBytes } from '../src/dlq.js';
+import { ACTIVITY_TOPIC, DLQ_HEADERS } from '@pulse/topology';
+import { chunkDeadLetters, deadLetter, deadLetterBytes } from '../src/dlq.js';
 
 describe('deadLetter', () => {
   it('deadLetter should keep the original key and bytes and name the reason and source in headers', () => {
     const key = Buffer.from('RGT');
     const value = Buffer.from([0xc3, 0x01, 0xff]);
     const letter = deadLetter(
-      { topic: 'nhs.activity.v1', partition: 7, offset: '12345', key, value },
+      { topic: ACTIVITY_TOPIC, partition: 7, offset: '12345', key, value },
       'CORRUPT_BODY',
       'truncated body',
     );
@@ -15,7 +16,7 @@ describe('deadLetter', () => {
     expect(letter.headers).toEqual({
       [DLQ_HEADERS.code]: 'CORRUPT_BODY',
       [DLQ_HEADERS.detail]: 'truncated body',
-      'pulse-source-topic': 'nhs.activity.v1',
+      'pulse-source-topic': ACTIVITY_TOPIC,
       'pulse-source-partition': '7',
       'pulse-source-offset': '12345',
     });

@@ -52,7 +52,7 @@ describe('buildOpsApp', () => {
       rejectedByCode: new Map([['TOO_LATE', 1]]),
       newestEventAt: 1_780_000_000_000,
     });
-    metrics.lag('nhs.activity.v1', 4, 42);
+    metrics.lag('activity', 4, 42);
     metrics.batchDuration(0.02);
     const res = await app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
@@ -62,7 +62,7 @@ describe('buildOpsApp', () => {
     expect(res.body).toContain('aggregator_duplicates_total 1');
     expect(res.body).toContain('aggregator_dead_lettered_total{code="TOO_LATE"} 1');
     expect(res.body).toContain(
-      'aggregator_consumer_lag_records{topic="nhs.activity.v1",partition="4"} 42',
+      'aggregator_consumer_lag_records{topic="activity",partition="4"} 42',
     );
     expect(res.body).toContain('aggregator_newest_event_time_seconds 1780000000');
     expect(res.body).toContain('aggregator_batch_duration_seconds_count 1');

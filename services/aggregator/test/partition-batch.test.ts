@@ -7,7 +7,7 @@ import type { BatchPlan } from '@pulse/store';
 import { describe, expect, it } from 'vitest';
 import { createClassifyClocks } from '../src/classify-clocks.js';
 import type { DeadLetter } from '../src/dlq.js';
-import { DLQ_HEADERS } from '../src/dlq.js';
+import { DLQ_HEADERS } from '@pulse/topology';
 import { processPartitionBatch } from '../src/partition-batch.js';
 import type { BatchRecord, PartitionBatchDeps } from '../src/partition-batch.js';
 import { edArrival } from './helpers/events.js';

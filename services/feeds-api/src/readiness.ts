@@ -4,7 +4,7 @@
 // partition it has applied, so an offset key for partition N (the first one not read) is the
 // cheap sign of it: one EXISTS beside the PING.
 import type { Redis } from '@pulse/redis';
-import { partitionKey } from '@pulse/store';
+import { partitionKey } from '@pulse/topology';
 import { ApiError } from './errors.js';
 import type { ReadinessProbe } from './ports.js';
 

@@ -24,8 +24,8 @@ async function appWithStoreReadiness(): Promise<{ t: TestApp; layout: PartitionL
 describe('readiness', () => {
   it('beyondLastPartitionKey should be the offset key of partition TOPIC_PARTITIONS', () => {
     expect(
-      beyondLastPartitionKey({ prefix: 'pulse', topic: 'nhs.activity.v1', partitions: 12 }),
-    ).toBe('pulse:{nhs.activity.v1:12}:offset');
+      beyondLastPartitionKey({ prefix: 'pulse', topic: 'activity', partitions: 3 }),
+    ).toBe('pulse:{activity:3}:offset');
   });
 
   it('readyz should answer ok when no partition beyond TOPIC_PARTITIONS has an offset', async () => {

@@ -4,6 +4,7 @@
 import { redisPrefix, testInfra, uniqueGroupId, uniqueTopic } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
 import { isRunning, runFromSource, waitFor } from './processes.js';
+import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 
 describe('demo', () => {
   it('demo should serve growing England figures and stop every child on SIGINT', async () => {
@@ -11,7 +12,7 @@ describe('demo', () => {
     const env = {
       KAFKA_BROKERS: kafkaBrokers,
       REDIS_URL: redisUrl,
-      ACTIVITY_TOPIC: await uniqueTopic({ partitions: 12, label: 'demo-activity' }),
+      ACTIVITY_TOPIC: await uniqueTopic({ partitions: ACTIVITY_PARTITIONS, label: 'demo-activity' }),
       DLQ_TOPIC: await uniqueTopic({ partitions: 1, label: 'demo-dlq' }),
       GROUP_ID: uniqueGroupId('demo'),
       KEY_PREFIX: redisPrefix('demo').replace(/:$/, ''),

@@ -35,11 +35,12 @@ import { buildApp } from '../../src/app.js';
 import { figuresFromReader } from '../../src/figures.js';
 import { sharedRefData } from '../helpers.js';
 import { runFromSource } from './processes.js';
+import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 
 const DATE = '2026-04-02';
 const NEXT_DATE = '2026-04-03';
 const HOUR = 3_600_000;
-const PARTITIONS = 12;
+const PARTITIONS = ACTIVITY_PARTITIONS;
 const ICB = 'D7T5G'; // NHS Essex ICB, from 1 April 2026
 const REGION = 'Y61'; // East of England
 const TRUST = 'RAJ'; // Mid and South Essex, in D7T5G

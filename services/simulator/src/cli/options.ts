@@ -2,11 +2,12 @@
 // value gets its own precise message (SimulatorError BAD_OPTION / BAD_FAULTS).
 import { parseArgs } from 'node:util';
 import { parseInstant } from '@pulse/contracts';
+import { ACTIVITY_TOPIC } from '@pulse/topology';
 import { SimulatorError } from '../errors.js';
 import { NO_FAULTS, parseFaults, type FaultRatios } from '../faults/kinds.js';
 import { londonDayStartOf } from '../generate/london-time.js';
 
-export const DEFAULT_TOPIC = 'nhs.activity.v1';
+export const DEFAULT_TOPIC = ACTIVITY_TOPIC;
 export const DEFAULT_SEED = 'pulse';
 /** Share of England's RTT waiting list simulated: ~150k pathways, a day stays ~450k events. */
 export const DEFAULT_RTT_SCALE = 0.02;
