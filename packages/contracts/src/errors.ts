@@ -2,6 +2,7 @@
 // never renamed or reused; add new ones at the end. Services that reject for reasons of their own
 // (the aggregator's lateness, future dating, unknown organisations) extend this list rather than
 // restate it:  const DLQ_REASONS = [...CONTRACT_ERROR_CODES, 'LATE'] as const;
+import { PulseError } from '@pulse/errors';
 
 /** Every code @pulse/contracts throws, with what it means. */
 export const CONTRACT_ERRORS = {
@@ -37,8 +38,7 @@ export interface ContractErrorOptions {
 }
 
 /** The one error class of @pulse/contracts; `code` says which case, `detail` says what. */
-export class ContractError extends Error {
-  readonly code: ContractErrorCode;
+export class ContractError extends PulseError<ContractErrorCode> {
   /** Human-readable detail without the code; suits a DLQ header. */
   readonly detail: string;
   readonly path: string | undefined;
@@ -46,9 +46,7 @@ export class ContractError extends Error {
 
   constructor(code: ContractErrorCode, detail: string, options: ContractErrorOptions = {}) {
     const where = options.path === undefined ? '' : ` at ${options.path || '(event)'}`;
-    super(`${code}${where}: ${detail}`, { cause: options.cause });
-    this.name = 'ContractError';
-    this.code = code;
+    super(code, `${code}${where}: ${detail}`, { cause: options.cause });
     this.detail = detail;
     this.path = options.path;
     this.issues = options.issues ?? [];

@@ -2,7 +2,6 @@
 import { DAY_MS, type BucketSize } from '@pulse/kpi';
 import { StoreError } from './errors.js';
 
-
 /** How long a counter key outlives the end of its bucket, per bucket size, in ms. */
 export type Retention = Record<BucketSize, number>;
 

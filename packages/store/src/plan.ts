@@ -7,7 +7,6 @@ import type { ClosedSet, OpenSet, PartitionKeys } from './keys.js';
 import { counterField, partitionKey, partitionKeys, utcDayOf } from './keys.js';
 import type { ResolvedStoreOptions } from './options.js';
 
-
 /** One accepted event, decoded, attributed and turned into effects by @pulse/kpi. */
 export interface PlanItem {
   eventId: string;

@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fromJson, parseInstant, type ActivityEvent } from '@pulse/contracts';
 import type { RejectionCode } from '@pulse/kpi';
+import { VerifyError } from './errors.js';
 import type { RecordFault, SentRecord } from './oracle.js';
 
 /** What the aggregator must do with a record: count it, count it as a duplicate, or reject it. */
@@ -42,7 +43,9 @@ function parseLine(text: string, lineNo: number): SentLogEntry {
       bytes: typeof raw['bytes'] === 'string' ? Buffer.from(raw['bytes'], 'base64') : null,
     };
   } catch (err) {
-    throw new Error(`sent log line ${lineNo}: ${String(err)}`, { cause: err });
+    throw new VerifyError('BAD_SENT_LOG', `sent log line ${lineNo}: ${String(err)}`, {
+      cause: err,
+    });
   }
 }
 

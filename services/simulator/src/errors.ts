@@ -1,4 +1,5 @@
 // Errors are data: a closed list of codes, one class carrying the code.
+import { PulseError } from '@pulse/errors';
 
 export const SIMULATOR_ERRORS = {
   BAD_OPTION: 'A command-line option is missing, malformed or out of range.',
@@ -8,13 +9,4 @@ export const SIMULATOR_ERRORS = {
 
 export type SimulatorErrorCode = keyof typeof SIMULATOR_ERRORS;
 
-export class SimulatorError extends Error {
-  constructor(
-    readonly code: SimulatorErrorCode,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(message, options);
-    this.name = 'SimulatorError';
-  }
-}
+export class SimulatorError extends PulseError<SimulatorErrorCode> {}
