@@ -8,6 +8,7 @@ import type { Logger } from '@pulse/logging';
 import type { Redis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
 import type { RefData } from '@pulse/refdata';
+import type { ReadinessCheck } from '@pulse/service';
 import { createFigureStore } from '@pulse/store';
 import { DLQ_PARTITIONS } from '@pulse/topology';
 import type { FigureStore } from '@pulse/store';
@@ -17,7 +18,6 @@ import { chunkDeadLetters, type DeadLetter } from './dlq.js';
 import { createClassifyClocks } from './classify-clocks.js';
 import { createMetrics } from './metrics.js';
 import type { AggregatorMetrics } from './metrics.js';
-import type { ReadinessCheck } from './ops-app.js';
 import { processPartitionBatch } from './partition-batch.js';
 import type { PartitionBatchDeps } from './partition-batch.js';
 

@@ -9,5 +9,5 @@ export type { DeadLetter } from './dlq.js';
 export { createMetrics } from './metrics.js';
 export type { AggregatorMetrics } from './metrics.js';
 export { buildOpsApp } from './ops-app.js';
-export type { OpsAppDeps, ReadinessCheck } from './ops-app.js';
+export type { OpsAppDeps } from './ops-app.js';
 export { processPartitionBatch } from './partition-batch.js';

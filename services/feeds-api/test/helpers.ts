@@ -50,7 +50,7 @@ let eventNo = 0;
 
 export async function testApp(
   config: Partial<AppConfig> = {},
-  ready?: () => Promise<void>,
+  ready?: () => Promise<unknown>,
 ): Promise<TestApp> {
   const redis = await testRedis('feeds-api-test');
   const prefix = redisPrefix('feeds-api').replace(/:$/, '');
@@ -67,7 +67,7 @@ export async function testApp(
     {
       refdata: refs,
       figures: figuresFromReader(reader),
-      ready: ready ?? (async () => void (await redis.ping())),
+      readiness: [{ name: 'redis', check: ready ?? (() => redis.ping()) }],
       logger: testLogger(),
       now: () => AS_OF,
     },

@@ -12,7 +12,10 @@ describe('demo', () => {
     const env = {
       KAFKA_BROKERS: kafkaBrokers,
       REDIS_URL: redisUrl,
-      ACTIVITY_TOPIC: await uniqueTopic({ partitions: ACTIVITY_PARTITIONS, label: 'demo-activity' }),
+      ACTIVITY_TOPIC: await uniqueTopic({
+        partitions: ACTIVITY_PARTITIONS,
+        label: 'demo-activity',
+      }),
       DLQ_TOPIC: await uniqueTopic({ partitions: 1, label: 'demo-dlq' }),
       GROUP_ID: uniqueGroupId('demo'),
       KEY_PREFIX: redisPrefix('demo').replace(/:$/, ''),

@@ -131,7 +131,7 @@ describe('end to end', () => {
       {
         refdata,
         figures: figuresFromReader(reader),
-        ready: async () => void (await redis.ping()),
+        readiness: [{ name: 'redis', check: () => redis.ping() }],
         logger: testLogger(),
         now: () => asOf,
       },
