@@ -27,6 +27,7 @@ import { createKafka, ensureTopics } from '@pulse/kafka';
 import { londonDateOf } from '@pulse/kpi';
 import { createLogger } from '@pulse/logging';
 import { provisionInfra } from '@pulse/testkit/infra';
+import { requireShippedNode } from './runtime.mjs';
 import {
   ACTIVITY_PARTITIONS,
   ACTIVITY_TOPIC,
@@ -34,6 +35,8 @@ import {
   DLQ_PARTITIONS,
   DLQ_TOPIC,
 } from '@pulse/topology';
+
+requireShippedNode('npm run demo');
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const logDir = join(root, '.pulse', 'demo');

@@ -14,6 +14,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireShippedNode } from './runtime.mjs';
+
+requireShippedNode('npm test');
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const turboArgs = process.argv.slice(2);

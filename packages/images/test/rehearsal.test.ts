@@ -117,7 +117,10 @@ describe('service images rehearsed without Docker', () => {
       PORT: String(port),
       KAFKA_BROKERS: testInfra().kafkaBrokers,
       REDIS_URL: testInfra().redisUrl,
-      ACTIVITY_TOPIC: await uniqueTopic({ label: 'images-activity', partitions: ACTIVITY_PARTITIONS }),
+      ACTIVITY_TOPIC: await uniqueTopic({
+        label: 'images-activity',
+        partitions: ACTIVITY_PARTITIONS,
+      }),
       DLQ_TOPIC: dlqTopic,
       GROUP_ID: uniqueGroupId('images-aggregator'),
       KEY_PREFIX: redisPrefix('images').replace(/:$/, ''),
