@@ -82,7 +82,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
       `partitions must be a positive integer, got ${options.partitions}`,
     );
   }
-  defineGaugesScript(redis);
+  const gaugesScript = defineGaugesScript(redis);
   const partitions: PartitionKeys[] = Array.from({ length: options.partitions }, (_, i) =>
     partitionKeys(partitionKey(options.prefix, options.topic, i)),
   );
@@ -128,7 +128,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
     },
 
     gauges: (scope, asOf, londonDate = londonDateOf(asOf)) =>
-      readGauges(redis, partitions, trustsOf(scope, londonDate), asOf),
+      readGauges(redis, gaugesScript, partitions, trustsOf(scope, londonDate), asOf),
 
     async freshness(scope) {
       const pipeline = redis.pipeline();

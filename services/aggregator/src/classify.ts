@@ -4,7 +4,7 @@
 // docs/aggregation.md), the list the oracle predicts from, and never renamed.
 import { isContractError } from '@pulse/contracts';
 import type { ActivityEvent, Codec } from '@pulse/contracts';
-import { AGGREGATOR_REJECTIONS, attribute, REJECTION_CODES } from '@pulse/kpi';
+import { AGGREGATOR_REJECTIONS, attribute, DAY_MS, REJECTION_CODES } from '@pulse/kpi';
 import type { Attribution, RejectionCode } from '@pulse/kpi';
 import type { ProviderResolution, RefData } from '@pulse/refdata';
 
@@ -70,7 +70,7 @@ export function classify(record: RecordInput, ctx: ClassifyContext): Classificat
   if (event.occurredAt < earliest) {
     return reject(
       'TOO_LATE',
-      `occurredAt ${iso(event.occurredAt)} is before ${iso(earliest)} (clock minus ${ctx.graceMs / 86_400_000} days)`,
+      `occurredAt ${iso(event.occurredAt)} is before ${iso(earliest)} (clock minus ${ctx.graceMs / DAY_MS} days)`,
       key,
     );
   }

@@ -12,11 +12,11 @@ import { compareWithOracle } from './helpers/compare.js';
 import { admission, edArrival } from './helpers/events.js';
 import { createWorld, resolver, startInProcess, waitUntilCaughtUp } from './helpers/harness.js';
 import { readTopic } from './helpers/topics.js';
+import { DAY_MS as DAY } from '@pulse/kpi';
 
 const codec = createCodec();
 const unchecked = createCodec({ validate: false });
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 
 interface Case {
   key: string;

@@ -26,10 +26,10 @@ import type { BatchControl, BatchRecord, PartitionBatchDeps } from '../src/parti
 import { compareWithOracle } from './helpers/compare.js';
 import { refdata, resolver } from './helpers/harness.js';
 import { dayEvents } from './helpers/traffic.js';
+import { DAY_MS as DAY } from '@pulse/kpi';
 
 const DATE = '2026-05-20';
 const PARTITION = 0;
-const DAY = 86_400_000;
 const codec = createCodec();
 // The consumers' clock: an hour after the simulated London day ends (a replay).
 const CLOCK = londonDayBounds(DATE).end + 3_600_000;

@@ -4,9 +4,9 @@ import { injectFaults, type OutRecord } from '../src/faults/inject.js';
 import { FAULT_KINDS, NO_FAULTS, parseFaults } from '../src/faults/kinds.js';
 import { generateActivity } from '../src/generate/index.js';
 import { testRefData, windowOf, FEW_TRUSTS } from './helpers.js';
+import { DAY_MS as DAY } from '@pulse/refdata';
 
 const codec = createCodec();
-const DAY = 86_400_000;
 const GRACE = 14 * DAY;
 const RATIOS = parseFaults(
   'duplicate=0.05,late=0.02,tooLate=0.01,future=0.01,corrupt=0.01,unknownFingerprint=0.01,unknownProvider=0.01',

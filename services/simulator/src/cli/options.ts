@@ -5,7 +5,7 @@ import { parseInstant } from '@pulse/contracts';
 import { ACTIVITY_TOPIC } from '@pulse/topology';
 import { SimulatorError } from '../errors.js';
 import { NO_FAULTS, parseFaults, type FaultRatios } from '../faults/kinds.js';
-import { londonDayStartOf } from '../generate/london-time.js';
+import { londonDayStartOf } from '@pulse/refdata';
 
 export const DEFAULT_TOPIC = ACTIVITY_TOPIC;
 export const DEFAULT_SEED = 'pulse';
