@@ -53,7 +53,7 @@ beforeAll(async () => {
       env: PRODUCTION_ENV,
     },
   );
-}, 600_000);
+});
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -95,7 +95,7 @@ describe('service images rehearsed without Docker', () => {
     const trusts = await fetch(`http://127.0.0.1:${port}/v1/organisations/trusts`);
     expect(trusts.status).toBe(200);
     expect(await service.stop()).toBe(0);
-  }, 240_000);
+  });
 
   it('aggregator should join its group and be ready from dist on production dependencies alone', async () => {
     const app = await assembleImage('aggregator');
@@ -127,9 +127,9 @@ describe('service images rehearsed without Docker', () => {
     });
     onTestFinished(async () => void (await service.stop()));
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, service);
-    await waitForHttp(`http://127.0.0.1:${port}/readyz`, service, 90_000);
+    await waitForHttp(`http://127.0.0.1:${port}/readyz`, service, 180_000);
     expect(await service.stop()).toBe(0);
-  }, 240_000);
+  });
 
   it('simulator should publish in service mode from dist on production dependencies alone', async () => {
     const app = await assembleImage('simulator');
@@ -144,7 +144,7 @@ describe('service images rehearsed without Docker', () => {
       ['--topic', topic, '--trusts', 'RGT', '--speed', '3600'],
     );
     onTestFinished(async () => void (await service.stop()));
-    await service.waitForOutput(/"msg":"simulating"/, 60_000);
+    await service.waitForOutput(/"msg":"simulating"/, 180_000);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(await service.stop()).toBe(0);
     const admin = testKafka('images-check').admin();
@@ -156,5 +156,5 @@ describe('service images rehearsed without Docker', () => {
     } finally {
       await admin.disconnect();
     }
-  }, 240_000);
+  });
 });

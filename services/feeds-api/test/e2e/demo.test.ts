@@ -26,7 +26,7 @@ describe('demo', () => {
     const api = await waitFor(
       'the demo to print its API URL',
       async () => /^\s+API\s+(http\S+)$/m.exec(demo.output())?.[1],
-      120_000,
+      240_000,
     );
     const attendances = await waitFor(
       'a non-zero England ed_attendances today',
@@ -35,7 +35,7 @@ describe('demo', () => {
         const total = ((await res.json()) as SnapshotBody).today.counters.ed_attendances.total;
         return total > 0 ? total : undefined;
       },
-      120_000,
+      240_000,
     );
     expect(attendances).toBeGreaterThan(0);
 
@@ -45,7 +45,7 @@ describe('demo', () => {
     expect(await demo.exited).toBe(0);
     expect(demo.output()).toMatch(/\[demo\] stopped/);
     expect(pids.filter(isRunning)).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 });
 
 interface SnapshotBody {

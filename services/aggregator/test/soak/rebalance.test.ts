@@ -3,7 +3,7 @@
 // processes applies events (its own /metrics says so) and the figures still equal the oracle's.
 import { BruteForce, readSentLog, toSentRecord } from '@pulse/verify';
 import { describe, expect, it } from 'vitest';
-import { compareWithOracle } from './helpers/compare.js';
+import { compareWithOracle } from '../helpers/compare.js';
 import {
   appliedSoFar,
   caughtUp,
@@ -12,7 +12,7 @@ import {
   resolver,
   waitFor,
   waitUntilCaughtUp,
-} from './helpers/harness.js';
+} from '../helpers/harness.js';
 import {
   freePort,
   metricOf,
@@ -20,7 +20,7 @@ import {
   sentLogPath,
   simulatedDay,
   startAggregatorProcess,
-} from './helpers/processes.js';
+} from '../helpers/processes.js';
 
 const DATE = '2026-05-15';
 const APPLIED = 'aggregator_events_applied_total';

@@ -11,12 +11,12 @@ import { EVENT_TYPES, createCodec, type ActivityEvent } from '@pulse/contracts';
 import { javaAvroMissing, javaDecode } from '@pulse/contracts/java-avro';
 import { testConsumer, testKafka, testLogger, uniqueGroupId, uniqueTopic } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
-import { parseOptions } from '../src/cli/options.js';
-import { formatSummary } from '../src/publish/summary.js';
+import { parseOptions } from '../../src/cli/options.js';
+import { formatSummary } from '../../src/publish/summary.js';
 import { sentLogEntries } from '@pulse/verify';
-import { runSimulator } from '../src/run.js';
-import { testRefData } from './helpers.js';
-import { expectTopicEqualsLog } from './readback.js';
+import { runSimulator } from '../../src/run.js';
+import { testRefData } from '../helpers.js';
+import { expectTopicEqualsLog } from '../readback.js';
 import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 
 /** Records of each event type (and undecodable ones) the Java decoder is given. */

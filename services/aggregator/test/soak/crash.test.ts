@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BruteForce, readSentLog, toSentRecord } from '@pulse/verify';
 import { describe, expect, it } from 'vitest';
-import { compareWithOracle } from './helpers/compare.js';
+import { compareWithOracle } from '../helpers/compare.js';
 import {
   appliedSoFar,
   caughtUp,
@@ -12,13 +12,13 @@ import {
   resolver,
   waitFor,
   waitUntilCaughtUp,
-} from './helpers/harness.js';
+} from '../helpers/harness.js';
 import {
   runSimulator,
   sentLogPath,
   simulatedDay,
   startAggregatorProcess,
-} from './helpers/processes.js';
+} from '../helpers/processes.js';
 
 const DATE = '2026-05-14';
 const MIN_KILLS_SENDING = 5;
