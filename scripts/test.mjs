@@ -18,13 +18,12 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireShippedNode } from './runtime.mjs';
 
-requireShippedNode(soak ? 'npm run test:soak' : 'npm test');
-
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const soak = process.argv[2] === '--soak';
 const turboArgs = process.argv.slice(soak ? 3 : 2);
 const task = soak ? 'test:soak' : 'test';
 const reportName = soak ? 'vitest-soak.json' : 'vitest.json';
+requireShippedNode(soak ? 'npm run test:soak' : 'npm test');
 
 /** Workspaces (packages/*, services/*) that have a script for the task. */
 function testedWorkspaces() {

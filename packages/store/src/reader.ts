@@ -19,6 +19,7 @@ import {
   bucketsBetween,
   emptyCounterFigures,
   emptySplit,
+  HOUR_MS,
   londonDateOf,
   scopeKey,
 } from '@pulse/kpi';
@@ -28,8 +29,6 @@ import type { GaugeReading } from './reader-gauges.js';
 import { defineGaugesScript, readGauges } from './reader-gauges.js';
 import { counterField, partitionKey, partitionKeys } from './keys.js';
 import type { PartitionKeys } from './keys.js';
-
-const HOUR_MS = 3_600_000;
 
 export interface ReaderOptions {
   prefix: string;

@@ -10,46 +10,29 @@ import {
 import type { InfraSource, ProvisionedInfra } from './infra.js';
 import { startLocalKafka, startLocalRedis, stopLocal } from './local.js';
 
-type Backend = {
-  source: InfraSource;
-  /** Starts one part; `onStop` is given its release before it starts, when that is possible. */
-  kafka(
-    signal: AbortSignal | undefined,
-    onStop: (stop: () => Promise<void>) => void,
-  ): Promise<StartedService>;
-  redis(
-    signal: AbortSignal | undefined,
-    onStop: (stop: () => Promise<void>) => void,
-  ): Promise<StartedService>;
-};
+/** Starts one part; `onStop` is given its release before it starts, when that is possible. */
+type StartPart = (
+  signal: AbortSignal | undefined,
+  onStop: (stop: () => Promise<void>) => void,
+) => Promise<StartedService>;
+
+type Backend = { source: InfraSource; kafka: StartPart; redis: StartPart };
 
 /** Local processes (infra/kafka, infra/redis) on free ports, with their files in a temp folder. */
 function localBackend(dir: string): Backend {
-  const kafkaDir = join(dir, 'kafka');
-  const redisDir = join(dir, 'redis');
-  // Stopping by directory works whatever state a start reached (it finds the pid file, if any).
-  const stopKafka = () => stopLocal('kafka', kafkaDir);
-  const stopRedis = () => stopLocal('redis', redisDir);
+  const local =
+    (service: 'kafka' | 'redis', start: typeof startLocalKafka): StartPart =>
+    async (signal, onStop) => {
+      const serviceDir = join(dir, service);
+      // Stopping by directory works whatever state a start reached (it finds the pid file, if any).
+      onStop(() => stopLocal(service, serviceDir));
+      const address = await start({ dir: serviceDir, port: 0, ...(signal ? { signal } : {}) });
+      return { address, stop: async () => {} };
+    };
   return {
     source: 'local',
-    kafka: async (signal, onStop) => {
-      onStop(stopKafka);
-      const address = await startLocalKafka({
-        dir: kafkaDir,
-        port: 0,
-        ...(signal ? { signal } : {}),
-      });
-      return { address, stop: async () => {} };
-    },
-    redis: async (signal, onStop) => {
-      onStop(stopRedis);
-      const address = await startLocalRedis({
-        dir: redisDir,
-        port: 0,
-        ...(signal ? { signal } : {}),
-      });
-      return { address, stop: async () => {} };
-    },
+    kafka: local('kafka', startLocalKafka),
+    redis: local('redis', startLocalRedis),
   };
 }
 

@@ -13,7 +13,7 @@ import { SimulatorError } from './errors.js';
 import { formatSummary } from './publish/summary.js';
 import { runSimulator } from './run.js';
 
-runMain('simulate', async ({ onClose, useLogger }) => {
+runMain('simulate', async ({ onClose, useLogger, signal }) => {
   let options;
   try {
     options = parseOptions(process.argv.slice(2));
@@ -29,33 +29,27 @@ runMain('simulate', async ({ onClose, useLogger }) => {
   const env = loadConfig({ KAFKA_BROKERS: kafkaBrokers, LOG_LEVEL: logLevel });
   const logger = createLogger({ service: 'simulator', level: env.LOG_LEVEL });
   useLogger(logger);
-  const brokers = options.brokers ?? env.KAFKA_BROKERS;
-  const stop = new AbortController();
-  const run = (async () => {
-    try {
-      const summary = await runSimulator(options, {
-        kafka: createKafka({ brokers, clientId: 'simulator', logger }),
-        refdata: loadRefData(),
-        codec: createCodec(),
-        logger,
-        signal: stop.signal,
-      });
+  const kafka = createKafka({
+    brokers: options.brokers ?? env.KAFKA_BROKERS,
+    clientId: 'simulator',
+    logger,
+  });
+  const deps = { kafka, refdata: loadRefData(), codec: createCodec(), logger, signal };
+  const run = runSimulator(options, deps).then(
+    (summary) => {
       process.stdout.write(formatSummary(summary) + '\n');
       return 0;
-    } catch (err) {
+    },
+    (err: unknown) => {
       if (err instanceof SimulatorError) {
         process.stderr.write(`simulate: ${err.message}\n`);
         return 2;
       }
       logger.error({ err }, 'simulator failed');
       return 1;
-    }
-  })();
-  // Stopping: the batch in flight is sent and logged, then the run ends and prints its summary.
-  onClose(() => {
-    if (!stop.signal.aborted) logger.info('stopping: flushing the batch in flight');
-    stop.abort();
-    return run;
-  });
+    },
+  );
+  // Closing aborts `signal` first: the batch in flight is sent and logged, then the run ends.
+  onClose(() => run);
   return run;
 });
