@@ -30,6 +30,7 @@ const DEV_ONLY = [
   'testcontainers',
   'turbo',
   '@pulse/testkit',
+  '@pulse/verify',
 ];
 
 let work: string;
