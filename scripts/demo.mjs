@@ -3,62 +3,63 @@
 //
 // 1. Kafka and Redis: KAFKA_BROKERS / REDIS_URL when set (nothing started or stopped for them),
 //    else started through @pulse/testkit (containers if Docker answers, else local processes).
-// 2. The topics (activity: 12 partitions; DLQ), then the aggregator, the feeds API and the
+// 2. The topics (@pulse/topology's PULSE_TOPICS), then the aggregator, the feeds API and the
 //    simulator with `--catch-up` (today from London midnight, backfilled at full speed, then real
 //    time; `--speed N` replays today at N× until it catches up with the clock), as compose runs it.
 // 3. Prints the URLs once the API's /readyz answers, then England's figures every 30 s.
-// 4. SIGINT (Ctrl-C) or SIGTERM: stops the simulator, the aggregator, the API (each waited for),
-//    then the infrastructure it started, and exits 0.
+// 4. SIGINT (Ctrl-C) or SIGTERM, at any moment: stops the simulator, the aggregator, the API
+//    (each waited for), then the infrastructure it started (also while it is still starting:
+//    no broker, redis-server or temporary folder is left), and exits 0. Another Ctrl-C while
+//    stopping kills the children at once.
 //
 // Children run in their own process groups, so Ctrl-C reaches only this script, which stops them
-// in order. Their logs go to .pulse/demo/<service>.log.
+// in order. Each run's logs go to .pulse/demo/<start time>/<service>.log (earlier runs' stay).
 //
-// Options: --speed N, --trusts A,B (a subset, lighter), --port P (API; default 8080, or any free port if taken; 0 = any),
-// --help. Environment: KAFKA_BROKERS, REDIS_URL, ACTIVITY_TOPIC, DLQ_TOPIC, KEY_PREFIX, GROUP_ID,
-// LOG_LEVEL are passed on to the services.
+// Options (scripts/demo-options.mjs; a bad one is a one-line error, exit 2): --speed N, --trusts
+// A,B (a subset, lighter), --port P, --help. Environment: KAFKA_BROKERS, REDIS_URL,
+// ACTIVITY_TOPIC, DLQ_TOPIC, KEY_PREFIX, GROUP_ID, LOG_LEVEL are passed on to the services.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createKafka, ensureTopics } from '@pulse/kafka';
 import { londonDateOf } from '@pulse/kpi';
 import { createLogger } from '@pulse/logging';
 import { provisionInfra } from '@pulse/testkit/infra';
+import { DEMO_USAGE, DemoOptionError, parseDemoOptions } from './demo-options.mjs';
+import { requireShippedNode } from './runtime.mjs';
+import {
+  ACTIVITY_PARTITIONS,
+  ACTIVITY_TOPIC,
+  DEFAULT_KEY_PREFIX,
+  DLQ_PARTITIONS,
+  DLQ_TOPIC,
+} from '@pulse/topology';
+
+requireShippedNode('npm run demo');
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const logDir = join(root, '.pulse', 'demo');
+/** This run's logs: one folder per run, named by its start time, so no run overwrites another's. */
+const logDir = join(root, '.pulse', 'demo', new Date().toISOString().replace(/[:.]/g, '-'));
 /** How often England's figures are printed. */
 const REPORT_EVERY_MS = Number(process.env.PULSE_DEMO_REPORT_MS ?? 30_000);
 const say = (message) => process.stdout.write(`[demo] ${message}\n`);
 
-const USAGE = `Usage: npm run demo -- [--speed N] [--trusts A,B] [--port P]
-
-  --speed N     replay today from London midnight at N times real time until it catches up
-                with the clock, then real time (default: backfill today at full speed, then real time)
-  --trusts A,B  simulate only these trusts (ODS codes; default every open trust)
-  --port P      port of the feeds API (default 8080, or any free port if 8080 is taken)
-`;
-
 function options() {
-  const { values } = parseArgs({
-    options: {
-      speed: { type: 'string' },
-      trusts: { type: 'string' },
-      port: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    process.exit(0);
+  try {
+    const parsed = parseDemoOptions(process.argv.slice(2));
+    if (parsed.help) {
+      process.stdout.write(DEMO_USAGE);
+      process.exit(0);
+    }
+    return parsed;
+  } catch (err) {
+    if (!(err instanceof DemoOptionError)) throw err;
+    process.stderr.write(`demo: ${err.message} (npm run demo -- --help)\n`);
+    process.exit(2);
   }
-  const speed = values.speed === undefined ? 1 : Number(values.speed);
-  if (!(speed >= 1))
-    throw new Error(`--speed: must be a number of at least 1, got ${values.speed}`);
-  return { speed, trusts: values.trusts, port: values.port };
 }
 
 /** `preferred` if free on loopback, else any free port. */
@@ -111,11 +112,14 @@ function start(name, script, args, env) {
   return { name, child, exited, file };
 }
 
-/** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
-async function stopChild({ name, child, exited }, graceMs = 20_000) {
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs` or `hurry` is aborted. */
+async function stopChild({ name, child, exited }, hurry, graceMs = 20_000) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
-  const result = await Promise.race([exited, sleep(graceMs).then(() => undefined)]);
+  const hurried = new Promise((resolve) =>
+    hurry.aborted ? resolve() : hurry.addEventListener('abort', () => resolve(), { once: true }),
+  );
+  const result = await Promise.race([exited, sleep(graceMs).then(() => undefined), hurried]);
   if (!result) {
     say(`${name} did not stop within ${graceMs / 1000} s: killing it`);
     child.kill('SIGKILL');
@@ -158,45 +162,58 @@ async function report(api) {
 async function main() {
   const opts = options();
   mkdirSync(logDir, { recursive: true });
-  const topic = process.env.ACTIVITY_TOPIC || 'nhs.activity.v1';
-  const dlqTopic = process.env.DLQ_TOPIC || 'nhs.activity.dlq.v1';
+  const topic = process.env.ACTIVITY_TOPIC || ACTIVITY_TOPIC;
+  const dlqTopic = process.env.DLQ_TOPIC || DLQ_TOPIC;
   const children = [];
-  let infra;
+  // Aborted on the first signal: a start-up in progress stops what it started.
+  const starting = new AbortController();
+  // Aborted on a second signal: children still stopping are killed.
+  const hurry = new AbortController();
+  let provisioning;
   let stopping;
   const stopAll = (why) =>
     (stopping ??= (async () => {
       say(`${why}: stopping`);
+      starting.abort();
       // The producer first, so the aggregator can apply what was sent; the API last.
       for (const name of ['simulator', 'aggregator', 'feeds-api']) {
         const child = children.find((c) => c.name === name);
-        if (child) await stopChild(child);
+        if (child) await stopChild(child, hurry.signal);
       }
+      // Started or still starting, Kafka and Redis are stopped and the temp folder removed.
+      const infra = await provisioning?.catch(() => undefined);
       if (infra) await infra.stop();
-      say('stopped');
+      say(`stopped; logs in ${logDir}`);
     })());
   for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => void stopAll(signal).then(() => process.exit(0)));
+    process.on(signal, () => {
+      if (!stopping) return void stopAll(signal).then(() => process.exit(0));
+      say(`${signal} again: killing what is still running`);
+      hurry.abort();
+    });
   }
 
   try {
     say('starting Kafka and Redis (or using KAFKA_BROKERS / REDIS_URL)...');
-    infra = await provisionInfra();
+    provisioning = provisionInfra(process.env, { signal: starting.signal });
+    const infra = await provisioning;
     const redacted = infra.redisUrl.replace(/\/\/[^@/]*@/, '//***@');
     say(
       `Kafka ${infra.kafkaBrokers} (${infra.sources.kafka}), Redis ${redacted} (${infra.sources.redis})`,
     );
     if (stopping) return;
     await createTopics(infra.kafkaBrokers, [
-      { topic, numPartitions: 12 },
-      { topic: dlqTopic, numPartitions: 1 },
+      { topic, numPartitions: ACTIVITY_PARTITIONS },
+      { topic: dlqTopic, numPartitions: DLQ_PARTITIONS },
     ]);
-    const apiPort = opts.port ? Number(opts.port) || (await freePort(0)) : await freePort(8080);
+    const apiPort =
+      opts.port === undefined ? await freePort(8080) : opts.port || (await freePort(0));
     const opsPort = await freePort(9464);
     const common = {
       KAFKA_BROKERS: infra.kafkaBrokers,
       REDIS_URL: infra.redisUrl,
       ACTIVITY_TOPIC: topic,
-      KEY_PREFIX: process.env.KEY_PREFIX || 'pulse',
+      KEY_PREFIX: process.env.KEY_PREFIX || DEFAULT_KEY_PREFIX,
     };
     if (stopping) return;
     children.push(
@@ -209,12 +226,12 @@ async function main() {
         ...common,
         PORT: String(apiPort),
         HOST: '127.0.0.1',
-        TOPIC_PARTITIONS: '12',
+        TOPIC_PARTITIONS: String(ACTIVITY_PARTITIONS),
       }),
     );
     const simArgs = ['--catch-up', '--topic', topic];
     if (opts.speed > 1) simArgs.push('--speed', String(opts.speed));
-    if (opts.trusts) simArgs.push('--trusts', opts.trusts);
+    if (opts.trusts) simArgs.push('--trusts', opts.trusts.join(','));
     children.push(start('simulator', 'services/simulator/src/main.ts', simArgs, common));
 
     const api = `http://127.0.0.1:${apiPort}`;

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every workspace's tests against one real Kafka and Redis, then one summary line.
+// `npm run test:soak` (this script with --soak): the soak suite instead, the long fault and
+// exactness runs under test/soak/ of the workspaces that have a `test:soak` script.
 //
 // 1. Deletes stale test-results/ so an old report is never counted.
 // 2. Through the test kit (packages/testkit/src/cli.ts run): takes KAFKA_BROKERS / REDIS_URL
@@ -14,11 +16,16 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireShippedNode } from './runtime.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const turboArgs = process.argv.slice(2);
+const soak = process.argv[2] === '--soak';
+const turboArgs = process.argv.slice(soak ? 3 : 2);
+const task = soak ? 'test:soak' : 'test';
+const reportName = soak ? 'vitest-soak.json' : 'vitest.json';
+requireShippedNode(soak ? 'npm run test:soak' : 'npm test');
 
-/** Workspaces (packages/*, services/*) that have a `test` script. */
+/** Workspaces (packages/*, services/*) that have a script for the task. */
 function testedWorkspaces() {
   return ['packages', 'services'].flatMap((group) => {
     const base = join(root, group);
@@ -31,7 +38,7 @@ function testedWorkspaces() {
         return {
           dir,
           name: manifest.name ?? relative(root, dir),
-          tested: Boolean(manifest.scripts?.test),
+          tested: Boolean(manifest.scripts?.[task]),
         };
       })
       .filter((workspace) => workspace.tested);
@@ -67,8 +74,7 @@ function countsOf(report) {
 }
 
 const workspaces = testedWorkspaces();
-for (const { dir } of workspaces)
-  rmSync(join(dir, 'test-results'), { recursive: true, force: true });
+for (const { dir } of workspaces) rmSync(join(dir, 'test-results', reportName), { force: true });
 
 const cli = join(root, 'packages', 'testkit', 'src', 'cli.ts');
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
@@ -77,7 +83,7 @@ const exitCode = await run(process.execPath, [
   ...nodeArgs,
   turbo,
   'run',
-  'test',
+  task,
   '--continue',
   ...turboArgs,
 ]);
@@ -87,7 +93,7 @@ const filtered = turboArgs.some((arg) => arg.startsWith('--filter') || arg === '
 const total = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
 for (const { dir, name } of workspaces) {
-  const file = join(dir, 'test-results', 'vitest.json');
+  const file = join(dir, 'test-results', reportName);
   if (!existsSync(file)) {
     if (!filtered) {
       total.failed += 1;
@@ -102,7 +108,7 @@ for (const { dir, name } of workspaces) {
   );
 }
 
-console.log('\nTest results by workspace:');
+console.log(`\n${soak ? 'Soak test' : 'Test'} results by workspace:`);
 for (const line of lines) console.log(line);
 console.log(`skipped: ${total.skipped}`);
 console.log(`${total.passed} passed, ${total.failed} failed`);

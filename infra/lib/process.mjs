@@ -127,7 +127,16 @@ export function parseArgs(argv) {
 export async function serviceCommand(command, service) {
   const say = (message) => process.stderr.write(`[${service.name}] ${message}\n`);
   if (command === 'start') {
+    // Interrupted while starting (Ctrl-C reaches this script with its parent, or the parent
+    // gives up): stop what was started in the directory, so no server outlives the request.
+    const interrupted = async (signal) => {
+      say(`${signal} while starting: stopping what was started`);
+      await service.stop();
+      process.exit(130);
+    };
+    process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
     console.log(service.line(await service.start()));
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
   } else if (command === 'stop') {
     const state = await service.stop();
     say(state ? `stopped pid ${state.pid}` : 'nothing was running');

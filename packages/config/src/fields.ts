@@ -1,3 +1,4 @@
+import { DEFAULT_KEY_PREFIX, KEY_PREFIX_RULE } from '@pulse/topology';
 import { z } from 'zod';
 
 // Building blocks shared by every service's schema. Defaults run on one machine with no
@@ -57,10 +58,10 @@ export const topic = (fallback: string) =>
  * (aggregator) and the readers (feeds-api) must use the same one. No spaces (keys are logged and
  * typed) and no braces (the store puts the `{<topic>:<partition>}` hash tag after it).
  */
-export const keyPrefix = (fallback = 'pulse') =>
+export const keyPrefix = (fallback = DEFAULT_KEY_PREFIX) =>
   z
     .string()
-    .regex(/^[^\s{}]{1,100}$/, 'must be 1-100 characters without spaces or braces')
+    .regex(KEY_PREFIX_RULE, 'must be 1-100 characters without spaces or braces')
     .default(fallback);
 
 /** "true"/"false"/"1"/"0"/"yes"/"no" as a boolean. */

@@ -9,6 +9,7 @@ import {
   MAX_RTT_WAIT_MS,
   MAX_SPELL_MS,
 } from './plausibility.js';
+import { PulseError } from '@pulse/errors';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -55,8 +56,7 @@ export interface ContractErrorOptions {
 }
 
 /** The one error class of @pulse/contracts; `code` says which case, `detail` says what. */
-export class ContractError extends Error {
-  readonly code: ContractErrorCode;
+export class ContractError extends PulseError<ContractErrorCode> {
   /** Human-readable detail without the code; suits a DLQ header. */
   readonly detail: string;
   readonly path: string | undefined;
@@ -64,9 +64,7 @@ export class ContractError extends Error {
 
   constructor(code: ContractErrorCode, detail: string, options: ContractErrorOptions = {}) {
     const where = options.path === undefined ? '' : ` at ${options.path || '(event)'}`;
-    super(`${code}${where}: ${detail}`, { cause: options.cause });
-    this.name = 'ContractError';
-    this.code = code;
+    super(code, `${code}${where}: ${detail}`, { cause: options.cause });
     this.detail = detail;
     this.path = options.path;
     this.issues = options.issues ?? [];

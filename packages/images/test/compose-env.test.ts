@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aggregatorEnv, loadAggregatorConfig } from 'aggregator';
 import { feedsApiEnv, loadFeedsApiConfig } from 'feeds-api';
+import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 import { USAGE } from 'simulator';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -49,5 +50,7 @@ describe('docker-compose.yml environment', () => {
     expect(api.keyPrefix).toBe(aggregator.keyPrefix);
     expect(api.activityTopic).toBe(aggregator.activityTopic);
     expect(api.redisUrl).toBe(aggregator.redisUrl);
+    // The API merges as many partitions as the activity topic has (as kafka-init creates it).
+    expect(api.topicPartitions).toBe(ACTIVITY_PARTITIONS);
   });
 });

@@ -14,7 +14,10 @@ const HTTP_PORTS: Partial<Record<Service, number>> = {
 
 const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   devDependencies: Record<string, string>;
+  engines: { node: string };
 };
+/** The Node release the images pin and the tests run on (.ci/run installs it when missing). */
+const nodeVersion = readFileSync(join(root, '.node-version'), 'utf8').trim();
 
 function runtimeStage(service: Service): Stage {
   const stage = readDockerfile(service).stages.at(-1);
@@ -36,9 +39,10 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
   const dockerfile = readDockerfile(service);
   const runtime = runtimeStage(service);
 
-  it('should build every stage on one pinned Node 24 image', () => {
+  it('should build every stage on one pinned Node 24 image, the release in .node-version', () => {
     const image = dockerfile.globalArgs.get('NODE_IMAGE');
     expect(image).toMatch(/^node:24\.\d+\.\d+-(bookworm-slim|alpine3\.\d+)$/);
+    expect(image?.split(':')[1]?.split('-')[0]).toBe(nodeVersion);
     const stageNames = new Set(dockerfile.stages.map((s) => s.name));
     for (const stage of dockerfile.stages) {
       expect(stage.from === '${NODE_IMAGE}' || stageNames.has(stage.from), stage.from).toBe(true);
@@ -120,6 +124,19 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
       expect(check).toContain(String(port));
     });
   }
+});
+
+describe('the tested runtime', () => {
+  it('engines should admit the pinned release and no other major version', () => {
+    expect(nodeVersion).toMatch(/^24\.\d+\.\d+$/);
+    expect(rootManifest.engines.node).toBe(`>=${nodeVersion} <25`);
+  });
+
+  it('the tests should run on the Node release the images ship', () => {
+    // .ci/run puts exactly that release first on PATH; a developer may run another 24.x.
+    if (process.env.CI) expect(process.versions.node).toBe(nodeVersion);
+    else expect(process.versions.node.split('.')[0]).toBe(nodeVersion.split('.')[0]);
+  });
 });
 
 describe('.dockerignore', () => {

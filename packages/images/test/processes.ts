@@ -43,7 +43,7 @@ export interface StartedService {
   output(): string;
   exitCode(): number | null;
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void>;
-  /** SIGTERM, then its exit code (SIGKILL after 20 s); safe to call more than once. */
+  /** SIGTERM, then its exit code (SIGKILL after 60 s, a hang guard); safe to call more than once. */
   stop(): Promise<number | null>;
 }
 
@@ -84,7 +84,7 @@ export function startService(
     stop() {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
         try {
           return await exited;
         } finally {
@@ -100,7 +100,7 @@ export function startService(
 export async function waitForHttp(
   url: string,
   service: StartedService,
-  timeoutMs = 60_000,
+  timeoutMs = 180_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';

@@ -16,6 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { root, SERVICES, type Service } from './dockerfile.js';
 import { freePort, run, startService, waitForHttp } from './processes.js';
+import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 
 const PRODUCTION_ENV = { NODE_ENV: 'production', TURBO_TELEMETRY_DISABLED: '1' };
 const NPM_QUIET = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
@@ -29,6 +30,7 @@ const DEV_ONLY = [
   'testcontainers',
   'turbo',
   '@pulse/testkit',
+  '@pulse/verify',
 ];
 
 let work: string;
@@ -52,7 +54,7 @@ beforeAll(async () => {
       env: PRODUCTION_ENV,
     },
   );
-}, 600_000);
+});
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -87,7 +89,6 @@ describe('service images rehearsed without Docker', () => {
       HOST: '127.0.0.1',
       REDIS_URL: testInfra().redisUrl,
       KEY_PREFIX: redisPrefix('images').replace(/:$/, ''),
-      TOPIC_PARTITIONS: '12',
     });
     onTestFinished(async () => void (await service.stop()));
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, service);
@@ -95,7 +96,7 @@ describe('service images rehearsed without Docker', () => {
     const trusts = await fetch(`http://127.0.0.1:${port}/v1/organisations/trusts`);
     expect(trusts.status).toBe(200);
     expect(await service.stop()).toBe(0);
-  }, 240_000);
+  });
 
   it('aggregator should join its group and be ready from dist on production dependencies alone', async () => {
     const app = await assembleImage('aggregator');
@@ -117,21 +118,24 @@ describe('service images rehearsed without Docker', () => {
       PORT: String(port),
       KAFKA_BROKERS: testInfra().kafkaBrokers,
       REDIS_URL: testInfra().redisUrl,
-      ACTIVITY_TOPIC: await uniqueTopic({ label: 'images-activity', partitions: 12 }),
+      ACTIVITY_TOPIC: await uniqueTopic({
+        label: 'images-activity',
+        partitions: ACTIVITY_PARTITIONS,
+      }),
       DLQ_TOPIC: dlqTopic,
       GROUP_ID: uniqueGroupId('images-aggregator'),
       KEY_PREFIX: redisPrefix('images').replace(/:$/, ''),
     });
     onTestFinished(async () => void (await service.stop()));
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, service);
-    await waitForHttp(`http://127.0.0.1:${port}/readyz`, service, 90_000);
+    await waitForHttp(`http://127.0.0.1:${port}/readyz`, service, 180_000);
     expect(await service.stop()).toBe(0);
-  }, 240_000);
+  });
 
   it('simulator should publish in service mode from dist on production dependencies alone', async () => {
     const app = await assembleImage('simulator');
     expectNoDevTools(app);
-    const topic = await uniqueTopic({ label: 'images-sim', partitions: 12 });
+    const topic = await uniqueTopic({ label: 'images-sim', partitions: ACTIVITY_PARTITIONS });
     // The container's command with no --to: real time until SIGTERM; sped up so a few seconds
     // carry events.
     const service = startService(
@@ -141,7 +145,7 @@ describe('service images rehearsed without Docker', () => {
       ['--topic', topic, '--trusts', 'RGT', '--speed', '3600'],
     );
     onTestFinished(async () => void (await service.stop()));
-    await service.waitForOutput(/"msg":"simulating"/, 60_000);
+    await service.waitForOutput(/"msg":"simulating"/, 180_000);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(await service.stop()).toBe(0);
     const admin = testKafka('images-check').admin();
@@ -153,5 +157,5 @@ describe('service images rehearsed without Docker', () => {
     } finally {
       await admin.disconnect();
     }
-  }, 240_000);
+  });
 });

@@ -9,11 +9,4 @@ export { EXTRA_CODECS, registerCodecs } from './codecs.js';
 export { kafkajsLevel, pinoLogCreator } from './log-creator.js';
 export { keyPartitioner } from './partitioner.js';
 export { createProducer } from './producer.js';
-export {
-  ACTIVITY_TOPIC,
-  DLQ_TOPIC,
-  PULSE_TOPICS,
-  ensureTopics,
-  type EnsureTopicsResult,
-  type TopicSpec,
-} from './topics.js';
+export { ensureTopics, type EnsureTopicsResult, type TopicSpec } from './topics.js';

@@ -1,22 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, ITopicConfig } from 'kafkajs';
 
-/** Activity events from every trust, Avro single-object encoded; key = provider ODS code. */
-export const ACTIVITY_TOPIC = 'nhs.activity.v1';
-
-/** Rejected records: the original key and bytes, the reason in headers. */
-export const DLQ_TOPIC = 'nhs.activity.dlq.v1';
-
-/** What a topic should look like: kafkajs's ITopicConfig (name, partitions, configs). */
+/**
+ * What a topic should look like: kafkajs's ITopicConfig (name, partitions, configs). The project's
+ * own topics and their shape are @pulse/topology's PULSE_TOPICS.
+ */
 export type TopicSpec = ITopicConfig;
-
-/** The project's topics with their default shape, as `npm run infra:up` and services create them. */
-export const PULSE_TOPICS: readonly TopicSpec[] = [
-  // 12 partitions: aggregator replicas scale up to 12; trusts (keys) spread over them.
-  { topic: ACTIVITY_TOPIC, numPartitions: 12 },
-  // Rejects are rare and read by people and tools, not scaled consumers.
-  { topic: DLQ_TOPIC, numPartitions: 1 },
-];
 
 export interface EnsureTopicsResult {
   /** Topics this call created. */

@@ -2,10 +2,7 @@ import { createLogger } from '@pulse/logging';
 import { logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIVITY_TOPIC,
-  DLQ_TOPIC,
   OUTAGE_TOLERANCE_MS,
-  PULSE_TOPICS,
   createKafka,
   createProducer,
   kafkajsLevel,
@@ -81,11 +78,5 @@ describe('@pulse/kafka', () => {
       // And not wildly more: the count is derived, not a guess.
       expect(total, `${ms} ms`).toBeLessThan(ms + retry.maxRetryTime!);
     }
-  });
-
-  it('PULSE_TOPICS should name the activity and dead-letter topics of the contract', () => {
-    expect(ACTIVITY_TOPIC).toBe('nhs.activity.v1');
-    expect(DLQ_TOPIC).toBe('nhs.activity.dlq.v1');
-    expect(PULSE_TOPICS.map((spec) => spec.topic)).toEqual([ACTIVITY_TOPIC, DLQ_TOPIC]);
   });
 });

@@ -2,13 +2,12 @@
 // 25 hours long; the calendar is @pulse/refdata's london-date.ts, which asks the time-zone
 // database once per UTC hour). bucketsOf runs once per event, so its answers are cached per
 // 15-minute slot.
-import { londonDateOf, londonDaySpan } from '@pulse/refdata';
+import { DAY_MS, HOUR_MS, MINUTE_MS, londonDateOf, londonDaySpan } from '@pulse/refdata';
 import type { Bucket, BucketSize } from './types.js';
 
-export const MINUTE_MS = 60_000;
+/** Units of time (defined in @pulse/refdata), and the 15-minute bucket. */
+export { DAY_MS, HOUR_MS, MINUTE_MS };
 export const QUARTER_MS = 15 * MINUTE_MS;
-export const HOUR_MS = 60 * MINUTE_MS;
-export const DAY_MS = 24 * HOUR_MS;
 
 /** Bucket lengths of the UTC-aligned sizes; a London day has no fixed length. */
 export const UTC_BUCKET_MS = { '15m': QUARTER_MS, '1h': HOUR_MS } as const;

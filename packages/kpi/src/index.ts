@@ -4,6 +4,5 @@ export * from './thresholds.js';
 export * from './attribution.js';
 export * from './effects.js';
 export * from './gauges.js';
-export * from './reference-applier.js';
-export * from './oracle.js';
 export * from './rejections.js';
+export * from './data-quality.js';

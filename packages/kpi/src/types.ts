@@ -1,5 +1,5 @@
 // The domain model shared by the aggregator (which applies it to Redis), the read module (which
-// merges it back) and the brute-force oracle in the tests. Pure data: no I/O here.
+// merges it back) and the brute-force oracle of @pulse/verify. Pure data: no I/O here.
 import type { AgeGroup } from '@pulse/contracts';
 
 export type { AgeGroup } from '@pulse/contracts';
@@ -85,7 +85,7 @@ export interface CounterIncrement {
 }
 
 /** Per-trust live state changes, applied in partition order. Ids are unique within their trust.
- * The reference semantics is `applyInMemory` in reference-applier.ts. */
+ * The reference semantics is `applyInMemory` in @pulse/verify's reference-applier.ts. */
 export type StateOp =
   /** An ED attendance (set 'ed', score = arrival) or RTT pathway (set 'rtt', score = clock start)
    * becomes open, unless it was already closed (a departure/stop that arrived first). */

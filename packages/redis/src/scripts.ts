@@ -1,24 +1,32 @@
 import { readFile } from 'node:fs/promises';
-import type { Redis, RedisKey, RedisValue } from 'ioredis';
+import type { ChainableCommander, Redis, RedisKey, RedisValue } from 'ioredis';
 
 export interface LuaScript {
   /** The command name it is defined under on a client (letters, digits, underscores). */
   name: string;
   /** The script's source. */
   lua: string;
-  /** How many of the arguments are keys (KEYS[1..n]); the rest are ARGV. */
-  numberOfKeys: number;
+  /**
+   * How many of the arguments are keys (KEYS[1..n]); the rest are ARGV. Omitted for a script
+   * whose key count varies: each call then passes as many keys as it has.
+   */
+  numberOfKeys?: number;
   /** Run with EVALSHA_RO, so replicas may serve it: for scripts that write nothing. */
   readOnly?: boolean;
 }
 
-/** Runs a defined script: its keys, then its other arguments. */
-export type ScriptCall = (
-  keys: readonly RedisKey[],
-  args?: readonly RedisValue[],
-) => Promise<unknown>;
+/** Runs a defined script: its keys, then its other arguments; or queues it on a pipeline. */
+export interface ScriptCall {
+  (keys: readonly RedisKey[], args?: readonly RedisValue[]): Promise<unknown>;
+  /** Queues the script on a pipeline or MULTI of the same client (its reply comes with exec()). */
+  queue(
+    pipeline: ChainableCommander,
+    keys: readonly RedisKey[],
+    args?: readonly RedisValue[],
+  ): void;
+}
 
-type DefinedCommand = (...keysAndArgs: (RedisKey | RedisValue)[]) => Promise<unknown>;
+type DefinedCommand = (...keysAndArgs: (RedisKey | RedisValue)[]) => unknown;
 
 // The scripts defined on each client by defineScript, by name, so a clash of names is caught.
 const definedOn = new WeakMap<Redis, Map<string, string>>();
@@ -31,8 +39,8 @@ export async function readLua(file: URL | string): Promise<string> {
 /**
  * Defines `script` on `redis` and returns a function that runs it. ioredis sends EVALSHA and
  * falls back to EVAL (which also caches the script) when the server answers NOSCRIPT, after a
- * restart or a SCRIPT FLUSH, so callers never handle that. The command is also there on
- * pipelines and MULTI as `pipeline[script.name](...)`.
+ * restart or a SCRIPT FLUSH, so callers never handle that. Defining the same script again on a
+ * client is a no-op; another script under the same name is refused.
  */
 export function defineScript(redis: Redis, script: LuaScript): ScriptCall {
   if (!/^\w+$/.test(script.name))
@@ -46,17 +54,30 @@ export function defineScript(redis: Redis, script: LuaScript): ScriptCall {
   if (known === undefined) {
     redis.defineCommand(script.name, {
       lua: script.lua,
-      numberOfKeys: script.numberOfKeys,
+      ...(script.numberOfKeys === undefined ? {} : { numberOfKeys: script.numberOfKeys }),
       readOnly: script.readOnly ?? false,
     });
     defined.set(script.name, script.lua);
   }
-  const commands = redis as unknown as Record<string, DefinedCommand>;
-  const command = commands[script.name] as DefinedCommand;
-  return (keys, args = []) => {
+  const argumentsOf = (keys: readonly RedisKey[], args: readonly RedisValue[]) => {
+    if (script.numberOfKeys === undefined) return [keys.length, ...keys, ...args];
     if (keys.length !== script.numberOfKeys) {
       throw new Error(`${script.name} takes ${script.numberOfKeys} keys, got ${keys.length}`);
     }
-    return command.call(redis, ...keys, ...args);
+    return [...keys, ...args];
   };
+  // defineCommand puts the command on the client and on the pipelines it creates.
+  const commandOf = (target: Redis | ChainableCommander) =>
+    (target as unknown as Record<string, DefinedCommand>)[script.name]!;
+  const call = (keys: readonly RedisKey[], args: readonly RedisValue[] = []) =>
+    commandOf(redis).call(redis, ...argumentsOf(keys, args)) as Promise<unknown>;
+  return Object.assign(call, {
+    queue(
+      pipeline: ChainableCommander,
+      keys: readonly RedisKey[],
+      args: readonly RedisValue[] = [],
+    ) {
+      commandOf(pipeline).call(pipeline, ...argumentsOf(keys, args));
+    },
+  });
 }

@@ -1,8 +1,8 @@
 import { RefDataError } from './errors.js';
+import { DAY_MS } from './time.js';
 import type { LondonDate } from './types.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DAY_MS = 86_400_000;
 
 /** Throws REFDATA_BAD_DATE unless the value is a 'YYYY-MM-DD' date. */
 export function assertIsoDate(value: string, what: string): LondonDate {

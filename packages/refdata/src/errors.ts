@@ -1,3 +1,5 @@
+import { PulseError } from '@pulse/errors';
+
 /** The closed list of reference-data error codes. */
 export type RefDataErrorCode =
   /** A data file is missing or unreadable. */
@@ -7,13 +9,4 @@ export type RefDataErrorCode =
   /** A date argument is not 'YYYY-MM-DD'. */
   | 'REFDATA_BAD_DATE';
 
-export class RefDataError extends Error {
-  constructor(
-    readonly code: RefDataErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'RefDataError';
-  }
-}
+export class RefDataError extends PulseError<RefDataErrorCode> {}

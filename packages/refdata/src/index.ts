@@ -1,6 +1,14 @@
 export { loadRefData, DEFAULT_DATA_DIR } from './load.js';
 export { createRefData } from './ref-data.js';
-export { londonDateOf, londonDaySpan } from './london-date.js';
+export {
+  londonDateOf,
+  londonDayStartOf,
+  londonDaySpan,
+  londonHourOf,
+  londonOffsetMs,
+  londonWeekdayOf,
+} from './london-date.js';
+export { DAY_MS, HOUR_MS, MINUTE_MS } from './time.js';
 export { RefDataError, type RefDataErrorCode } from './errors.js';
 export {
   TRUST_KINDS,

@@ -1,12 +1,12 @@
-// The Europe/London calendar: the date of an instant and the instants a date starts and ends,
-// right on the 23- and 25-hour days. The one implementation in the repository (@pulse/kpi's day
-// buckets use it too). London's offset from UTC is a whole number of hours and changes only on a
+// The Europe/London calendar and wall clock: the date of an instant, the instants a date starts
+// and ends (right on the 23- and 25-hour days), the local hour and weekday. The one
+// implementation in the repository (@pulse/kpi's day buckets and the simulator's daily rhythm
+// use it). London's offset from UTC is a whole number of hours and changes only on a
 // UTC hour (01:00 UTC on the last Sundays of March and October), so the time-zone database
 // (Intl) is asked once per UTC hour ever seen.
+import { DAY_MS, HOUR_MS } from './time.js';
 import type { LondonDate } from './types.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 /** Cached hours before the cache is cleared; bounded so odd timestamps cannot grow it. */
 const MAX_CACHED_HOURS = 20_000;
 
@@ -23,8 +23,8 @@ const LONDON_WALL_CLOCK = new Intl.DateTimeFormat('en-GB', {
 
 const offsetByHour = new Map<number, number>();
 
-/** London's offset from UTC (ms) at an instant, looked up once per UTC hour. */
-function londonOffsetAt(epochMs: number): number {
+/** London's offset from UTC (ms) at an instant (0 in winter, an hour in summer), once per UTC hour. */
+export function londonOffsetMs(epochMs: number): number {
   const hour = Math.floor(epochMs / HOUR_MS);
   const cached = offsetByHour.get(hour);
   if (cached !== undefined) return cached;
@@ -41,7 +41,7 @@ function londonOffsetAt(epochMs: number): number {
 function londonMidnight(day: number): number {
   const wallMidnight = day * DAY_MS;
   // Midnight is never within an hour of a change, so the offset just after it is the right one.
-  return wallMidnight - londonOffsetAt(wallMidnight - londonOffsetAt(wallMidnight));
+  return wallMidnight - londonOffsetMs(wallMidnight - londonOffsetMs(wallMidnight));
 }
 
 let lastHour = Number.NaN;
@@ -54,7 +54,7 @@ export function londonDateOf(epochMs: number): LondonDate {
   // Every instant of one UTC hour has the same London date.
   const hour = Math.floor(epochMs / HOUR_MS);
   if (hour !== lastHour) {
-    const day = Math.floor((epochMs + londonOffsetAt(epochMs)) / DAY_MS);
+    const day = Math.floor((epochMs + londonOffsetMs(epochMs)) / DAY_MS);
     lastDate = new Date(day * DAY_MS).toISOString().slice(0, 10);
     lastHour = hour;
   }
@@ -75,4 +75,22 @@ export function londonDaySpan(date: LondonDate): { start: number; end: number } 
     throw new RangeError(`not a calendar date 'YYYY-MM-DD': ${date}`);
   }
   return { start: londonMidnight(day), end: londonMidnight(day + 1) };
+}
+
+/** The London calendar day an instant falls in, as the instant of its London midnight. */
+export function londonDayStartOf(epochMs: number): number {
+  return londonDaySpan(londonDateOf(epochMs)).start;
+}
+
+/** London wall-clock time of day in fractional hours, 0 to 24. */
+export function londonHourOf(epochMs: number): number {
+  const local = epochMs + londonOffsetMs(epochMs);
+  return (((local % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
+}
+
+/** London day of the week, 0 = Monday to 6 = Sunday. */
+export function londonWeekdayOf(epochMs: number): number {
+  const localDays = Math.floor((epochMs + londonOffsetMs(epochMs)) / DAY_MS);
+  // 1970-01-01 was a Thursday (3 with Monday = 0).
+  return (((localDays + 3) % 7) + 7) % 7;
 }

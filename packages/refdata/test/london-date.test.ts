@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { londonDateOf, londonDaySpan } from '../src/index.js';
+import {
+  londonDateOf,
+  londonDayStartOf,
+  londonDaySpan,
+  londonHourOf,
+  londonWeekdayOf,
+} from '../src/index.js';
 
 const at = (iso: string) => londonDateOf(Date.parse(iso));
 
@@ -84,5 +90,28 @@ describe('londonDaySpan', () => {
     for (const bad of ['2026-02-30', '2026-6-01', '', '2026-06-01T00:00Z']) {
       expect(() => londonDaySpan(bad)).toThrow(RangeError);
     }
+  });
+});
+
+describe('London wall clock', () => {
+  it('londonHourOf should read local hours across both clock changes', () => {
+    expect(londonHourOf(Date.parse('2026-03-29T00:30:00Z'))).toBe(0.5); // GMT
+    expect(londonHourOf(Date.parse('2026-03-29T01:30:00Z'))).toBe(2.5); // BST from 01:00 UTC
+    expect(londonHourOf(Date.parse('2026-10-25T00:30:00Z'))).toBe(1.5); // BST
+    expect(londonHourOf(Date.parse('2026-10-25T01:30:00Z'))).toBe(1.5); // GMT again
+  });
+
+  it('londonWeekdayOf should count from Monday in London, not UTC', () => {
+    expect(londonWeekdayOf(Date.parse('2026-06-14T22:30:00Z'))).toBe(6); // Sunday 23:30 BST
+    expect(londonWeekdayOf(Date.parse('2026-06-14T23:30:00Z'))).toBe(0); // Monday 00:30 BST
+  });
+
+  it('londonDayStartOf should be London midnight, on 23- and 25-hour days too', () => {
+    expect(londonDayStartOf(Date.parse('2026-03-29T22:00:00Z'))).toBe(
+      Date.parse('2026-03-29T00:00:00Z'),
+    );
+    expect(londonDayStartOf(Date.parse('2026-10-25T23:30:00Z'))).toBe(
+      Date.parse('2026-10-24T23:00:00Z'),
+    );
   });
 });

@@ -9,14 +9,15 @@ import type { PlanItem } from '../src/index.js';
 import { createFigureStore, encodePlan, planBatch, resolveStoreOptions } from '../src/index.js';
 import { probeAndApply } from '../test/helpers/apply.js';
 import { randomEvents } from '../test/helpers/random-events.js';
+import { ACTIVITY_TOPIC } from '@pulse/topology';
 
 const BATCH = 1_000; // events per partition batch (kafkajs eachBatch at peak)
 const BATCHES = 60; // timed batches per round
 const ROUNDS = 5;
-const TRUSTS_PER_PARTITION = 20; // ~200 trusts over 12 partitions
+const TRUSTS_PER_PARTITION = 20; // ~200 trusts over the activity topic's partitions
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const TOPIC = 'nhs.activity.v1';
+const TOPIC = ACTIVITY_TOPIC;
 
 // `npm run bench` provides a private Redis; never fall back to a shared one on 6379.
 const redisUrl = process.env.REDIS_URL;

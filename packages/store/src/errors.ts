@@ -1,3 +1,5 @@
+import { PulseError } from '@pulse/errors';
+
 /** The closed list of @pulse/store error codes. */
 export type StoreErrorCode =
   | 'BAD_OPTION' // a factory option is missing or out of range
@@ -5,19 +7,4 @@ export type StoreErrorCode =
   | 'PLAN_TOO_LARGE' // a plan's script would take more than MAX_PLAN_ARGUMENTS arguments
   | 'BAD_REPLY'; // Redis answered something the store does not understand
 
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
-  /** Whether retrying the same call may succeed. */
-  readonly canRetry: boolean;
-
-  constructor(
-    code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown; canRetry?: boolean },
-  ) {
-    super(message, { cause: options?.cause });
-    this.name = 'StoreError';
-    this.code = code;
-    this.canRetry = options?.canRetry ?? false;
-  }
-}
+export class StoreError extends PulseError<StoreErrorCode> {}

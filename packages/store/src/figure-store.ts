@@ -1,5 +1,6 @@
 // The writer side: probe a partition batch, then apply its plan in one fenced Lua script.
-import type { Redis } from 'ioredis';
+import { DAY_MS } from '@pulse/kpi';
+import { defineScript, type Redis } from '@pulse/redis';
 import { encodePlan } from './encode.js';
 import { StoreError } from './errors.js';
 import { partitionKey, partitionKeys, utcDayOf } from './keys.js';
@@ -40,16 +41,10 @@ export interface FigureStore {
   apply(plan: BatchPlan): Promise<ApplyResult>;
 }
 
-const COMMAND = 'pulseStoreApply';
-const DAY_MS = 86_400_000;
-
-type ApplyCommand = (numberOfKeys: number, ...args: (string | number)[]) => Promise<unknown>;
-
 export function createFigureStore(redis: Redis, options: StoreOptions): FigureStore {
   const resolved = resolveStoreOptions(options);
-  // defineCommand sends EVALSHA and falls back to EVAL once per connection (NOSCRIPT).
-  if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { lua: readScript('apply') });
-  const run = (redis as unknown as Record<typeof COMMAND, ApplyCommand>)[COMMAND].bind(redis);
+  // EVALSHA, with EVAL after a NOSCRIPT; as many keys as the plan has.
+  const run = defineScript(redis, { name: 'pulseStoreApply', lua: readScript('apply') });
   const keysOf = (partition: number) =>
     partitionKeys(partitionKey(resolved.prefix, resolved.topic, partition));
 
@@ -86,7 +81,7 @@ export function createFigureStore(redis: Redis, options: StoreOptions): FigureSt
 
     async apply(plan) {
       const { keys, argv } = encodePlan(plan);
-      const reply = await run(keys.length, ...keys, ...argv);
+      const reply = await run(keys, argv);
       if (!Array.isArray(reply))
         throw new StoreError('BAD_REPLY', `apply: unexpected reply ${String(reply)}`);
       if (reply[0] === 1) return { applied: true };

@@ -1,16 +1,12 @@
 // The Redis key layout of docs/aggregation.md, in one place for the writer and the reader.
 // `<p>` = `<prefix>:{<topic>:<partition>}`: the hash tag puts a partition's keys in one slot.
-import type { AgeGroup, BucketSize } from '@pulse/kpi';
+import { DAY_MS, type AgeGroup, type BucketSize } from '@pulse/kpi';
 
 /** Gauge state kinds that keep one sorted set per age group. */
 export type OpenSet = 'ed' | 'rtt';
 export type ClosedSet = OpenSet | 'spell';
 
-const DAY_MS = 86_400_000;
-
-export function partitionKey(prefix: string, topic: string, partition: number): string {
-  return `${prefix}:{${topic}:${partition}}`;
-}
+export { partitionKey } from '@pulse/topology';
 
 /** The UTC day ('YYYY-MM-DD') of an instant and the instant that day ends. */
 export function utcDayOf(epochMs: number): { day: string; end: number } {

@@ -1,8 +1,6 @@
 // Options shared by the figure store (writer) and the plan: where keys live and how long they stay.
-import type { BucketSize } from '@pulse/kpi';
+import { DAY_MS, type BucketSize } from '@pulse/kpi';
 import { StoreError } from './errors.js';
-
-const DAY_MS = 86_400_000;
 
 /** How long a counter key outlives the end of its bucket, per bucket size, in ms. */
 export type Retention = Record<BucketSize, number>;

@@ -1,13 +1,11 @@
 // One partition batch -> one plan: everything the apply script will do, summed per key and field.
 // Pure: no I/O, no clock. The script then does per batch what would otherwise be per event.
 import type { AgeGroup, Attribution, Bucket, EventEffects } from '@pulse/kpi';
-import { AGE_GROUPS, scopesOf, STATE_WINDOW_MS } from '@pulse/kpi';
+import { AGE_GROUPS, DAY_MS, scopesOf, STATE_WINDOW_MS } from '@pulse/kpi';
 import { StoreError } from './errors.js';
 import type { ClosedSet, OpenSet, PartitionKeys } from './keys.js';
 import { counterField, partitionKey, partitionKeys, utcDayOf } from './keys.js';
 import type { ResolvedStoreOptions } from './options.js';
-
-const DAY_MS = 86_400_000;
 
 /** One accepted event, decoded, attributed and turned into effects by @pulse/kpi. */
 export interface PlanItem {

@@ -4,7 +4,7 @@
 // of trusts with gauge state (`<p>:trusts`, written by the apply script) and sums the gauges of
 // those it holds. Every key a script reads is in its KEYS and in its partition's hash slot
 // (Redis Cluster-safe); the scripts of all partitions go in one pipeline.
-import type { Redis } from 'ioredis';
+import { defineScript, type Redis, type ScriptCall } from '@pulse/redis';
 import type { BedFigures, GaugeFigure, GaugeFigures } from '@pulse/kpi';
 import {
   AGE_GROUPS,
@@ -23,15 +23,13 @@ export interface GaugeReading {
   beds: BedFigures;
 }
 
-const COMMAND = 'pulseStoreGauges';
-
 /** Keys the script reads per trust: ed, rtt and ctr sets per age group, and the beds hash. */
 const KEYS_PER_TRUST = 10;
 
 /**
  * Past this many keys (trusts x partitions x KEYS_PER_TRUST), the partitions' indexes are read
  * first (one more round trip) so each script gets only the trusts its partition holds: England
- * would otherwise send every trust's keys to every partition (24,000 keys over 12 partitions).
+ * would otherwise send every trust's keys to every partition (24,000 keys over the 12 partitions of @pulse/topology).
  */
 const INDEX_FIRST_ABOVE_KEYS = 2_000;
 
@@ -43,14 +41,13 @@ const COUNTED: readonly GaugeFigure[] = [
   ...GAUGE_OVER.map((over) => over.figure),
 ];
 
-type Pipeline = ReturnType<Redis['pipeline']>;
-type GaugesCommand = (numberOfKeys: number, ...args: (string | number)[]) => Pipeline;
-
-/** Defines the gauges script on a client (once); EVALSHA, with EVAL after a NOSCRIPT. */
-export function defineGaugesScript(redis: Redis): void {
-  if (!(COMMAND in redis)) {
-    redis.defineCommand(COMMAND, { lua: readScript('gauges'), readOnly: true });
-  }
+/** Defines the gauges script on a client; EVALSHA_RO, with EVAL after a NOSCRIPT. */
+export function defineGaugesScript(redis: Redis): ScriptCall {
+  return defineScript(redis, {
+    name: 'pulseStoreGauges',
+    lua: readScript('gauges'),
+    readOnly: true,
+  });
 }
 
 /** Per partition, the trusts whose state it may hold: all of them, or those its index lists. */
@@ -70,6 +67,7 @@ async function trustsByPartition(
 
 export async function readGauges(
   redis: Redis,
+  script: ScriptCall,
   partitions: readonly PartitionKeys[],
   trusts: readonly string[],
   asOf: number,
@@ -82,7 +80,6 @@ export async function readGauges(
   const over = GAUGE_OVER.flatMap((o) => [o.of, `(${asOf - o.thresholdMs}`]);
   const since = (['ed', 'rtt', 'ctr'] as const).map((kind) => asOf - STATE_WINDOW_MS[kind]);
   const pipeline = redis.pipeline();
-  const script = (pipeline as unknown as Record<typeof COMMAND, GaugesCommand>)[COMMAND];
   let scripts = 0;
   partitions.forEach((p, i) => {
     const odsCodes = held[i]!;
@@ -94,7 +91,7 @@ export async function readGauges(
       for (const group of AGE_GROUPS) keys.push(p.ctr(ods, group));
       keys.push(p.beds(ods));
     }
-    script.call(pipeline, keys.length, ...keys, ...since, GAUGE_OVER.length, ...over, ...odsCodes);
+    script.queue(pipeline, keys, [...since, GAUGE_OVER.length, ...over, ...odsCodes]);
     scripts++;
   });
   if (scripts === 0) return reading;

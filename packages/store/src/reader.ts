@@ -19,6 +19,7 @@ import {
   bucketsBetween,
   emptyCounterFigures,
   emptySplit,
+  HOUR_MS,
   londonDateOf,
   scopeKey,
 } from '@pulse/kpi';
@@ -28,8 +29,6 @@ import type { GaugeReading } from './reader-gauges.js';
 import { defineGaugesScript, readGauges } from './reader-gauges.js';
 import { counterField, partitionKey, partitionKeys } from './keys.js';
 import type { PartitionKeys } from './keys.js';
-
-const HOUR_MS = 3_600_000;
 
 export interface ReaderOptions {
   prefix: string;
@@ -82,7 +81,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
       `partitions must be a positive integer, got ${options.partitions}`,
     );
   }
-  defineGaugesScript(redis);
+  const gaugesScript = defineGaugesScript(redis);
   const partitions: PartitionKeys[] = Array.from({ length: options.partitions }, (_, i) =>
     partitionKeys(partitionKey(options.prefix, options.topic, i)),
   );
@@ -128,7 +127,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
     },
 
     gauges: (scope, asOf, londonDate = londonDateOf(asOf)) =>
-      readGauges(redis, partitions, trustsOf(scope, londonDate), asOf),
+      readGauges(redis, gaugesScript, partitions, trustsOf(scope, londonDate), asOf),
 
     async freshness(scope) {
       const pipeline = redis.pipeline();

@@ -1,15 +1,19 @@
-// Random batches through probe + plan + Lua, read back with the reader, must equal the kpi
-// in-memory reference applier for every scope and bucket, every gauge and freshness.
-import type { Attribution, BucketSize, Scope } from '@pulse/kpi';
+// Random batches through probe + plan + Lua, read back with the reader, must equal the
+// in-memory reference applier (@pulse/verify) for every scope and bucket, every gauge and freshness.
+import {
+  parseScopeKey,
+  STATE_WINDOW_MS,
+  type Attribution,
+  type BucketSize,
+  type Scope,
+} from '@pulse/kpi';
 import {
   applyInMemory,
   createMemoryStore,
   memoryCounters,
   memoryGauges,
-  parseScopeKey,
-  STATE_WINDOW_MS,
   type MemoryStore,
-} from '@pulse/kpi';
+} from '@pulse/verify';
 import type { RefData } from '@pulse/refdata';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BatchPlan, FigureReader, FigureStore, PlanItem } from '../src/index.js';

@@ -13,13 +13,14 @@ import { ATTRIBUTION, item, one, TRUST } from './helpers/items.js';
 import type { TestRedis } from './helpers/redis.js';
 import { testRedis } from './helpers/redis.js';
 import { keySlot } from './helpers/slot.js';
+import { DAY_MS as DAY } from '@pulse/kpi';
+import { ACTIVITY_TOPIC } from '@pulse/topology';
 
 const MIN = 60_000;
-const DAY = 86_400_000;
 // 09:07 UTC yesterday: recent, so no key has expired yet (expiries are absolute).
 const T0 = Math.floor(Date.now() / DAY) * DAY - DAY + 9 * 60 * MIN + 7 * MIN;
 const UTC_DAY = new Date(T0).toISOString().slice(0, 10);
-const TOPIC = 'nhs.activity.v1';
+const TOPIC = ACTIVITY_TOPIC;
 
 let t: TestRedis;
 let store: FigureStore;

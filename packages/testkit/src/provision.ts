@@ -10,34 +10,45 @@ import {
 import type { InfraSource, ProvisionedInfra } from './infra.js';
 import { startLocalKafka, startLocalRedis, stopLocal } from './local.js';
 
-type Backend = {
-  source: InfraSource;
-  kafka(): Promise<StartedService>;
-  redis(): Promise<StartedService>;
-};
+/** Starts one part; `onStop` is given its release before it starts, when that is possible. */
+type StartPart = (
+  signal: AbortSignal | undefined,
+  onStop: (stop: () => Promise<void>) => void,
+) => Promise<StartedService>;
+
+type Backend = { source: InfraSource; kafka: StartPart; redis: StartPart };
 
 /** Local processes (infra/kafka, infra/redis) on free ports, with their files in a temp folder. */
 function localBackend(dir: string): Backend {
-  const kafkaDir = join(dir, 'kafka');
-  const redisDir = join(dir, 'redis');
+  const local =
+    (service: 'kafka' | 'redis', start: typeof startLocalKafka): StartPart =>
+    async (signal, onStop) => {
+      const serviceDir = join(dir, service);
+      // Stopping by directory works whatever state a start reached (it finds the pid file, if any).
+      onStop(() => stopLocal(service, serviceDir));
+      const address = await start({ dir: serviceDir, port: 0, ...(signal ? { signal } : {}) });
+      return { address, stop: async () => {} };
+    };
   return {
     source: 'local',
-    kafka: async () => ({
-      address: await startLocalKafka({ dir: kafkaDir, port: 0 }),
-      stop: () => stopLocal('kafka', kafkaDir),
-    }),
-    redis: async () => ({
-      address: await startLocalRedis({ dir: redisDir, port: 0 }),
-      stop: () => stopLocal('redis', redisDir),
-    }),
+    kafka: local('kafka', startLocalKafka),
+    redis: local('redis', startLocalRedis),
   };
 }
 
 const containerBackend: Backend = {
   source: 'container',
-  kafka: startKafkaContainer,
-  redis: startRedisContainer,
+  kafka: () => startKafkaContainer(),
+  redis: () => startRedisContainer(),
 };
+
+export interface ProvisionOptions {
+  /**
+   * Aborting while starting stops whatever was started and rejects (Ctrl-C during `npm run
+   * demo`): no broker, redis-server or temp folder is left behind.
+   */
+  signal?: AbortSignal;
+}
 
 /**
  * Finds or starts a Kafka broker and a Redis for a test run:
@@ -48,6 +59,7 @@ const containerBackend: Backend = {
  */
 export async function provisionInfra(
   env: NodeJS.ProcessEnv = process.env,
+  { signal }: ProvisionOptions = {},
 ): Promise<ProvisionedInfra> {
   const given = { kafka: env.KAFKA_BROKERS?.trim(), redis: env.REDIS_URL?.trim() };
   const stops: (() => Promise<void>)[] = [];
@@ -70,11 +82,13 @@ export async function provisionInfra(
     const fromEnv = given[part];
     if (fromEnv) return [fromEnv, 'env'];
     const chosen = await backendFor();
-    const started = await chosen[part]();
+    signal?.throwIfAborted();
+    const started = await chosen[part](signal, (release) => stops.push(release));
     stops.push(started.stop);
     return [started.address, chosen.source];
   };
   try {
+    signal?.throwIfAborted();
     const [kafkaBrokers, kafkaSource] = await obtain('kafka');
     const [redisUrl, redisSource] = await obtain('redis');
     return { kafkaBrokers, redisUrl, sources: { kafka: kafkaSource, redis: redisSource }, stop };

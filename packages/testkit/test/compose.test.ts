@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { PULSE_TOPICS } from '@pulse/kafka';
+import { PULSE_TOPICS } from '@pulse/topology';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -169,8 +169,18 @@ describe('docker-compose.yml services', () => {
     expect(topics.map((topic, i) => ({ topic, numPartitions: partitions[i] }))).toEqual(
       PULSE_TOPICS.map(({ topic, numPartitions }) => ({ topic, numPartitions })),
     );
-    // The feeds API merges partitions 0..N-1 of the activity topic: N must be its real count.
-    expect(Number(service('feeds-api').environment?.TOPIC_PARTITIONS)).toBe(partitions[0]);
+  });
+
+  it('no service should set the topology, so each takes @pulse/topology as its default', () => {
+    // The feeds API merges partitions 0..N-1 of the activity topic: its default N is the count
+    // kafka-init creates (checked above), so compose must not set another.
+    const topology = ['ACTIVITY_TOPIC', 'DLQ_TOPIC', 'TOPIC_PARTITIONS', 'KEY_PREFIX'];
+    for (const [name, { environment = {} }] of entries) {
+      expect(
+        Object.keys(environment).filter((key) => topology.includes(key)),
+        name,
+      ).toEqual([]);
+    }
   });
 
   it('the simulator should run its image command with --catch-up, as npm run demo does', () => {

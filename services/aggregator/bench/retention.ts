@@ -8,24 +8,24 @@
 import { randomBytes } from 'node:crypto';
 import { describeMachine, machineInfo, markdownTable, writeSection } from '@pulse/bench';
 import type { ActivityEvent } from '@pulse/contracts';
-import { attribute, bucketsOf, effectsOf, londonDayBounds } from '@pulse/kpi';
+import { attribute, bucketsOf, DAY_MS, effectsOf, HOUR_MS, londonDayBounds } from '@pulse/kpi';
 import type { BucketSize } from '@pulse/kpi';
+import { keyPartitioner } from '@pulse/kafka';
 import { createLogger } from '@pulse/logging';
 import { createRedis } from '@pulse/redis';
 import type { Redis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
 import { createFigureStore, DEFAULT_GRACE_MS, DEFAULT_RETENTION, partitionKey } from '@pulse/store';
 import type { PlanItem } from '@pulse/store';
-import { Partitioners } from 'kafkajs';
+import { ACTIVITY_PARTITIONS, ACTIVITY_TOPIC } from '@pulse/topology';
 import { generateActivity } from 'simulator';
 import { AGGREGATOR_REDIS_OPTIONS } from '../src/aggregator.js';
 
 const DAYS = ['2026-11-24', '2026-11-25']; // an ordinary Tuesday and Wednesday
-const PARTITIONS = 12;
+const PARTITIONS = ACTIVITY_PARTITIONS;
 const RTT_SCALE = 0.02; // the simulator's default share of England's 7.4m-pathway waiting list
 const CHUNK = 2_000; // records per apply, as the aggregator cuts a realistic mix
-const TOPIC = 'nhs.activity.v1';
-const DAY_MS = 86_400_000;
+const TOPIC = ACTIVITY_TOPIC;
 const days = (ms: number) => ms / DAY_MS;
 
 // `npm run bench` provides a private Redis; never fall back to a shared one on 6379.
@@ -38,30 +38,12 @@ const prefix = `retention-bench-${randomBytes(4).toString('hex')}`;
 const first = londonDayBounds(DAYS[0]!);
 const last = londonDayBounds(DAYS[DAYS.length - 1]!);
 // The aggregator's clock: an hour after the last day (a replay, as CLOCK_OFFSET_MS does).
-const clock = last.end + 3_600_000;
+const clock = last.end + HOUR_MS;
 
 console.log(`retention projection on ${describeMachine(machine)}`);
 
 /** Kafka's default partition of each key (Java-compatible murmur2), as producers place them. */
-const partitionOf = (() => {
-  const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({
-    partitionId,
-    leader: 0,
-    partitionErrorCode: 0,
-    replicas: [0],
-    isr: [0],
-  }));
-  const cache = new Map<string, number>();
-  return (key: string) => {
-    let p = cache.get(key);
-    if (p === undefined) {
-      p = partitioner({ topic: TOPIC, partitionMetadata, message: { key, value: null } });
-      cache.set(key, p);
-    }
-    return p;
-  };
-})();
+const partitionOf = keyPartitioner(PARTITIONS);
 
 const resolve = (ods: string, date: string) => {
   const r = refdata.resolveProvider(ods, date);

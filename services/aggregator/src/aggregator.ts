@@ -8,7 +8,9 @@ import type { Logger } from '@pulse/logging';
 import type { Redis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
 import type { RefData } from '@pulse/refdata';
+import type { ReadinessCheck } from '@pulse/service';
 import { createFigureStore } from '@pulse/store';
+import { DLQ_PARTITIONS } from '@pulse/topology';
 import type { FigureStore } from '@pulse/store';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AggregatorConfig } from './config.js';
@@ -17,7 +19,6 @@ import { createClassifyClocks } from './classify-clocks.js';
 import { adminEndOffsets, startLagMonitor, type LagMonitor } from './lag.js';
 import { createMetrics } from './metrics.js';
 import type { AggregatorMetrics } from './metrics.js';
-import type { ReadinessCheck } from './ops-app.js';
 import { processPartitionBatch } from './partition-batch.js';
 import type { PartitionBatchDeps } from './partition-batch.js';
 
@@ -190,7 +191,7 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     async start() {
       admin = deps.kafka.admin();
       await admin.connect();
-      await ensureTopics(admin, [{ topic: config.dlqTopic, numPartitions: 1 }]);
+      await ensureTopics(admin, [{ topic: config.dlqTopic, numPartitions: DLQ_PARTITIONS }]);
       // The partition count is fixed for the topic's life (docs/aggregation.md), so a key's
       // partition is known from the start.
       const { topics } = await admin.fetchTopicMetadata({ topics: [config.activityTopic] });

@@ -7,7 +7,9 @@ import type { ActivityEvent, Codec } from '@pulse/contracts';
 import {
   AGGREGATOR_REJECTIONS,
   attribute,
+  DAY_MS,
   dataQualityKey,
+  MINUTE_MS,
   REJECTION_CODES,
   UNUSABLE_KEY,
 } from '@pulse/kpi';
@@ -97,9 +99,9 @@ export function classify(record: RecordInput, ctx: ClassifyContext): Classificat
         : `the key, ${shapeOf(key)}, is not the event's providerOds`;
     return reject('KEY_MISMATCH', detail);
   }
-  const minutes = ctx.maxFutureMs / 60_000;
+  const minutes = ctx.maxFutureMs / MINUTE_MS;
   if (event.occurredAt < ctx.clock - ctx.graceMs) {
-    const days = ctx.graceMs / 86_400_000;
+    const days = ctx.graceMs / DAY_MS;
     return reject(
       'TOO_LATE',
       `occurredAt is before the clock minus the grace period (${days} days)`,

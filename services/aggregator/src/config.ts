@@ -12,8 +12,8 @@ import {
   topic,
   z,
 } from '@pulse/config';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '@pulse/kpi';
+import { ACTIVITY_TOPIC, DLQ_TOPIC } from '@pulse/topology';
 
 export const aggregatorEnv = {
   // KAFKA_BROKERS (comma list, default 127.0.0.1:9092), REDIS_URL, LOG_LEVEL.
@@ -28,9 +28,9 @@ export const aggregatorEnv = {
     .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be 1-249 of a-z A-Z 0-9 . _ -')
     .default('pulse-aggregator'),
   /** Topic of activity events (key = provider ODS code). */
-  ACTIVITY_TOPIC: topic('nhs.activity.v1'),
+  ACTIVITY_TOPIC: topic(ACTIVITY_TOPIC),
   /** Topic rejected records go to, with the reason in headers. */
-  DLQ_TOPIC: topic('nhs.activity.dlq.v1'),
+  DLQ_TOPIC: topic(DLQ_TOPIC),
   /** Prefix of every Redis key, so tenants and tests can share a server (default pulse). */
   KEY_PREFIX: keyPrefix(),
   /** Events up to this many days late still count (the sitrep amendment window). */

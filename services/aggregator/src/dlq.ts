@@ -3,22 +3,8 @@
 // reference to its source position with the digest of what it leaves out. Pure; sending is the
 // batch processor's job.
 import { createHash } from 'node:crypto';
+import { DLQ_HEADERS } from '@pulse/topology';
 import type { DlqCode } from './classify.js';
-
-/** Header names, part of the contract: tools and the data-quality feed read them. */
-export const DLQ_HEADERS = {
-  code: 'pulse-error-code',
-  detail: 'pulse-error-detail',
-  topic: 'pulse-source-topic',
-  partition: 'pulse-source-partition',
-  offset: 'pulse-source-offset',
-  /** Only on a reference letter: the original value's length in bytes, and its SHA-256 (hex). */
-  valueBytes: 'pulse-original-value-bytes',
-  valueSha256: 'pulse-original-value-sha256',
-  /** Only when the key was left out too (longer than MAX_REFERENCE_KEY_BYTES). */
-  keyBytes: 'pulse-original-key-bytes',
-  keySha256: 'pulse-original-key-sha256',
-} as const;
 
 /** Header values are kept short; a detail is a sentence, not a dump. */
 const MAX_DETAIL_LENGTH = 1_000;

@@ -4,10 +4,10 @@ export { AGGREGATOR_REJECTIONS, DLQ_CODES, UNUSABLE_KEY, classify } from './clas
 export type { Classification, ClassifyContext, DlqCode, RecordInput } from './classify.js';
 export { aggregatorEnv, loadAggregatorConfig } from './config.js';
 export type { AggregatorConfig } from './config.js';
-export { DLQ_HEADERS, deadLetter } from './dlq.js';
+export { deadLetter } from './dlq.js';
 export type { DeadLetter } from './dlq.js';
 export { createMetrics } from './metrics.js';
 export type { AggregatorMetrics } from './metrics.js';
 export { buildOpsApp } from './ops-app.js';
-export type { OpsAppDeps, ReadinessCheck } from './ops-app.js';
+export type { OpsAppDeps } from './ops-app.js';
 export { processPartitionBatch } from './partition-batch.js';

@@ -1,56 +1,24 @@
-// The operations server: liveness, readiness and Prometheus metrics. Built here, listened on by
-// main only, so tests drive it with app.inject().
-import Fastify from 'fastify';
+// The operations server: the service kit's /healthz, /readyz and /metrics over the aggregator's
+// registry and readiness checks. Built here, listened on by main only, so tests drive it with
+// app.inject().
+import type { Logger } from '@pulse/logging';
+import { createServiceApp, operations, type ReadinessCheck } from '@pulse/service';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-
-export interface ReadinessCheck {
-  /** Name shown in the /readyz body. */
-  name: string;
-  /** Resolves true when healthy; a rejection counts as unhealthy. */
-  check(): Promise<boolean>;
-}
 
 export interface OpsAppDeps {
   registry: Registry;
   readiness: readonly ReadinessCheck[];
-  /** Fastify's logger option; false by default (the aggregator logs its own events). */
-  logger?: boolean;
+  /** Request logging; none by default (the aggregator logs its own events). */
+  logger?: Logger;
 }
 
-const READY_TIMEOUT_MS = 2_000;
-
-async function run(check: ReadinessCheck): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
-    timer.unref();
+export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
+  const app = await createServiceApp(deps.logger ? { logger: deps.logger } : {});
+  await app.register(operations, {
+    prefix: 'aggregator_',
+    registry: deps.registry,
+    readiness: deps.readiness,
   });
-  try {
-    return await Promise.race([check.check().catch(() => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export function buildOpsApp(deps: OpsAppDeps): FastifyInstance {
-  const app = Fastify({ logger: deps.logger ?? false });
-
-  app.get('/healthz', async () => ({ status: 'ok' }));
-
-  app.get('/readyz', async (_request, reply) => {
-    const results = await Promise.all(
-      deps.readiness.map(async (c) => [c.name, await run(c)] as const),
-    );
-    const ready = results.every(([, ok]) => ok);
-    const checks = Object.fromEntries(results.map(([name, ok]) => [name, ok ? 'ok' : 'failing']));
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
-  });
-
-  app.get('/metrics', async (_request, reply) => {
-    const body = await deps.registry.metrics();
-    return reply.type(deps.registry.contentType).send(body);
-  });
-
   return app;
 }

@@ -3,14 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { createCodec, EXAMPLE_EVENTS } from '@pulse/contracts';
 import type { ActivityEvent } from '@pulse/contracts';
-import { BruteForce, UNUSABLE_KEY } from '@pulse/kpi';
-import type { RecordFault, RejectionCode, SentRecord } from '@pulse/kpi';
+import { DAY_MS as DAY, UNUSABLE_KEY, type RejectionCode } from '@pulse/kpi';
+import { BruteForce, type RecordFault, type SentRecord } from '@pulse/verify';
 import type { Redis } from '@pulse/redis';
 import { keyPartitioner } from '@pulse/kafka';
 import { testProducer } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
 import { DLQ_CODES } from '../src/classify.js';
-import { DLQ_HEADERS } from '../src/dlq.js';
+import { DLQ_HEADERS } from '@pulse/topology';
 import { compareTrusts, compareWithOracle } from './helpers/compare.js';
 import { admission, edArrival } from './helpers/events.js';
 import {
@@ -38,7 +38,6 @@ async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
 }
 const unchecked = createCodec({ validate: false });
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 
 interface Case {
   key: string;

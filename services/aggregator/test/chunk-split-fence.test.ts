@@ -6,8 +6,8 @@
 // Both end with every figure equal to the brute-force oracle over the records in offset order.
 import { createCodec } from '@pulse/contracts';
 import type { ActivityEvent } from '@pulse/contracts';
-import { BruteForce, londonDayBounds } from '@pulse/kpi';
-import type { SentRecord } from '@pulse/kpi';
+import { londonDayBounds } from '@pulse/kpi';
+import { BruteForce, type SentRecord } from '@pulse/verify';
 import { createRedis } from '@pulse/redis';
 import {
   createFigureReader,
@@ -26,10 +26,10 @@ import type { BatchControl, BatchRecord, PartitionBatchDeps } from '../src/parti
 import { compareWithOracle } from './helpers/compare.js';
 import { refdata, resolver, isKnownProvider } from './helpers/harness.js';
 import { dayEvents } from './helpers/traffic.js';
+import { DAY_MS as DAY } from '@pulse/kpi';
 
 const DATE = '2026-05-20';
 const PARTITION = 0;
-const DAY = 86_400_000;
 const codec = createCodec();
 // The consumers' clock: an hour after the simulated London day ends (a replay).
 const CLOCK = londonDayBounds(DATE).end + 3_600_000;

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { classify, DLQ_CODES, UNUSABLE_KEY } from '../src/classify.js';
 import type { ClassifyContext, Classification } from '../src/classify.js';
 import { edArrival } from './helpers/events.js';
+import { DAY_MS as DAY } from '@pulse/kpi';
 
 const codec = createCodec();
 const unchecked = createCodec({ validate: false });
 const refdata = loadRefData();
-const DAY = 86_400_000;
 const MINUTE = 60_000;
 // Noon BST on 15 May 2026.
 const clock = Date.UTC(2026, 4, 15, 11, 0, 0);

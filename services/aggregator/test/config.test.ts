@@ -1,6 +1,7 @@
 import { ConfigError } from '@pulse/config';
 import { describe, expect, it } from 'vitest';
 import { loadAggregatorConfig } from '../src/config.js';
+import { ACTIVITY_TOPIC, DLQ_TOPIC } from '@pulse/topology';
 
 describe('loadAggregatorConfig', () => {
   it('loadAggregatorConfig should run on one machine with no configuration', () => {
@@ -8,8 +9,8 @@ describe('loadAggregatorConfig', () => {
     expect(config).toMatchObject({
       brokers: ['127.0.0.1:9092'],
       groupId: 'pulse-aggregator',
-      activityTopic: 'nhs.activity.v1',
-      dlqTopic: 'nhs.activity.dlq.v1',
+      activityTopic: ACTIVITY_TOPIC,
+      dlqTopic: DLQ_TOPIC,
       keyPrefix: 'pulse',
       graceMs: 14 * 86_400_000,
       maxFutureMs: 5 * 60_000,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ACTIVITY_TOPIC, DLQ_HEADERS } from '@pulse/topology';
 import {
-  DLQ_HEADERS,
   MAX_DEAD_LETTER_BYTES,
   MAX_REFERENCE_KEY_BYTES,
   chunkDeadLetters,
@@ -16,7 +16,7 @@ describe('deadLetter', () => {
     const key = Buffer.from('RGT');
     const value = Buffer.from([0xc3, 0x01, 0xff]);
     const letter = deadLetter(
-      { topic: 'nhs.activity.v1', partition: 7, offset: '12345', key, value },
+      { topic: ACTIVITY_TOPIC, partition: 7, offset: '12345', key, value },
       'CORRUPT_BODY',
       'truncated body',
     );
@@ -25,7 +25,7 @@ describe('deadLetter', () => {
     expect(letter.headers).toEqual({
       [DLQ_HEADERS.code]: 'CORRUPT_BODY',
       [DLQ_HEADERS.detail]: 'truncated body',
-      'pulse-source-topic': 'nhs.activity.v1',
+      'pulse-source-topic': ACTIVITY_TOPIC,
       'pulse-source-partition': '7',
       'pulse-source-offset': '12345',
     });
@@ -40,7 +40,7 @@ describe('deadLetter', () => {
 
 describe('deadLetter of a record too large to send whole', () => {
   const source = (key: Buffer | null, value: Buffer) => ({
-    topic: 'nhs.activity.v1',
+    topic: ACTIVITY_TOPIC,
     partition: 3,
     offset: '42',
     key,

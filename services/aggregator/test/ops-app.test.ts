@@ -1,12 +1,13 @@
+import type { ReadinessCheck } from '@pulse/service';
+import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../src/metrics.js';
 import { buildOpsApp } from '../src/ops-app.js';
-import type { ReadinessCheck } from '../src/ops-app.js';
 
-const apps: ReturnType<typeof buildOpsApp>[] = [];
-function build(readiness: ReadinessCheck[]) {
+const apps: FastifyInstance[] = [];
+async function build(readiness: ReadinessCheck[]) {
   const metrics = createMetrics({ defaultMetrics: false });
-  const app = buildOpsApp({ registry: metrics.registry, readiness });
+  const app = await buildOpsApp({ registry: metrics.registry, readiness });
   apps.push(app);
   return { app, metrics };
 }
@@ -17,7 +18,7 @@ afterEach(async () => {
 
 describe('buildOpsApp', () => {
   it('/healthz should answer 200 while the process runs', async () => {
-    const { app } = build([]);
+    const { app } = await build([]);
     const res = await app.inject({ url: '/healthz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok' });
@@ -25,24 +26,29 @@ describe('buildOpsApp', () => {
 
   it('/readyz should answer 503 naming the failing check, and 200 when all pass', async () => {
     let joined = false;
-    const { app } = build([
+    const { app } = await build([
       { name: 'kafka-group', check: async () => joined },
       { name: 'redis', check: async () => true },
     ]);
     const down = await app.inject({ url: '/readyz' });
     expect(down.statusCode).toBe(503);
-    expect(down.json()).toMatchObject({ checks: { 'kafka-group': 'failing', redis: 'ok' } });
+    expect(down.json()).toEqual({
+      status: 'not ready',
+      checks: { 'kafka-group': { status: 'failing' }, redis: { status: 'ok' } },
+    });
     joined = true;
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
   });
 
   it('/readyz should treat a check that throws as failing', async () => {
-    const { app } = build([{ name: 'redis', check: () => Promise.reject(new Error('down')) }]);
+    const { app } = await build([
+      { name: 'redis', check: () => Promise.reject(new Error('down')) },
+    ]);
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(503);
   });
 
   it('/metrics should expose the aggregator metrics in the Prometheus text format', async () => {
-    const { app, metrics } = build([]);
+    const { app, metrics } = await build([]);
     metrics.consumed(3);
     metrics.applied(0, {
       records: 3,
@@ -52,7 +58,7 @@ describe('buildOpsApp', () => {
       rejectedByCode: new Map([['TOO_LATE', 1]]),
       newestEventAt: 1_780_000_000_000,
     });
-    metrics.lag('nhs.activity.v1', 4, 42);
+    metrics.lag('activity', 4, 42);
     metrics.batchDuration(0.02);
     const res = await app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
@@ -62,7 +68,7 @@ describe('buildOpsApp', () => {
     expect(res.body).toContain('aggregator_duplicates_total 1');
     expect(res.body).toContain('aggregator_dead_lettered_total{code="TOO_LATE"} 1');
     expect(res.body).toContain(
-      'aggregator_consumer_lag_records{topic="nhs.activity.v1",partition="4"} 42',
+      'aggregator_consumer_lag_records{topic="activity",partition="4"} 42',
     );
     expect(res.body).toContain('aggregator_newest_event_time_seconds 1780000000');
     expect(res.body).toContain('aggregator_batch_duration_seconds_count 1');

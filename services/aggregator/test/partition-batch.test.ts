@@ -7,15 +7,15 @@ import type { BatchPlan } from '@pulse/store';
 import { describe, expect, it } from 'vitest';
 import { createClassifyClocks } from '../src/classify-clocks.js';
 import type { DeadLetter } from '../src/dlq.js';
-import { DLQ_HEADERS } from '../src/dlq.js';
+import { DLQ_HEADERS } from '@pulse/topology';
 import { processPartitionBatch } from '../src/partition-batch.js';
 import type { BatchRecord, PartitionBatchDeps } from '../src/partition-batch.js';
 import { edArrival } from './helpers/events.js';
+import { DAY_MS as DAY } from '@pulse/kpi';
 
 const codec = createCodec();
 const refdata = loadRefData();
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 // Noon BST on 15 May 2026.
 const START = Date.UTC(2026, 4, 15, 11, 0, 0);
 

@@ -3,7 +3,7 @@
 // the aggregator must seek back to it rather than skip the records in between.
 import { createCodec } from '@pulse/contracts';
 import type { ActivityEvent } from '@pulse/contracts';
-import { BruteForce } from '@pulse/kpi';
+import { BruteForce } from '@pulse/verify';
 import { testKafka, testProducer } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
 import { compareWithOracle } from './helpers/compare.js';

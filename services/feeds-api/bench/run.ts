@@ -22,13 +22,14 @@ import { createRedis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
 import { deleteKeysWithPrefix, repoRoot } from '@pulse/testkit';
 import { loadWeek } from './load-week.js';
+import { DAY_MS as DAY } from '@pulse/kpi';
+import { ACTIVITY_PARTITIONS, ACTIVITY_TOPIC } from '@pulse/topology';
 
 const SECONDS = Number(process.env['PULSE_BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = 10;
-const PARTITIONS = 12;
-const TOPIC = 'nhs.activity.v1';
+const PARTITIONS = ACTIVITY_PARTITIONS;
+const TOPIC = ACTIVITY_TOPIC;
 const RTT_SCALE = 0.002;
-const DAY = 86_400_000;
 const ICB = 'D7T5G';
 const TRUST = 'RAJ';
 

@@ -1,7 +1,9 @@
-// buildApp: the whole HTTP API from settings and dependencies. It never listens and never reads
-// the environment; main.ts does both. Tests call app.inject() on it.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+// buildApp: the whole HTTP API from settings and dependencies, on the service kit's app and
+// operations plugin (/healthz, /readyz, /metrics). It never listens and never reads the
+// environment; main.ts does both. Tests call app.inject() on it.
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { createServiceApp, operations } from '@pulse/service';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -9,16 +11,14 @@ import type { FeedsApiConfig } from './config.js';
 import type { AppDeps } from './ports.js';
 import docs from './plugins/docs.js';
 import errors from './plugins/errors.js';
-import health from './plugins/health.js';
-import metrics from './plugins/metrics.js';
 import organisations from './plugins/organisations.js';
 import series from './plugins/series.js';
 import snapshots from './plugins/snapshots.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** What the routes read from: reference data, figures, the readiness probe and the clock. */
-    pulse: Required<Pick<AppDeps, 'refdata' | 'figures' | 'ready' | 'now'>>;
+    /** What the routes read from: reference data, figures and the clock. */
+    pulse: Required<Pick<AppDeps, 'refdata' | 'figures' | 'now'>>;
   }
 }
 
@@ -30,14 +30,10 @@ export type AppConfig = Pick<FeedsApiConfig, 'corsOrigins' | 'publicUrl'> & {
 };
 
 export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    // Report every bad parameter, not only the first (query strings are small).
-    ajv: { customOptions: { allErrors: true } },
-    // Behind a proxy the request id may come in; otherwise Fastify makes one.
-    requestIdHeader: 'x-request-id',
-    return503OnClosing: true,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  // Every bad parameter is reported, not only the first (query strings are small).
+  const app = (
+    await createServiceApp({ logger: deps.logger })
+  ).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(
     fp(
@@ -45,7 +41,6 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
         instance.decorate('pulse', {
           refdata: deps.refdata,
           figures: deps.figures,
-          ready: deps.ready,
           now: deps.now ?? Date.now,
         });
       },
@@ -55,7 +50,14 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   await app.register(errors);
   // Docs first: @fastify/swagger documents the routes added after it.
   await app.register(docs, config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl });
-  await app.register(metrics);
+  await app.register(operations, {
+    prefix: 'feeds_api_',
+    readiness: deps.readiness,
+    readyDescription:
+      'Redis answers PING (`redis`) and the activity topic has no partition beyond ' +
+      'TOPIC_PARTITIONS with figures stored, an offset key for partition TOPIC_PARTITIONS ' +
+      '(`partitions`), so complete figures can be served; 503 names the failing check.',
+  });
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
@@ -64,7 +66,6 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     });
   }
   await app.register(compress, { encodings: ['br', 'gzip', 'deflate'] });
-  await app.register(health);
   await app.register(
     async (v1) => {
       await v1.register(organisations);

@@ -1,6 +1,7 @@
 // The feeds-api environment, one schema. Read by main.ts only (never at import time); every
 // default runs on one machine with no configuration.
 import { commonEnv, host, integer, keyPrefix, loadConfig, port, topic, z } from '@pulse/config';
+import { ACTIVITY_PARTITIONS, ACTIVITY_TOPIC } from '@pulse/topology';
 
 /** CORS_ORIGINS: comma list of allowed browser origins, `*` for any; empty = no CORS headers. */
 const corsOrigins = z
@@ -32,13 +33,13 @@ export const feedsApiEnv = {
   /** Prefix of every Redis key (default pulse); must equal the aggregator's. */
   KEY_PREFIX: keyPrefix(),
   /** Topic of activity events: the aggregator tags its keys with this name. */
-  ACTIVITY_TOPIC: topic('nhs.activity.v1'),
+  ACTIVITY_TOPIC: topic(ACTIVITY_TOPIC),
   /**
    * Partition count of ACTIVITY_TOPIC: the reader merges partitions 0..N-1, so it must match.
-   * 12, as @pulse/kafka's PULSE_TOPICS and the simulator create the topic (fewer misses figures:
-   * start-up and /readyz report it when partition N has an offset stored, src/readiness.ts).
+   * Default @pulse/topology's ACTIVITY_PARTITIONS, as every tool creates the topic (fewer misses
+   * figures: start-up and /readyz report it when partition N has an offset stored, src/readiness.ts).
    */
-  TOPIC_PARTITIONS: integer(12, 1, 10_000),
+  TOPIC_PARTITIONS: integer(ACTIVITY_PARTITIONS, 1, 10_000),
   /**
    * How long a snapshot read "now" is reused for the same scope, in ms; requests within it share
    * one read (0 turns it off). Bounds how stale a snapshot can be; requests with `asOf` are not cached.

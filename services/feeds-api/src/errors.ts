@@ -1,5 +1,6 @@
 // Every error the API answers with, declared once with its HTTP status. Responses are RFC 9457
 // problem details (application/problem+json); `type` is a stable URN per problem.
+import { PulseError } from '@pulse/errors';
 
 export const PROBLEMS = {
   INVALID_PARAMETER: { status: 400, title: 'A request parameter is invalid' },
@@ -42,8 +43,7 @@ export function problemType(code: ProblemCode): string {
 }
 
 /** An error the routes throw on purpose; the errors plugin turns it into a problem response. */
-export class ApiError extends Error {
-  readonly code: ProblemCode;
+export class ApiError extends PulseError<ProblemCode> {
   readonly statusCode: number;
   readonly errors: ParameterError[] | undefined;
 
@@ -52,9 +52,8 @@ export class ApiError extends Error {
     detail: string,
     options?: { errors?: ParameterError[]; cause?: unknown },
   ) {
-    super(detail, { cause: options?.cause });
-    this.name = 'ApiError';
-    this.code = code;
+    // A dependency that is unavailable may be back on the next call; a bad request will not.
+    super(code, detail, { cause: options?.cause, canRetry: PROBLEMS[code].status === 503 });
     this.statusCode = PROBLEMS[code].status;
     this.errors = options?.errors;
   }

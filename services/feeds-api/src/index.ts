@@ -2,5 +2,4 @@ export { buildApp, type AppConfig } from './app.js';
 export { feedsApiEnv, loadFeedsApiConfig, type FeedsApiConfig } from './config.js';
 export { figuresFromReader } from './figures.js';
 export { PROBLEMS, type Problem, type ProblemCode } from './errors.js';
-export type { AppDeps, Completeness, FiguresSource, LiveFigures, ReadinessProbe } from './ports.js';
-export { createOpenApiChecker, type OpenApiChecker } from './openapi-check.js';
+export type { AppDeps, Completeness, FiguresSource, LiveFigures } from './ports.js';

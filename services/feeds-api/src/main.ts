@@ -1,18 +1,21 @@
-// The feeds-api process: reads the environment, connects Redis, loads reference data, listens,
-// and closes gracefully on SIGTERM/SIGINT. Everything else is in buildApp.
+// The feeds-api process: reads the environment, connects Redis, loads reference data and listens;
+// the service kit's runMain closes it gracefully on SIGTERM/SIGINT. Everything else is in buildApp.
 import { createLogger } from '@pulse/logging';
 import { createRedis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
+import { runMain } from '@pulse/service';
 import { createFigureReader } from '@pulse/store';
 import { buildApp } from './app.js';
 import { loadFeedsApiConfig } from './config.js';
 import { figuresFromReader } from './figures.js';
 import { beyondLastPartitionKey, partitionCountProblem, storeReadiness } from './readiness.js';
 
-async function main(): Promise<void> {
+runMain('feeds-api', async ({ onClose, useLogger }) => {
   const config = loadFeedsApiConfig();
   const logger = createLogger({ service: 'feeds-api', level: config.logLevel });
+  useLogger(logger);
   const redis = createRedis(config.redisUrl, { logger, name: 'feeds-api' });
+  onClose(() => redis.quit());
   const refdata = loadRefData();
   const layout = {
     prefix: config.keyPrefix,
@@ -23,26 +26,10 @@ async function main(): Promise<void> {
   const app = await buildApp(config, {
     refdata,
     figures: figuresFromReader(reader),
-    ready: storeReadiness(redis, layout),
+    readiness: storeReadiness(redis, layout),
     logger,
   });
-
-  let closing = false;
-  const close = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'closing');
-    try {
-      await app.close();
-      await redis.quit();
-      logger.info('closed');
-    } catch (err) {
-      logger.error({ err }, 'close failed');
-      process.exitCode = 1;
-    }
-  };
-  process.once('SIGTERM', () => void close('SIGTERM'));
-  process.once('SIGINT', () => void close('SIGINT'));
+  onClose(() => app.close());
 
   // Connect eagerly so a wrong REDIS_URL is reported at start; /readyz tracks it afterwards.
   await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable yet'));
@@ -57,10 +44,4 @@ async function main(): Promise<void> {
       ),
     (err: unknown) => logger.warn({ err }, 'partition count not checked'),
   );
-}
-
-main().catch((err: unknown) => {
-  // Config errors list every bad variable; print them plainly as well as logging.
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
 });

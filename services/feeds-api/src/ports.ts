@@ -3,6 +3,7 @@
 import type { BedFigures, BucketSize, CounterFigures, GaugeFigures, Scope } from '@pulse/kpi';
 import type { Logger } from '@pulse/logging';
 import type { RefData } from '@pulse/refdata';
+import type { ReadinessCheck } from '@pulse/service';
 import type { FigureReader } from '@pulse/store';
 
 /** Live gauges and bed figures of a scope, as of an instant. */
@@ -34,16 +35,11 @@ export interface FiguresSource {
   completeness(scope: Scope, asOf: number, londonDate: string): Promise<Completeness>;
 }
 
-/**
- * Whether the backing store answers; /readyz calls it. Rejects when it does not: with an ApiError
- * when the probe names the problem itself (answered as is), any other error meaning unreachable.
- */
-export type ReadinessProbe = () => Promise<void>;
-
 export interface AppDeps {
   refdata: RefData;
   figures: FiguresSource;
-  ready: ReadinessProbe;
+  /** What /readyz checks (in main: Redis answers, the partition count covers the topic). */
+  readiness: readonly ReadinessCheck[];
   /** The root logger; Fastify logs requests through a child of it. */
   logger: Logger;
   /** Wall-clock time in epoch ms; the default `asOf`. */

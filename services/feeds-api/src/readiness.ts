@@ -4,9 +4,8 @@
 // partition it has applied, so an offset key for partition N (the first one not read) is the
 // cheap sign of it: one EXISTS beside the PING.
 import type { Redis } from '@pulse/redis';
-import { partitionKey } from '@pulse/store';
-import { ApiError } from './errors.js';
-import type { ReadinessProbe } from './ports.js';
+import type { ReadinessCheck } from '@pulse/service';
+import { partitionKey } from '@pulse/topology';
 
 /** Where the reader finds the figures: as given to createFigureReader. */
 export interface PartitionLayout {
@@ -40,11 +39,17 @@ function tooFewPartitions({ topic, partitions }: PartitionLayout): string {
   );
 }
 
-/** /readyz's probe: rejects when Redis does not answer, or with an UNAVAILABLE ApiError naming
- * the problem when the topic has more partitions than TOPIC_PARTITIONS. */
-export function storeReadiness(redis: Redis, layout: PartitionLayout): ReadinessProbe {
-  return async () => {
-    const [, problem] = await Promise.all([redis.ping(), partitionCountProblem(redis, layout)]);
-    if (problem !== undefined) throw new ApiError('UNAVAILABLE', problem);
-  };
+/** /readyz's checks: `redis` answers PING; `partitions` fails, naming the problem, when the topic
+ * has more partitions than TOPIC_PARTITIONS. */
+export function storeReadiness(redis: Redis, layout: PartitionLayout): ReadinessCheck[] {
+  return [
+    { name: 'redis', check: () => redis.ping() },
+    {
+      name: 'partitions',
+      check: async () => {
+        const problem = await partitionCountProblem(redis, layout);
+        if (problem !== undefined) throw new Error(problem);
+      },
+    },
+  ];
 }

@@ -1,6 +1,7 @@
 import { ConfigError } from '@pulse/config';
 import { describe, expect, it } from 'vitest';
 import { loadFeedsApiConfig } from '../src/config.js';
+import { ACTIVITY_PARTITIONS, ACTIVITY_TOPIC } from '@pulse/topology';
 
 describe('config', () => {
   it('config should run locally with no variables set', () => {
@@ -10,8 +11,8 @@ describe('config', () => {
       port: 8080,
       host: '127.0.0.1',
       keyPrefix: 'pulse',
-      activityTopic: 'nhs.activity.v1',
-      topicPartitions: 12,
+      activityTopic: ACTIVITY_TOPIC,
+      topicPartitions: ACTIVITY_PARTITIONS,
       snapshotCacheMs: 1000,
       corsOrigins: [],
       publicUrl: undefined,
@@ -25,7 +26,7 @@ describe('config', () => {
       PORT: '9000',
       HOST: '0.0.0.0',
       KEY_PREFIX: 'tenant-a',
-      ACTIVITY_TOPIC: 'nhs.activity.v1',
+      ACTIVITY_TOPIC,
       TOPIC_PARTITIONS: '24',
       CORS_ORIGINS: 'https://a.example, https://b.example:8443',
       PUBLIC_URL: 'https://pulse.example',

@@ -1,6 +1,6 @@
 // A feeds-api built on the real Redis of the test run, the real figure store and the real
 // reference data. Figures are written the way the aggregator writes them: plan, then apply.
-import { bucketsOf, type AgeGroup, type CounterIncrement, type StateOp } from '@pulse/kpi';
+import { bucketsOf, DAY_MS, type AgeGroup, type CounterIncrement, type StateOp } from '@pulse/kpi';
 import type { Redis } from '@pulse/redis';
 import { loadRefData, type RefData } from '@pulse/refdata';
 import { createFigureReader, createFigureStore, type PlanItem } from '@pulse/store';
@@ -9,12 +9,13 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect, onTestFinished } from 'vitest';
 import { buildApp, type AppConfig } from '../src/app.js';
 import { figuresFromReader } from '../src/figures.js';
-import { createOpenApiChecker, type OpenApiChecker } from '../src/openapi-check.js';
+import { createOpenApiChecker, type OpenApiChecker } from '@pulse/verify';
+import { ACTIVITY_TOPIC } from '@pulse/topology';
 
-export const TOPIC = 'nhs.activity.v1';
+export const TOPIC = ACTIVITY_TOPIC;
 export const PARTITIONS = 2;
 const MIN = 60_000;
-const DAY = 86_400_000;
+const DAY = DAY_MS;
 
 /** 09:07:30 UTC yesterday: recent, so no counter key has expired (expiries are absolute). */
 export const T0 = Math.floor(Date.now() / DAY) * DAY - DAY + 9 * 60 * MIN + 7.5 * MIN;
@@ -49,7 +50,7 @@ let eventNo = 0;
 
 export async function testApp(
   config: Partial<AppConfig> = {},
-  ready?: () => Promise<void>,
+  ready?: () => Promise<unknown>,
 ): Promise<TestApp> {
   const redis = await testRedis('feeds-api-test');
   const prefix = redisPrefix('feeds-api').replace(/:$/, '');
@@ -66,7 +67,7 @@ export async function testApp(
     {
       refdata: refs,
       figures: figuresFromReader(reader),
-      ready: ready ?? (async () => void (await redis.ping())),
+      readiness: [{ name: 'redis', check: ready ?? (() => redis.ping()) }],
       logger: testLogger(),
       now: () => AS_OF,
     },

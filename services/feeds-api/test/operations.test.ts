@@ -30,7 +30,7 @@ describe('operations', () => {
     expect(res.statusCode).toBe(200);
   });
 
-  it('readyz should answer a 503 problem when Redis is unreachable', async () => {
+  it('readyz should answer 503 naming the redis check when Redis is unreachable', async () => {
     const port = await closedPort();
     const unreachable = createRedis(`redis://127.0.0.1:${port}`, {
       logger: testLogger(),
@@ -42,8 +42,11 @@ describe('operations', () => {
     const t = await testApp({}, async () => void (await unreachable.ping()));
     const res = await get(t, '/readyz');
     expect(res.statusCode).toBe(503);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ code: 'UNAVAILABLE', detail: 'Redis is not reachable.' });
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.json()).toMatchObject({
+      status: 'not ready',
+      checks: { redis: { status: 'failing' } },
+    });
   });
 
   it('metrics should count requests by route template and status', async () => {

@@ -11,6 +11,7 @@ import { loadRefData } from '@pulse/refdata';
 import { parseOptions } from '../src/cli/options.js';
 import { generateActivity } from '../src/generate/index.js';
 import { runSimulator, selectTrusts, simulatedRecords } from '../src/run.js';
+import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 
 const FROM = '2026-11-23T06:00:00Z';
 const TO = process.env['PULSE_BENCH_SIM_TO'] ?? '2026-11-23T12:00:00Z';
@@ -62,7 +63,7 @@ if (brokers) {
   await admin.deleteTopics({ topics: [topic] });
   await admin.disconnect();
   console.log(
-    `${'publish --fast (records, 12 partitions)'.padEnd(48)} ${summary.recordsPerSecond.toLocaleString('en-GB').padStart(10)} /s`,
+    `${`publish --fast (records, ${ACTIVITY_PARTITIONS} partitions)`.padEnd(48)} ${summary.recordsPerSecond.toLocaleString('en-GB').padStart(10)} /s`,
   );
   rows.push([
     'publish --fast to the broker (records), one run',
@@ -75,7 +76,7 @@ if (brokers) {
 }
 
 const body = `Simulated window ${FROM} to ${TO} for every trust open that day (\`--rtt-scale 0.02\`, faults
-\`${FAULTS}\`), median of ${ROUNDS} rounds. The publish row is one \`--fast\` run to a fresh 12-partition
+\`${FAULTS}\`), median of ${ROUNDS} rounds. The publish row is one \`--fast\` run to a fresh ${ACTIVITY_PARTITIONS}-partition
 topic with the idempotent producer (batches of 2,000, one request in flight)${brokers ? '' : ' — not measured (no KAFKA_BROKERS)'}.
 
 ${markdownTable(['stage', 'per second (median)', 'per second (best)', 'count'], rows)}

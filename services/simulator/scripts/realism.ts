@@ -4,8 +4,8 @@
 import { loadRefData, londonDateOf } from '@pulse/refdata';
 import { generateActivity } from '../src/generate/index.js';
 import { measure } from '../src/generate/measure.js';
+import { DAY_MS as DAY } from '@pulse/refdata';
 
-const DAY = 86_400_000;
 const day = Date.parse(process.argv[2] ?? '2026-11-23T00:00:00Z');
 const seed = process.argv[3] ?? 'realism';
 const rttScale = Number(process.argv[4] ?? '0.02');

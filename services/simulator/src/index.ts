@@ -1,5 +1,5 @@
-// The simulator as a library, for tests elsewhere (the aggregator's brute-force checks read the
-// sent log) and for benchmarks.
+// The simulator as a library, for tests elsewhere (which read its sent log with @pulse/verify)
+// and for benchmarks.
 export { generateActivity, type GenerateOptions } from './generate/index.js';
 export { measure, type RealismFigures } from './generate/measure.js';
 export { injectFaults, type OutRecord, type InjectOptions } from './faults/inject.js';
@@ -11,13 +11,6 @@ export {
   type FaultRatios,
   type RejectCode,
 } from './faults/kinds.js';
-export {
-  readSentLog,
-  sentLogEntries,
-  rejectCodeOf,
-  toSentRecord,
-  type SentLogEntry,
-} from './log/sent-log.js';
 export { parseOptions, USAGE, type SimulatorOptions } from './cli/options.js';
 export { runSimulator, selectTrusts, simulatedRecords } from './run.js';
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';

@@ -4,6 +4,7 @@ import type { Codec } from '@pulse/contracts';
 import { createProducer, ensureTopics } from '@pulse/kafka';
 import type { Logger } from '@pulse/logging';
 import { londonDateOf, type RefData, type Trust } from '@pulse/refdata';
+import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 import type { Kafka } from 'kafkajs';
 import type { SimulatorOptions } from './cli/options.js';
 import { SimulatorError } from './errors.js';
@@ -14,9 +15,6 @@ import { caughtUpAt, type Pace } from './publish/pace.js';
 import { keyPartitioner } from './publish/partitions.js';
 import { publish } from './publish/publisher.js';
 import type { Summary } from './publish/summary.js';
-
-/** Partitions of a topic the simulator creates (as PULSE_TOPICS does for the activity topic). */
-const NEW_TOPIC_PARTITIONS = 12;
 
 /** The trusts to simulate: all open on the start date, or the named ones (each must be open). */
 export function selectTrusts(
@@ -89,7 +87,8 @@ export async function runSimulator(options: SimulatorOptions, deps: RunDeps): Pr
   await admin.connect();
   let partitionOf: (key: string) => number;
   try {
-    await ensureTopics(admin, [{ topic: options.topic, numPartitions: NEW_TOPIC_PARTITIONS }]);
+    // A topic it creates gets the activity topic's partition count (@pulse/topology).
+    await ensureTopics(admin, [{ topic: options.topic, numPartitions: ACTIVITY_PARTITIONS }]);
     partitionOf = await keyPartitioner(admin, options.topic);
   } finally {
     await admin.disconnect();

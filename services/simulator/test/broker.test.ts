@@ -6,7 +6,7 @@ import { testKafka, testLogger, uniqueTopic } from '@pulse/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseOptions } from '../src/cli/options.js';
 import { FAULT_KINDS } from '../src/faults/kinds.js';
-import { readSentLog } from '../src/log/sent-log.js';
+import { readSentLog } from '@pulse/verify';
 import { runSimulator } from '../src/run.js';
 import { FEW_TRUSTS, testRefData } from './helpers.js';
 import { expectTopicEqualsLog } from './readback.js';

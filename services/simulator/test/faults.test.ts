@@ -4,6 +4,7 @@ import { injectFaults, type OutRecord } from '../src/faults/inject.js';
 import { FAULT_KINDS, NO_FAULTS, parseFaults } from '../src/faults/kinds.js';
 import { generateActivity } from '../src/generate/index.js';
 import { testRefData, windowOf, FEW_TRUSTS } from './helpers.js';
+import { DAY_MS as DAY } from '@pulse/refdata';
 
 const codec = createCodec();
 const unchecked = createCodec({ validate: false });
@@ -16,7 +17,6 @@ const IMPLAUSIBLE_CODES = [
   'SITE_NOT_OF_PROVIDER',
 ];
 const IDENTIFIER_CODES = ['INVALID_FIELD', 'IDENTIFIER_IN_SUBJECT_REF'];
-const DAY = 86_400_000;
 const GRACE = 14 * DAY;
 const RATIOS = parseFaults(
   'duplicate=0.05,late=0.02,tooLate=0.01,future=0.01,corrupt=0.01,unknownFingerprint=0.01,unknownProvider=0.01,implausible=0.02,identifier=0.02,emittedFuture=0.01',

@@ -3,7 +3,7 @@ import { createCodec } from '@pulse/contracts';
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../src/cli/options.js';
 import type { OutRecord } from '../src/faults/inject.js';
-import { londonDayStartOf } from '../src/generate/london-time.js';
+import { londonDayStartOf } from '@pulse/refdata';
 import { caughtUpAt, dueAt, isDue, type Pace } from '../src/publish/pace.js';
 import { publish, type WallClock } from '../src/publish/publisher.js';
 import { paceOf, simulatedRecords } from '../src/run.js';

@@ -2,7 +2,7 @@
 import { createCodec, type ActivityEvent } from '@pulse/contracts';
 import { testConsumer, uniqueGroupId } from '@pulse/testkit';
 import { expect } from 'vitest';
-import { sentLogEntries } from '../src/log/sent-log.js';
+import { sentLogEntries } from '@pulse/verify';
 
 interface Landed {
   key: string;

@@ -3,8 +3,9 @@ import type { FigureReader, FigureStore } from '../../src/index.js';
 import { createFigureReader, createFigureStore } from '../../src/index.js';
 import type { TestRedis } from './redis.js';
 import { testRedis } from './redis.js';
+import { ACTIVITY_TOPIC } from '@pulse/topology';
 
-export const TOPIC = 'nhs.activity.v1';
+export const TOPIC = ACTIVITY_TOPIC;
 
 export interface StoreFixture {
   t: TestRedis;

@@ -1,9 +1,8 @@
 // Compares what the aggregator wrote (read back through @pulse/store's reader) with the
-// brute-force oracle of @pulse/kpi: every counter figure and age group of every scope in every
+// brute-force oracle of @pulse/verify: every counter figure and age group of every scope in every
 // bucket, the live gauges and beds, freshness, and per-provider data quality.
-import type { AcceptedEvent, BucketSize, DataQuality, Scope, SentRecord } from '@pulse/kpi';
+import type { BucketSize, DataQuality, Scope } from '@pulse/kpi';
 import {
-  BruteForce,
   bucketsBetween,
   bucketsOf,
   londonDateOf,
@@ -11,6 +10,7 @@ import {
   parseScopeKey,
 } from '@pulse/kpi';
 import type { FigureReader } from '@pulse/store';
+import { BruteForce, type AcceptedEvent, type SentRecord } from '@pulse/verify';
 import { isKnownProvider, refdata, resolver } from './harness.js';
 
 const SIZES: readonly BucketSize[] = ['15m', '1h', '1d'];

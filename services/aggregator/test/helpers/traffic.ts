@@ -2,7 +2,7 @@
 // a test topic (with resent duplicates when asked), and the sent log the oracle reads.
 import { createCodec } from '@pulse/contracts';
 import type { ActivityEvent } from '@pulse/contracts';
-import type { SentRecord } from '@pulse/kpi';
+import type { SentRecord } from '@pulse/verify';
 import { londonDayBounds } from '@pulse/kpi';
 import type { Trust } from '@pulse/refdata';
 import { testProducer } from '@pulse/testkit';

@@ -4,6 +4,7 @@
 import { redisPrefix, testInfra, uniqueGroupId, uniqueTopic } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
 import { isRunning, runFromSource, waitFor } from './processes.js';
+import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 
 describe('demo', () => {
   it('demo should serve growing England figures and stop every child on SIGINT', async () => {
@@ -11,7 +12,10 @@ describe('demo', () => {
     const env = {
       KAFKA_BROKERS: kafkaBrokers,
       REDIS_URL: redisUrl,
-      ACTIVITY_TOPIC: await uniqueTopic({ partitions: 12, label: 'demo-activity' }),
+      ACTIVITY_TOPIC: await uniqueTopic({
+        partitions: ACTIVITY_PARTITIONS,
+        label: 'demo-activity',
+      }),
       DLQ_TOPIC: await uniqueTopic({ partitions: 1, label: 'demo-dlq' }),
       GROUP_ID: uniqueGroupId('demo'),
       KEY_PREFIX: redisPrefix('demo').replace(/:$/, ''),
@@ -22,7 +26,7 @@ describe('demo', () => {
     const api = await waitFor(
       'the demo to print its API URL',
       async () => /^\s+API\s+(http\S+)$/m.exec(demo.output())?.[1],
-      120_000,
+      240_000,
     );
     const attendances = await waitFor(
       'a non-zero England ed_attendances today',
@@ -31,7 +35,7 @@ describe('demo', () => {
         const total = ((await res.json()) as SnapshotBody).today.counters.ed_attendances.total;
         return total > 0 ? total : undefined;
       },
-      120_000,
+      240_000,
     );
     expect(attendances).toBeGreaterThan(0);
 
@@ -41,7 +45,7 @@ describe('demo', () => {
     expect(await demo.exited).toBe(0);
     expect(demo.output()).toMatch(/\[demo\] stopped/);
     expect(pids.filter(isRunning)).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 });
 
 interface SnapshotBody {

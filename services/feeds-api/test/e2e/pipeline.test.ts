@@ -11,7 +11,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  BruteForce,
   bucketsBetween,
   londonDayBounds,
   QUARTER_MS,
@@ -30,18 +29,18 @@ import {
   uniqueTopic,
   waitForStoredOffsets,
 } from '@pulse/testkit';
-import { readSentLog, toSentRecord } from 'simulator';
+import { BruteForce, createOpenApiChecker, readSentLog, toSentRecord } from '@pulse/verify';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { figuresFromReader } from '../../src/figures.js';
-import { createOpenApiChecker } from '../../src/openapi-check.js';
 import { sharedRefData } from '../helpers.js';
 import { runFromSource } from './processes.js';
+import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 
 const DATE = '2026-04-02';
 const NEXT_DATE = '2026-04-03';
 const HOUR = 3_600_000;
-const PARTITIONS = 12;
+const PARTITIONS = ACTIVITY_PARTITIONS;
 const ICB = 'D7T5G'; // NHS Essex ICB, from 1 April 2026
 const REGION = 'Y61'; // East of England
 const TRUST = 'RAJ'; // Mid and South Essex, in D7T5G
@@ -133,7 +132,7 @@ describe('end to end', () => {
       {
         refdata,
         figures: figuresFromReader(reader),
-        ready: async () => void (await redis.ping()),
+        readiness: [{ name: 'redis', check: () => redis.ping() }],
         logger: testLogger(),
         now: () => asOf,
       },

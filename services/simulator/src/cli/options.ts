@@ -2,12 +2,13 @@
 // value gets its own precise message (SimulatorError BAD_OPTION / BAD_FAULTS).
 import { parseArgs } from 'node:util';
 import { parseInstant } from '@pulse/contracts';
+import { ACTIVITY_TOPIC } from '@pulse/topology';
 import { SimulatorError } from '../errors.js';
 import { NO_FAULTS, parseFaults, type FaultRatios } from '../faults/kinds.js';
 import { ENGLAND_PER_DAY } from '../generate/assumptions.js';
-import { londonDayStartOf } from '../generate/london-time.js';
+import { londonDayStartOf } from '@pulse/refdata';
 
-export const DEFAULT_TOPIC = 'nhs.activity.v1';
+export const DEFAULT_TOPIC = ACTIVITY_TOPIC;
 export const DEFAULT_SEED = 'pulse';
 /**
  * Share of England's RTT waiting list simulated: 2% is ~148k pathways, which keeps a day's stream

@@ -10,11 +10,9 @@ import {
   MAX_SPELL_MS,
   type ActivityEvent,
 } from '@pulse/contracts';
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '@pulse/refdata';
 import type { Rng } from '../generate/rng.js';
 import type { RejectCode } from './kinds.js';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 export interface BadCopy {
   readonly event: ActivityEvent;

@@ -2,7 +2,7 @@
 // schedule, bed occupancy, and the factory that makes valid envelopes.
 import type { ActivityEvent, AgeBand, EventOf, EventType, PayloadOf } from '@pulse/contracts';
 import { AGE_BAND_ORDER, EMIT_DELAY_SECONDS } from './assumptions.js';
-import { DAY_MS, londonHourOf, londonWeekdayOf } from './london-time.js';
+import { DAY_MS, londonHourOf, londonWeekdayOf } from '@pulse/refdata';
 import type { TrustProfile } from './profiles.js';
 import { pseudonymiser } from './pseudonym.js';
 import { createRng, type Rng } from './rng.js';

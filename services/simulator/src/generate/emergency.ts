@@ -22,7 +22,7 @@ import {
   TYPE3_AMBULANCE,
 } from './assumptions.js';
 import { isChild, type TrustContext } from './context.js';
-import { MINUTE_MS } from './london-time.js';
+import { MINUTE_MS } from '@pulse/refdata';
 import { drawBedType, scheduleSpell } from './spells.js';
 
 type DepartmentType = AeDepartmentType;

@@ -1,7 +1,7 @@
 // Headline figures of a generated stream, the way the NHS publishes them, so tests and the
 // README can check the generator lands in plausible ranges.
 import { ageGroupOf, type ActivityEvent, type EventType } from '@pulse/contracts';
-import { HOUR_MS, MINUTE_MS, londonHourOf, londonWeekdayOf } from './london-time.js';
+import { HOUR_MS, MINUTE_MS, londonHourOf, londonWeekdayOf } from '@pulse/refdata';
 
 export interface RealismFigures {
   events: number;

@@ -13,7 +13,7 @@ import {
   TREATMENT_FUNCTIONS,
 } from './assumptions.js';
 import { expectedIn, instantsIn, normalised, type TrustContext } from './context.js';
-import { DAY_MS } from './london-time.js';
+import { DAY_MS } from '@pulse/refdata';
 import { createRng } from './rng.js';
 
 const WEEK_MS = 7 * DAY_MS;

@@ -11,7 +11,7 @@ import {
   LENGTH_OF_STAY_DAYS,
 } from './assumptions.js';
 import { isAdult, isChild, type TrustContext } from './context.js';
-import { DAY_MS, HOUR_MS, londonMidnightOf } from './london-time.js';
+import { DAY_MS, HOUR_MS, londonDayStartOf } from '@pulse/refdata';
 
 export const BED_TYPE_ORDER: readonly BedType[] = ['GENERAL_ACUTE', 'CRITICAL_CARE', 'OTHER'];
 
@@ -57,7 +57,7 @@ function dischargeInstant(ctx: TrustContext, admittedAt: number, stayMs: number)
   const raw = admittedAt + stayMs;
   if (stayMs < DAY_MS) return raw;
   const hour = ctx.rng.weighted(DISCHARGE_HOURLY_SHAPE) + ctx.rng.float();
-  let at = Math.floor(londonMidnightOf(raw) + hour * HOUR_MS);
+  let at = Math.floor(londonDayStartOf(raw) + hour * HOUR_MS);
   while (at <= admittedAt + HOUR_MS) at += DAY_MS;
   return at;
 }

@@ -21,7 +21,7 @@ import {
   type TrustContext,
 } from './context.js';
 import { admitChance, attendance, departmentMix, directAdmission, edAgeMix } from './emergency.js';
-import { DAY_MS, HOUR_MS } from './london-time.js';
+import { DAY_MS, HOUR_MS } from '@pulse/refdata';
 import type { TrustProfile } from './profiles.js';
 import { WaitingList } from './rtt.js';
 import type { Schedule } from './schedule.js';

@@ -1,18 +1,16 @@
 // The reference semantics of applying accepted events, in memory: what the Redis script must do,
 // written as plainly as possible. Tests compare it with the brute-force oracle; the store's own
 // tests can compare the Redis state with it.
-import { bucketsOf } from './buckets.js';
-import { scopesOf } from './attribution.js';
-import { inStateWindow, type StateWindow } from './thresholds.js';
-import {
-  GAUGE_OVER,
-  addToSplit,
-  emptyCounterFigures,
-  emptyGaugeFigures,
-  isOver,
-} from './gauges.js';
 import {
   AGE_GROUPS,
+  GAUGE_OVER,
+  addToSplit,
+  bucketsOf,
+  emptyCounterFigures,
+  emptyGaugeFigures,
+  inStateWindow,
+  isOver,
+  scopesOf,
   type AgeGroup,
   type Attribution,
   type BedFigures,
@@ -23,7 +21,8 @@ import {
   type EventEffects,
   type GaugeFigures,
   type StateOp,
-} from './types.js';
+  type StateWindow,
+} from '@pulse/kpi';
 
 /** One trust's live state, as the `g:*` keys hold it. */
 export interface TrustState {

@@ -1,6 +1,6 @@
 // The brute-force oracle: the figures the aggregator must produce, computed from the simulator's
-// sent log the slow, obvious way. It deliberately shares no figure logic with effects.ts or the
-// reference applier (each figure is defined again below, from the design's words), so a test
+// sent log the slow, obvious way. It deliberately shares no figure logic with @pulse/kpi's
+// effects.ts or the reference applier (each figure is defined again below, from the design's words), so a test
 // comparing the two catches a bug in either.
 import {
   ageGroupOf,
@@ -10,20 +10,28 @@ import {
   type EventOf,
   type EventType,
 } from '@pulse/contracts';
-import { parseScopeKey, scopeKey, type Resolver } from './attribution.js';
-import { bucketForId, bucketsBetween, londonDateOf } from './buckets.js';
-import { addToSplit, emptyCounterFigures, emptyGaugeFigures } from './gauges.js';
-import { dataQualityKey, type RejectionCode } from './rejections.js';
-import { inStateWindow } from './thresholds.js';
-import type {
-  AgeGroup,
-  BedFigures,
-  BucketSize,
-  CounterFigure,
-  CounterFigures,
-  GaugeFigures,
-  Scope,
-} from './types.js';
+import {
+  addToSplit,
+  bucketForId,
+  bucketsBetween,
+  dataQualityKey,
+  emptyCounterFigures,
+  emptyGaugeFigures,
+  inStateWindow,
+  londonDateOf,
+  parseScopeKey,
+  scopeKey,
+  type AgeGroup,
+  type BedFigures,
+  type BucketSize,
+  type CounterFigure,
+  type CounterFigures,
+  type DataQuality,
+  type GaugeFigures,
+  type RejectionCode,
+  type Resolver,
+  type Scope,
+} from '@pulse/kpi';
 
 /**
  * Faults the log flags on a record (every contract code, a wrong key, a partition other than its
@@ -64,14 +72,6 @@ export interface OracleOptions {
   graceMs?: number;
   /** Default 5 minutes: occurredAt later than clock + maxFuture is FUTURE_DATED, emittedAt EMITTED_IN_FUTURE. */
   maxFutureMs?: number;
-}
-
-export interface DataQuality {
-  accepted: number;
-  duplicates: number;
-  rejected: Partial<Record<RejectionCode, number>>;
-  /** Newest occurredAt accepted, if any. */
-  newest: number | undefined;
 }
 
 /** An accepted event with what the oracle needs: its send position and attribution. */

@@ -11,12 +11,13 @@ import { EVENT_TYPES, createCodec, type ActivityEvent } from '@pulse/contracts';
 import { javaAvroMissing, javaDecode } from '@pulse/contracts/java-avro';
 import { testConsumer, testKafka, testLogger, uniqueGroupId, uniqueTopic } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
-import { parseOptions } from '../src/cli/options.js';
-import { formatSummary } from '../src/publish/summary.js';
-import { sentLogEntries } from '../src/log/sent-log.js';
-import { runSimulator } from '../src/run.js';
-import { testRefData } from './helpers.js';
-import { expectTopicEqualsLog } from './readback.js';
+import { parseOptions } from '../../src/cli/options.js';
+import { formatSummary } from '../../src/publish/summary.js';
+import { sentLogEntries } from '@pulse/verify';
+import { runSimulator } from '../../src/run.js';
+import { testRefData } from '../helpers.js';
+import { expectTopicEqualsLog } from '../readback.js';
+import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 
 /** Records of each event type (and undecodable ones) the Java decoder is given. */
 const SAMPLE_PER_TYPE = 30;
@@ -85,7 +86,7 @@ describe('simulator, a full day', () => {
   }) => {
     const dir = mkdtempSync(join(tmpdir(), 'simulator-day-'));
     try {
-      const topic = await uniqueTopic({ partitions: 12, label: 'simulator-day' });
+      const topic = await uniqueTopic({ partitions: ACTIVITY_PARTITIONS, label: 'simulator-day' });
       const log = join(dir, 'day.jsonl');
       const args = ['--fast', '--from', '2026-11-23T00:00:00Z', '--to', '2026-11-24T00:00:00Z'];
       const faults =

@@ -2,8 +2,9 @@
 // CTR after discharge, second discharges, age bands changing mid-spell, bed ties, resends,
 // late, future-dated, unknown-organisation and faulty records, across both April 2026 ICBs.
 import { AGE_BANDS, type ActivityEvent, type AgeBand, type EventType } from '@pulse/contracts';
-import type { Resolver, SentRecord } from '../src/index.js';
-import { event } from './events.js';
+import type { Resolver } from '@pulse/kpi';
+import type { SentRecord } from '../src/index.js';
+import { event } from '../../kpi/test/events.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -3,10 +3,9 @@
 // started again on the same port and data; it sends everything and exits 0, the aggregator
 // process stays up, catches up, and every figure equals the oracle's.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BruteForce } from '@pulse/kpi';
-import { readSentLog, toSentRecord } from 'simulator';
+import { BruteForce, readSentLog, toSentRecord } from '@pulse/verify';
 import { describe, expect, it } from 'vitest';
-import { compareWithOracle } from './helpers/compare.js';
+import { compareWithOracle } from '../helpers/compare.js';
 import {
   appliedSoFar,
   isKnownProvider,
@@ -15,15 +14,15 @@ import {
   resolver,
   waitFor,
   waitUntilCaughtUp,
-} from './helpers/harness.js';
-import { kafkaJavaMissing } from './helpers/java-producer.js';
-import { ownBroker } from './helpers/own-broker.js';
+} from '../helpers/harness.js';
+import { kafkaJavaMissing } from '../helpers/java-producer.js';
+import { ownBroker } from '../helpers/own-broker.js';
 import {
   runSimulator,
   sentLogPath,
   simulatedDay,
   startAggregatorProcess,
-} from './helpers/processes.js';
+} from '../helpers/processes.js';
 
 const DATE = '2026-05-12';
 /** Three minutes: three times what publishers survived before (about 60 s). */

@@ -2,17 +2,19 @@
 // for every scope, every bucket and the live gauges, on seeded random logs.
 import { describe, expect, it } from 'vitest';
 import {
+  effectsOf,
+  londonDayBounds,
+  parseScopeKey,
+  STATE_WINDOW_MS,
+  type BucketSize,
+} from '@pulse/kpi';
+import {
   applyInMemory,
   BruteForce,
   counterKey,
   createMemoryStore,
-  effectsOf,
-  londonDayBounds,
   memoryCounters,
   memoryGauges,
-  parseScopeKey,
-  STATE_WINDOW_MS,
-  type BucketSize,
   type MemoryStore,
 } from '../src/index.js';
 import { isKnownProvider, LOG_CLOCK, randomLog, resolve, TRUSTS } from './random-log.js';

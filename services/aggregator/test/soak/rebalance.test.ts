@@ -1,10 +1,9 @@
 // Exactly-once through rebalances: 1 -> 3 -> 1 aggregator processes (main.ts, as deployed) in one
 // consumer group while the simulator sends; partitions move twice each way, each of the three
 // processes applies events (its own /metrics says so) and the figures still equal the oracle's.
-import { BruteForce } from '@pulse/kpi';
-import { readSentLog, toSentRecord } from 'simulator';
+import { BruteForce, readSentLog, toSentRecord } from '@pulse/verify';
 import { describe, expect, it } from 'vitest';
-import { compareWithOracle } from './helpers/compare.js';
+import { compareWithOracle } from '../helpers/compare.js';
 import {
   appliedSoFar,
   caughtUp,
@@ -14,7 +13,7 @@ import {
   waitFor,
   waitUntilCaughtUp,
   isKnownProvider,
-} from './helpers/harness.js';
+} from '../helpers/harness.js';
 import {
   freePort,
   metricOf,
@@ -22,7 +21,7 @@ import {
   sentLogPath,
   simulatedDay,
   startAggregatorProcess,
-} from './helpers/processes.js';
+} from '../helpers/processes.js';
 
 const DATE = '2026-05-15';
 const APPLIED = 'aggregator_events_applied_total';

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BruteForce,
-  STATE_WINDOW_MS,
-  UNUSABLE_KEY,
-  type Resolver,
-  type SentRecord,
-} from '../src/index.js';
-import { event, T0 } from './events.js';
+import { STATE_WINDOW_MS, UNUSABLE_KEY, type Resolver } from '@pulse/kpi';
+import { BruteForce, type SentRecord } from '../src/index.js';
+import { event, T0 } from '../../kpi/test/events.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -3,10 +3,9 @@
 // resent; after the last restart catches up, every figure equals the oracle's. Runs with the
 // production session timeout, and reports how long each kill stalled the partitions.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BruteForce } from '@pulse/kpi';
-import { readSentLog, toSentRecord } from 'simulator';
+import { BruteForce, readSentLog, toSentRecord } from '@pulse/verify';
 import { describe, expect, it } from 'vitest';
-import { compareWithOracle } from './helpers/compare.js';
+import { compareWithOracle } from '../helpers/compare.js';
 import {
   appliedSoFar,
   caughtUp,
@@ -15,7 +14,7 @@ import {
   waitFor,
   waitUntilCaughtUp,
   isKnownProvider,
-} from './helpers/harness.js';
+} from '../helpers/harness.js';
 import {
   freePort,
   metricOf,
@@ -23,7 +22,7 @@ import {
   sentLogPath,
   simulatedDay,
   startAggregatorProcess,
-} from './helpers/processes.js';
+} from '../helpers/processes.js';
 
 const DATE = '2026-05-14';
 const MIN_KILLS_SENDING = 5;

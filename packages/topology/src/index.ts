@@ -1,0 +1,69 @@
+// The pipeline's shape, defined once: what the simulator produces to, what the aggregator reads
+// and writes, what the feeds API merges, what the demo, compose file, benchmarks and tests create.
+// No dependencies: every workspace may import it. docker-compose.yml repeats some values where
+// its format forces it (kafka-init's command line); packages/testkit/test/compose.test.ts checks
+// that they agree with this file.
+
+/** Activity events from every trust, Avro single-object encoded; key = provider ODS code. */
+export const ACTIVITY_TOPIC = 'nhs.activity.v1';
+
+/** Rejected records: the original key and bytes, the reason in headers (DLQ_HEADERS). */
+export const DLQ_TOPIC = 'nhs.activity.dlq.v1';
+
+/**
+ * Partitions of the activity topic, fixed for the topic's life: Kafka puts a key on partition
+ * hash(key) mod N, so a change would move trusts between partitions and break per-partition
+ * de-duplication (docs/aggregation.md). Aggregator replicas scale up to this many; the feeds API
+ * merges partitions 0..N-1. A new count means a new topic version.
+ */
+export const ACTIVITY_PARTITIONS = 12;
+
+/** Rejects are rare and read by people and tools, not by scaled consumers. */
+export const DLQ_PARTITIONS = 1;
+
+/** A topic and its partition count, as the project creates it. */
+export interface TopicSpec {
+  readonly topic: string;
+  readonly numPartitions: number;
+}
+
+/** The project's topics with their shape, as `npm run infra:up`, the demo and compose create them. */
+export const PULSE_TOPICS: readonly TopicSpec[] = [
+  { topic: ACTIVITY_TOPIC, numPartitions: ACTIVITY_PARTITIONS },
+  { topic: DLQ_TOPIC, numPartitions: DLQ_PARTITIONS },
+];
+
+/** The prefix of every Redis key unless KEY_PREFIX says otherwise. */
+export const DEFAULT_KEY_PREFIX = 'pulse';
+
+/**
+ * What a key prefix may be: 1-100 characters without spaces (keys are logged and typed) or braces
+ * (the partition's `{<topic>:<partition>}` hash tag follows it).
+ */
+export const KEY_PREFIX_RULE = /^[^\s{}]{1,100}$/;
+
+/**
+ * The key space of one partition, `<prefix>:{<topic>:<partition>}`: the hash tag puts every key
+ * one atomic apply touches in one Redis Cluster slot (the key layout is docs/aggregation.md's).
+ */
+export function partitionKey(prefix: string, topic: string, partition: number): string {
+  return `${prefix}:{${topic}:${partition}}`;
+}
+
+/** Header names of a dead letter, part of the contract: tools and the data-quality feed read them. */
+export const DLQ_HEADERS = {
+  code: 'pulse-error-code',
+  detail: 'pulse-error-detail',
+  topic: 'pulse-source-topic',
+  partition: 'pulse-source-partition',
+  offset: 'pulse-source-offset',
+  /**
+   * Only on a reference letter (a record too large to dead-letter whole): the original value's
+   * length in bytes, and its SHA-256 (hex).
+   */
+  valueBytes: 'pulse-original-value-bytes',
+  valueSha256: 'pulse-original-value-sha256',
+  /** Only when a reference letter leaves the key out too (a long key): its length and SHA-256. */
+  keyBytes: 'pulse-original-key-bytes',
+  keySha256: 'pulse-original-key-sha256',
+} as const;
