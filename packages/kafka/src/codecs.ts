@@ -17,19 +17,9 @@ interface Codec {
   decompress(buffer: Buffer): Promise<Buffer>;
 }
 
-type ZlibCall = (input: Buffer, done: (err: Error | null, output: Buffer) => void) => void;
-/** node:zlib's zstd (Node 22.15+; the @types/node of the Node 20 floor does not declare it). */
-const nodeZstd = zlib as unknown as { zstdCompress?: ZlibCall; zstdDecompress?: ZlibCall };
-
-function zstdCall(call: ZlibCall | undefined): (input: Buffer) => Promise<Buffer> {
-  if (!call) {
-    return () =>
-      Promise.reject(new Error(`zstd needs Node.js 22.15 or newer (${process.version})`));
-  }
-  return promisify(call);
-}
-const zstdCompress = zstdCall(nodeZstd.zstdCompress);
-const zstdDecompress = zstdCall(nodeZstd.zstdDecompress);
+// node:zlib's zstd (libzstd), in every Node release the project runs on (24; .node-version).
+const zstdCompress = promisify(zlib.zstdCompress);
+const zstdDecompress = promisify(zlib.zstdDecompress);
 
 /**
  * Kafka's lz4 is the LZ4 frame format (magic 0x184D2204), as Java's KafkaLZ4BlockOutputStream
@@ -40,7 +30,7 @@ const lz4: Codec = {
   decompress: async (buffer) => decompressFrame(buffer),
 };
 
-/** Kafka's zstd is plain zstd frames: Node's own libzstd binding (node:zlib, Node 22.15+). */
+/** Kafka's zstd is plain zstd frames: Node's own libzstd binding (node:zlib). */
 const zstd: Codec = {
   compress: async (encoder) => zstdCompress(encoder.buffer),
   decompress: async (buffer) => zstdDecompress(buffer),
