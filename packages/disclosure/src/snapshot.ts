@@ -5,6 +5,7 @@
 import {
   BED_FIGURES,
   COUNTER_FIGURES,
+  DEPRECATED_COUNTER_ALIASES,
   GAUGE_FIGURES,
   HOUR_MS,
   type CounterFigure,
@@ -96,7 +97,7 @@ function period<P extends PeriodBody>(
   r: Renderer,
   name: (typeof PERIODS)[number],
   body: P,
-): Omit<P, 'counters' | 'rates'> & ControlledPeriod {
+): ControlledPeriod<P> {
   const base = `/${name}`;
   const counters = {} as Record<CounterFigure, NullableSplit>;
   for (const f of COUNTER_FIGURES) {
@@ -114,6 +115,16 @@ function period<P extends PeriodBody>(
     }
     counters[f] = lost;
   }
+  // A deprecated former name shows its figure's published split (never the exact one it carries).
+  for (const [alias, figure] of Object.entries(DEPRECATED_COUNTER_ALIASES)) {
+    if (!(alias in body.counters)) continue;
+    (counters as Record<string, NullableSplit>)[alias] = { ...counters[figure] };
+    for (const key of SPLIT_KEYS) {
+      if (counters[figure][key] === null && r.hidden(`${base}/counters/${figure}/${key}`)) {
+        r.suppressed.push({ path: `${base}/counters/${alias}/${key}`, reason: 'suppressed' });
+      }
+    }
+  }
   const share = {} as RateSplit;
   const hoursLost = {} as NullableSplit;
   for (const key of SPLIT_KEYS) {
@@ -130,11 +141,12 @@ function period<P extends PeriodBody>(
       () => counters[MS_LOST][key]! / HOUR_MS,
     );
   }
+  // counters holds every figure of the catalogue and each former name the body carried
   return {
     ...body,
     counters,
     rates: { ed_within_4h_share: share, ambulance_handover_hours_lost: hoursLost },
-  };
+  } as ControlledPeriod<P>;
 }
 
 function render<B extends SnapshotBody>(r: Renderer, body: B): ControlledSnapshot<B> {
