@@ -74,6 +74,7 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     retention: config.retentionMs,
     // Key lifetimes on wall time plus CLOCK_OFFSET_MS: a replayed past period keeps its keys.
     clockOffsetMs: config.clockOffsetMs,
+    changeLog: config.changeLog,
   });
   const producer: Producer = createProducer(deps.kafka);
   const consumer: Consumer = deps.kafka.consumer({
