@@ -8,6 +8,7 @@ import { redisPrefix, testLogger, testRedis } from '@pulse/testkit';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect, onTestFinished } from 'vitest';
 import { buildApp, type AppConfig } from '../src/app.js';
+import type { AppDeps } from '../src/ports.js';
 import { figuresFromReader } from '../src/figures.js';
 import { createOpenApiChecker, type OpenApiChecker } from '@pulse/verify';
 import { ACTIVITY_TOPIC } from '@pulse/topology';
@@ -51,6 +52,7 @@ let eventNo = 0;
 export async function testApp(
   config: Partial<AppConfig> = {},
   ready?: () => Promise<unknown>,
+  deps: Partial<AppDeps> = {},
 ): Promise<TestApp> {
   const redis = await testRedis('feeds-api-test');
   const prefix = redisPrefix('feeds-api').replace(/:$/, '');
@@ -70,6 +72,7 @@ export async function testApp(
       readiness: [{ name: 'redis', check: ready ?? (() => redis.ping()) }],
       logger: testLogger(),
       now: () => AS_OF,
+      ...deps,
     },
   );
   onTestFinished(() => app.close());
