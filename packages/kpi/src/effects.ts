@@ -50,7 +50,7 @@ function edDeparture(e: EventOf<'ED_DEPARTURE'>, group: AgeGroup): EventEffects 
   const stay = e.occurredAt - e.payload.arrivedAt;
   const counters = [ONE.ed_departures[group]];
   if (stay <= ED_WITHIN_MS) counters.push(ONE.ed_departures_within_4h[group]);
-  if (stay > ED_OVER_MS) counters.push(ONE.ed_departures_over_12h[group]);
+  if (stay >= ED_OVER_MS) counters.push(ONE.ed_departures_over_12h[group]);
   if (e.payload.disposal === 'ADMITTED') counters.push(ONE.ed_departures_admitted[group]);
   return {
     counters,
@@ -117,7 +117,7 @@ export function effectsOf(event: ActivityEvent): EventEffects {
     case 'RTT_CLOCK_START': {
       const { pathwayId, clockStartAt } = event.payload;
       return {
-        counters: [ONE.rtt_clock_starts[group]],
+        counters: [ONE.rtt_clock_starts_recorded[group]],
         state: [{ op: 'open', set: 'rtt', id: pathwayId, score: clockStartAt, group }],
       };
     }

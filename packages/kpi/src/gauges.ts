@@ -51,23 +51,31 @@ export function emptyBedFigures(): BedFigures {
 }
 
 /**
- * The "over" gauges: an open item counts when its score (arrival, clock start) is strictly
- * before asOf - threshold, i.e. a ZCOUNT of scores in (-inf, asOf - threshold).
+ * The "over" gauges: an open item counts when its score (arrival, clock start) is before asOf -
+ * threshold, strictly unless `inclusive` (then at it too): a ZCOUNT of scores in
+ * (-inf, asOf - threshold) or (-inf, asOf - threshold]. "In the department 12 hours or more" is
+ * inclusive (exactly 12 h 00 m counts, as for departures); the RTT waits are "more than" N weeks.
  */
 export const GAUGE_OVER: readonly {
   figure: GaugeFigure;
   of: 'ed' | 'rtt';
   thresholdMs: number;
+  inclusive: boolean;
 }[] = [
-  { figure: 'ed_in_department_over_12h', of: 'ed', thresholdMs: ED_OVER_MS },
-  { figure: 'rtt_over_18w', of: 'rtt', thresholdMs: RTT_18W_MS },
-  { figure: 'rtt_over_52w', of: 'rtt', thresholdMs: RTT_52W_MS },
-  { figure: 'rtt_over_65w', of: 'rtt', thresholdMs: RTT_65W_MS },
+  { figure: 'ed_in_department_over_12h', of: 'ed', thresholdMs: ED_OVER_MS, inclusive: true },
+  { figure: 'rtt_over_18w', of: 'rtt', thresholdMs: RTT_18W_MS, inclusive: false },
+  { figure: 'rtt_over_52w', of: 'rtt', thresholdMs: RTT_52W_MS, inclusive: false },
+  { figure: 'rtt_over_65w', of: 'rtt', thresholdMs: RTT_65W_MS, inclusive: false },
 ];
 
-/** Whether an open item with this score counts as over a threshold as of an instant. */
-export function isOver(score: number, asOf: number, thresholdMs: number): boolean {
-  return score < asOf - thresholdMs;
+/** Whether an open item with this score counts as over a threshold (`GAUGE_OVER`) as of an instant. */
+export function isOver(
+  score: number,
+  asOf: number,
+  over: { thresholdMs: number; inclusive: boolean },
+): boolean {
+  const bound = asOf - over.thresholdMs;
+  return over.inclusive ? score <= bound : score < bound;
 }
 
 /** A rate per group: null where its denominator is zero. */

@@ -27,10 +27,20 @@ export const COUNTER_FIGURES = [
   'discharges_died',
   'discharges_other',
   'discharges_not_meeting_ctr', // DISCHARGE of a spell that did not meet the criteria to reside
-  'rtt_clock_starts',
-  'rtt_clock_stops',
+  'rtt_clock_starts_recorded', // RTT_CLOCK_START, in the buckets of its occurredAt (when recorded)
+  'rtt_clock_stops', // RTT_CLOCK_STOP, in the buckets of its occurredAt (the stop)
 ] as const;
 export type CounterFigure = (typeof COUNTER_FIGURES)[number];
+
+/**
+ * Former names of counter figures, still accepted by the API and served beside the new name,
+ * deprecated: `rtt_clock_starts` counted RTT_CLOCK_START events by when they were recorded
+ * (`occurredAt`), not clock starts dated by `clockStartAt`, so it was renamed for what it counts.
+ */
+export const DEPRECATED_COUNTER_ALIASES = {
+  rtt_clock_starts: 'rtt_clock_starts_recorded',
+} as const satisfies Record<string, CounterFigure>;
+export type DeprecatedCounterAlias = keyof typeof DEPRECATED_COUNTER_ALIASES;
 
 /** Live gauges, evaluated "as of" an instant from per-trust state; summed over a scope's trusts. */
 export const GAUGE_FIGURES = [

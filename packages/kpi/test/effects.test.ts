@@ -63,6 +63,9 @@ describe('effectsOf', () => {
   });
 
   it('should count a departure of exactly 4 hours as within 4 hours, and 1 ms more as not', () => {
+    expect(counted(departure(ED_WITHIN_MS - 1))).toMatchObject({
+      'ed_departures_within_4h:child': 1,
+    });
     expect(counted(departure(ED_WITHIN_MS))).toEqual({
       'ed_departures:child': 1,
       'ed_departures_within_4h:child': 1,
@@ -70,11 +73,12 @@ describe('effectsOf', () => {
     expect(counted(departure(ED_WITHIN_MS + 1))).toEqual({ 'ed_departures:child': 1 });
   });
 
-  it('should count a departure over 12 hours only beyond exactly 12 hours', () => {
-    expect(counted(departure(ED_OVER_MS))).toEqual({ 'ed_departures:child': 1 });
+  it('should count a departure 12 hours or more from arrival from exactly 12 h 00 m', () => {
+    expect(counted(departure(ED_OVER_MS - 1))).toEqual({ 'ed_departures:child': 1 });
+    const over = { 'ed_departures:child': 1, 'ed_departures_over_12h:child': 1 };
+    expect(counted(departure(ED_OVER_MS))).toEqual(over);
     expect(counted(departure(ED_OVER_MS + 1, 'ADMITTED'))).toEqual({
-      'ed_departures:child': 1,
-      'ed_departures_over_12h:child': 1,
+      ...over,
       'ed_departures_admitted:child': 1,
     });
   });
@@ -84,7 +88,11 @@ describe('effectsOf', () => {
   });
 
   it('should lose nothing on a handover of exactly 15 minutes and count 30/60 only beyond', () => {
+    expect(handover(HANDOVER_STANDARD_MS - 1)).toEqual({ 'ambulance_handovers:unknown': 1 });
     expect(handover(HANDOVER_STANDARD_MS)).toEqual({ 'ambulance_handovers:unknown': 1 });
+    expect(handover(HANDOVER_OVER_30M_MS - 1)).not.toHaveProperty(
+      'ambulance_handovers_over_30m:unknown',
+    );
     expect(handover(HANDOVER_OVER_30M_MS)).toEqual({
       'ambulance_handovers:unknown': 1,
       'ambulance_handover_ms_lost:unknown': 15 * MIN,
@@ -92,6 +100,9 @@ describe('effectsOf', () => {
     expect(handover(HANDOVER_OVER_30M_MS + 1)).toMatchObject({
       'ambulance_handovers_over_30m:unknown': 1,
     });
+    expect(handover(HANDOVER_OVER_60M_MS - 1)).not.toHaveProperty(
+      'ambulance_handovers_over_60m:unknown',
+    );
     expect(handover(HANDOVER_OVER_60M_MS)).not.toHaveProperty(
       'ambulance_handovers_over_60m:unknown',
     );
@@ -168,7 +179,7 @@ describe('effectsOf', () => {
     const clockStartAt = T0 - 20 * 7 * 24 * 60 * MIN;
     const payload = { pathwayId: 'P1', clockStartAt, treatmentFunction: '100' };
     const start = effectsOf(event('RTT_CLOCK_START', payload));
-    expect(counted(start)).toEqual({ 'rtt_clock_starts:adult': 1 });
+    expect(counted(start)).toEqual({ 'rtt_clock_starts_recorded:adult': 1 });
     expect(start.state).toEqual([
       { op: 'open', set: 'rtt', id: 'P1', score: clockStartAt, group: 'adult' },
     ]);

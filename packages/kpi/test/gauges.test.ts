@@ -10,6 +10,7 @@ import {
   HANDOVER_OVER_30M_MS,
   HANDOVER_OVER_60M_MS,
   HANDOVER_STANDARD_MS,
+  GAUGE_OVER,
   isOver,
   RTT_18W_MS,
   RTT_52W_MS,
@@ -26,9 +27,17 @@ describe('thresholds', () => {
     expect([RTT_18W_MS, RTT_52W_MS, RTT_65W_MS]).toEqual([18 * week, 52 * week, 65 * week]);
   });
 
-  it('should count as over only strictly beyond the threshold', () => {
-    expect(isOver(1_000 - ED_OVER_MS, 1_000, ED_OVER_MS)).toBe(false);
-    expect(isOver(999 - ED_OVER_MS, 1_000, ED_OVER_MS)).toBe(true);
+  it('should count in the department 12 hours or more from exactly 12 h, and 1 ms less not', () => {
+    const ed = GAUGE_OVER.find((o) => o.figure === 'ed_in_department_over_12h')!;
+    expect(isOver(1_001 - ED_OVER_MS, 1_000, ed)).toBe(false); // 11 h 59 m 59.999 s
+    expect(isOver(1_000 - ED_OVER_MS, 1_000, ed)).toBe(true); // exactly 12 h
+    expect(isOver(999 - ED_OVER_MS, 1_000, ed)).toBe(true);
+  });
+
+  it('should count RTT waits as over only strictly beyond their weeks', () => {
+    const w18 = GAUGE_OVER.find((o) => o.figure === 'rtt_over_18w')!;
+    expect(isOver(1_000 - RTT_18W_MS, 1_000, w18)).toBe(false);
+    expect(isOver(999 - RTT_18W_MS, 1_000, w18)).toBe(true);
   });
 });
 

@@ -43,7 +43,7 @@ const MIX: CounterFigure[][] = [
   ['admissions_elective'],
   ['discharges_home'],
   ['discharges_other'],
-  ['rtt_clock_starts'],
+  ['rtt_clock_starts_recorded'],
   ['rtt_clock_stops'],
 ];
 const GROUPS: AgeGroup[] = ['adult', 'adult', 'adult', 'child', 'unknown'];

@@ -76,8 +76,12 @@ export async function readGauges(
   if (trusts.length === 0) return reading;
 
   const held = await trustsByPartition(redis, partitions, trusts);
-  // Strictly before asOf - threshold, as isOver says; within the state window, as inStateWindow.
-  const over = GAUGE_OVER.flatMap((o) => [o.of, `(${asOf - o.thresholdMs}`]);
+  // Before asOf - threshold (at it too when inclusive), as isOver says; within the state window,
+  // as inStateWindow.
+  const over = GAUGE_OVER.flatMap((o) => [
+    o.of,
+    `${o.inclusive ? '' : '('}${asOf - o.thresholdMs}`,
+  ]);
   const since = (['ed', 'rtt', 'ctr'] as const).map((kind) => asOf - STATE_WINDOW_MS[kind]);
   const pipeline = redis.pipeline();
   let scripts = 0;

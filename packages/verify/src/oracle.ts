@@ -104,7 +104,7 @@ const DEFINITIONS: Record<
     one(is(e, 'ED_ARRIVAL') && e.payload.arrivalMode === 'AMBULANCE'),
   ed_departures: (e) => one(is(e, 'ED_DEPARTURE')),
   ed_departures_within_4h: (e) => one(is(e, 'ED_DEPARTURE') && edStay(e) <= 4 * HOUR),
-  ed_departures_over_12h: (e) => one(is(e, 'ED_DEPARTURE') && edStay(e) > 12 * HOUR),
+  ed_departures_over_12h: (e) => one(is(e, 'ED_DEPARTURE') && edStay(e) >= 12 * HOUR),
   ed_departures_admitted: (e) => one(is(e, 'ED_DEPARTURE') && e.payload.disposal === 'ADMITTED'),
   ambulance_handovers: (e) => one(is(e, 'AMBULANCE_HANDOVER')),
   ambulance_handovers_over_30m: (e) =>
@@ -123,7 +123,7 @@ const DEFINITIONS: Record<
   discharges_hospice: (e) => one(is(e, 'DISCHARGE') && e.payload.destination === 'HOSPICE'),
   discharges_died: (e) => one(is(e, 'DISCHARGE') && e.payload.destination === 'DIED'),
   discharges_other: (e) => one(is(e, 'DISCHARGE') && e.payload.destination === 'OTHER'),
-  rtt_clock_starts: (e) => one(is(e, 'RTT_CLOCK_START')),
+  rtt_clock_starts_recorded: (e) => one(is(e, 'RTT_CLOCK_START')),
   rtt_clock_stops: (e) => one(is(e, 'RTT_CLOCK_STOP')),
 };
 
@@ -330,7 +330,7 @@ function addOpenItems(
     if (!inStateWindow(kind, score, asOf)) continue;
     if (kind === 'ed') {
       addToSplit(gauges.ed_in_department, group, 1);
-      addToSplit(gauges.ed_in_department_over_12h, group, one(e.occurredAt < asOf - 12 * HOUR));
+      addToSplit(gauges.ed_in_department_over_12h, group, one(e.occurredAt <= asOf - 12 * HOUR));
     } else {
       const start = (e as EventOf<'RTT_CLOCK_START'>).payload.clockStartAt;
       addToSplit(gauges.rtt_waiting, group, 1);

@@ -186,7 +186,7 @@ export function memoryGauges(
       addToSplit(gauges.ctr_not_meeting, g, live('ctr', state.ctr[g].values()).length);
       for (const over of GAUGE_OVER) {
         for (const score of over.of === 'ed' ? ed : rtt) {
-          if (isOver(score, asOf, over.thresholdMs)) addToSplit(gauges[over.figure], g, 1);
+          if (isOver(score, asOf, over)) addToSplit(gauges[over.figure], g, 1);
         }
       }
     }

@@ -197,7 +197,40 @@ describe('BruteForce figures', () => {
     expect(o.gauges('i:QUE', T0).beds).toEqual({ ga_beds_open: 35, ga_beds_occupied: 2 });
   });
 
-  it('should count patients in department over 12 hours strictly before asOf - 12 h', () => {
+  it('should count every boundary at its value and a millisecond either side', () => {
+    const stay = (ms: number, id: string) => ({
+      event: event('ED_DEPARTURE', {
+        attendanceId: id,
+        arrivedAt: T0 - ms,
+        disposal: 'DISCHARGED',
+        decisionToAdmitAt: null,
+      }),
+    });
+    const wait = (ms: number) => ({
+      event: event('AMBULANCE_HANDOVER', { arrivedAt: T0 - ms }, { ageBand: 'AGE_18_64' }),
+    });
+    const figures = (records: SentRecord[]) => today(oracle(records));
+    const by = (ms: number) => [ms - 1, ms, ms + 1];
+    // 4 hours or less from arrival is within; 12 hours or more is over (NHS definitions).
+    expect(
+      by(4 * HOUR).map((ms) => figures([stay(ms, 'A')]).ed_departures_within_4h.total),
+    ).toEqual([1, 1, 0]);
+    expect(
+      by(12 * HOUR).map((ms) => figures([stay(ms, 'A')]).ed_departures_over_12h.total),
+    ).toEqual([0, 1, 1]);
+    // Handovers over 30 and over 60 minutes are strict; time lost is beyond 15 minutes.
+    expect(
+      by(30 * MIN).map((ms) => figures([wait(ms)]).ambulance_handovers_over_30m.total),
+    ).toEqual([0, 0, 1]);
+    expect(
+      by(60 * MIN).map((ms) => figures([wait(ms)]).ambulance_handovers_over_60m.total),
+    ).toEqual([0, 0, 1]);
+    expect(by(15 * MIN).map((ms) => figures([wait(ms)]).ambulance_handover_ms_lost.total)).toEqual([
+      0, 0, 1,
+    ]);
+  });
+
+  it('should count patients in department 12 hours or more at and before asOf - 12 h', () => {
     const departure = event('ED_DEPARTURE', {
       attendanceId: 'A3',
       arrivedAt: T0 - 20 * HOUR,
@@ -207,11 +240,12 @@ describe('BruteForce figures', () => {
     const o = oracle([
       arrival('A1', T0 - 12 * HOUR),
       arrival('A2', T0 - 12 * HOUR - 1),
+      arrival('A4', T0 - 12 * HOUR + 1),
       { event: departure },
       arrival('A3', T0 - 20 * HOUR),
     ]);
     const { gauges } = o.gauges('r:Y61', T0);
-    expect(gauges.ed_in_department.total).toBe(2);
-    expect(gauges.ed_in_department_over_12h.total).toBe(1);
+    expect(gauges.ed_in_department.total).toBe(3);
+    expect(gauges.ed_in_department_over_12h.total).toBe(2);
   });
 });

@@ -66,8 +66,18 @@ const TYPES: readonly EventType[] = [
 ];
 
 /** Durations around every boundary: exactly on it, one ms either side, and well away. */
-const STAYS = [0, 4 * HOUR, 4 * HOUR + 1, 12 * HOUR, 12 * HOUR + 1, 2 * HOUR, 13 * HOUR];
-const WAITS = [0, 15 * MIN, 15 * MIN + 1, 30 * MIN, 30 * MIN + 1, 60 * MIN, 60 * MIN + 1, 3 * HOUR];
+// Every boundary at its value and a millisecond either side.
+const STAYS = [
+  0,
+  4 * HOUR - 1,
+  4 * HOUR,
+  4 * HOUR + 1,
+  12 * HOUR - 1,
+  12 * HOUR,
+  12 * HOUR + 1,
+  13 * HOUR,
+];
+const WAITS = [...[15, 30, 60].flatMap((m) => [m * MIN - 1, m * MIN, m * MIN + 1]), 0, 3 * HOUR];
 const RTT_AGES = [
   1 * WEEK,
   18 * WEEK,

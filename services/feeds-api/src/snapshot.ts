@@ -2,6 +2,7 @@
 // and the pure composition of the response (also used to build the documented example).
 import {
   bucketsBetween,
+  DEPRECATED_COUNTER_ALIASES,
   deriveRates,
   londonDayBounds,
   QUARTER_MS,
@@ -31,12 +32,22 @@ export function lastHourOf(asOf: number): { from: number; to: number } {
   return { from: to - HOUR_MS, to };
 }
 
+/** The counters with each deprecated former name beside its figure (the same split). */
+function withDeprecatedAliases(counters: CounterFigures) {
+  const aliases = Object.entries(DEPRECATED_COUNTER_ALIASES).map(([alias, figure]) => [
+    alias,
+    counters[figure],
+  ]);
+  return { ...counters, ...Object.fromEntries(aliases) } as CounterFigures &
+    Record<keyof typeof DEPRECATED_COUNTER_ALIASES, CounterFigures[keyof CounterFigures]>;
+}
+
 function period(from: number, to: number, counters: CounterFigures) {
   const { ed_within_4h_share, ambulance_handover_hours_lost } = deriveRates(counters);
   return {
     from: iso(from),
     to: iso(to),
-    counters,
+    counters: withDeprecatedAliases(counters),
     rates: { ed_within_4h_share, ambulance_handover_hours_lost },
   };
 }

@@ -42,6 +42,22 @@ describe('series', () => {
     }
   });
 
+  it('series should answer the deprecated rtt_clock_starts under rtt_clock_starts_recorded', async () => {
+    const t = await testApp();
+    await t.apply([{ at: hourStart + MIN, counters: [{ figure: 'rtt_clock_starts_recorded' }] }]);
+    const range = q(hourStart, hourStart + HOUR);
+    const res = await get(t, `/v1/england/series?metric=rtt_clock_starts&interval=1h&${range}`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.metric).toBe('rtt_clock_starts_recorded');
+    expect(body.points.map((p: { value: { total: number } }) => p.value.total)).toEqual([1]);
+    const asOf = encodeURIComponent(iso(hourStart + 2 * MIN));
+    const snapshot = (await get(t, `/v1/england/snapshot?asOf=${asOf}`)).json();
+    const { counters } = snapshot.today;
+    expect(counters.rtt_clock_starts_recorded.total).toBe(1);
+    expect(counters.rtt_clock_starts).toEqual(counters.rtt_clock_starts_recorded);
+  });
+
   it('series should take London dates for daily buckets, to exclusive', async () => {
     const t = await testApp();
     await t.apply([{ at: AS_OF, counters: [{ figure: 'ed_departures' }] }]);

@@ -1,6 +1,7 @@
 // GET /v1/{england|regions/{code}|icbs/{code}|trusts/{code}}/series
 import type { FastifyPluginAsync } from 'fastify';
-import type { CounterFigure } from '@pulse/kpi';
+import { DEPRECATED_COUNTER_ALIASES } from '@pulse/kpi';
+import type { CounterFigure, DeprecatedCounterAlias } from '@pulse/kpi';
 import { problemResponses } from '../schemas/common.js';
 import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
 import { SeriesQuery, SeriesSchema } from '../schemas/series.js';
@@ -52,7 +53,9 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
         checkSeriesRange(interval, from, to, maxPoints);
         const [first, last] = londonDatesOf(from, to);
         const { scope, info } = scopeBetween(refdata, route.kind, code, first, last);
-        const metric = query.metric as CounterFigure;
+        const metric =
+          DEPRECATED_COUNTER_ALIASES[query.metric as DeprecatedCounterAlias] ??
+          (query.metric as CounterFigure);
         const points = await figures.counterSeries(scope, metric, interval, from, to);
         return {
           scope: info,

@@ -2,6 +2,7 @@
 import {
   BED_FIGURES,
   COUNTER_FIGURES,
+  DEPRECATED_COUNTER_ALIASES,
   GAUGE_FIGURES,
   type BedFigure,
   type CounterFigure,
@@ -14,12 +15,16 @@ export const COUNTER_DESCRIPTIONS: Record<CounterFigure, string> = {
   ed_attendances: 'ED attendances (arrivals).',
   ed_attendances_ambulance: 'ED attendances arriving by ambulance.',
   ed_departures: 'ED departures.',
-  ed_departures_within_4h: 'ED departures within 4 hours of arrival (the 4-hour standard).',
-  ed_departures_over_12h: 'ED departures more than 12 hours after arrival.',
+  ed_departures_within_4h:
+    'ED departures 4 hours or less after arrival (the 4-hour standard; exactly 4 h is within).',
+  ed_departures_over_12h:
+    'ED departures 12 hours or more after arrival (NHS England’s 12 hours from arrival; exactly 12 h counts).',
   ed_departures_admitted: 'ED departures admitted to hospital.',
   ambulance_handovers: 'Ambulance handovers.',
-  ambulance_handovers_over_30m: 'Ambulance handovers more than 30 minutes after arrival.',
-  ambulance_handovers_over_60m: 'Ambulance handovers more than 60 minutes after arrival.',
+  ambulance_handovers_over_30m:
+    'Ambulance handovers more than 30 minutes after arrival (exactly 30 min is not).',
+  ambulance_handovers_over_60m:
+    'Ambulance handovers more than 60 minutes after arrival (exactly 60 min is not).',
   ambulance_handover_ms_lost: 'Milliseconds lost beyond the 15-minute handover standard.',
   admissions_emergency: 'Emergency admissions.',
   admissions_elective: 'Elective admissions.',
@@ -31,13 +36,14 @@ export const COUNTER_DESCRIPTIONS: Record<CounterFigure, string> = {
   discharges_died: 'Deaths in hospital.',
   discharges_other: 'Discharges to other destinations.',
   discharges_not_meeting_ctr: 'Discharges of patients who no longer met the criteria to reside.',
-  rtt_clock_starts: 'RTT clock starts (referrals).',
+  rtt_clock_starts_recorded:
+    'RTT pathways recorded as started (RTT_CLOCK_START events), in the buckets of when they were recorded, not of their clock start date.',
   rtt_clock_stops: 'RTT clock stops (treatment started or pathway closed).',
 };
 
 export const GAUGE_DESCRIPTIONS: Record<GaugeFigure, string> = {
   ed_in_department: 'Patients in the ED now (arrived, not departed).',
-  ed_in_department_over_12h: 'Patients in the ED now who arrived more than 12 hours ago.',
+  ed_in_department_over_12h: 'Patients in the ED now who arrived 12 hours or more before asOf.',
   ctr_not_meeting: 'Inpatients who no longer meet the criteria to reside, not yet discharged.',
   rtt_waiting: 'RTT pathways waiting now (clock started, not stopped).',
   rtt_over_18w: 'RTT pathways waiting more than 18 weeks.',
@@ -66,10 +72,28 @@ function splits<F extends string>(
   });
 }
 
-export const CounterFiguresSchema = splits(
-  COUNTER_FIGURES,
-  COUNTER_DESCRIPTIONS,
-  'Counted figures of a period, each split by age group.',
+export const CounterFiguresSchema = Type.Object(
+  {
+    ...splits(COUNTER_FIGURES, COUNTER_DESCRIPTIONS, '').properties,
+    // Former names, served beside the new ones until clients move (kpi DEPRECATED_COUNTER_ALIASES).
+    ...Object.fromEntries(
+      Object.entries(DEPRECATED_COUNTER_ALIASES).map(([alias, figure]) => [
+        alias,
+        { ...Split, description: `Deprecated: the same as \`${figure}\`.`, deprecated: true },
+      ]),
+    ),
+  },
+  {
+    description: 'Counted figures of a period, each split by age group.',
+    examples: [
+      Object.fromEntries(
+        [...COUNTER_FIGURES, ...Object.keys(DEPRECATED_COUNTER_ALIASES)].map((f) => [
+          f,
+          splitExample,
+        ]),
+      ),
+    ],
+  },
 );
 
 export const GaugeFiguresSchema = splits(

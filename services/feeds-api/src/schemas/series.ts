@@ -1,4 +1,4 @@
-import { COUNTER_FIGURES } from '@pulse/kpi';
+import { COUNTER_FIGURES, DEPRECATED_COUNTER_ALIASES } from '@pulse/kpi';
 import { Type, type Static } from 'typebox';
 import { Instant, INSTANT_OR_DATE_PATTERN, Split } from './common.js';
 import { ScopeInfoSchema } from './scope.js';
@@ -10,9 +10,9 @@ const instantOrDate = (description: string, example: string) =>
 
 export const SeriesQuery = Type.Object(
   {
-    metric: Type.Enum([...COUNTER_FIGURES], {
+    metric: Type.Enum([...COUNTER_FIGURES, ...Object.keys(DEPRECATED_COUNTER_ALIASES)], {
       description:
-        'The counter figure to list (see the snapshot’s `counters` for what each counts).',
+        'The counter figure to list (see the snapshot’s `counters` for what each counts). `rtt_clock_starts` is a deprecated name of `rtt_clock_starts_recorded`, answered under the new name.',
       examples: ['ed_attendances'],
     }),
     from: instantOrDate(

@@ -93,7 +93,7 @@ export function measure(events: Iterable<ActivityEvent>, since = -Infinity): Rea
         if (stay <= 4 * HOUR_MS) within4++;
         if (type1.has(e.payload.attendanceId)) {
           t1Departures++;
-          if (stay > 12 * HOUR_MS) t1Over12++;
+          if (stay >= 12 * HOUR_MS) t1Over12++;
           if (e.payload.disposal === 'ADMITTED') t1Admitted++;
         }
         break;
