@@ -52,10 +52,15 @@ let eventNo = 0;
 export async function testApp(
   config: Partial<AppConfig> = {},
   ready?: () => Promise<unknown>,
-  deps: Partial<AppDeps> = {},
+  extra: {
+    /** Read another app's figures: its prefix (this app's apply() must not be used then). */
+    prefix?: string;
+    /** More dependencies, given this app's Redis and key prefix. */
+    deps?: (redis: Redis, prefix: string) => Partial<AppDeps>;
+  } = {},
 ): Promise<TestApp> {
   const redis = await testRedis('feeds-api-test');
-  const prefix = redisPrefix('feeds-api').replace(/:$/, '');
+  const prefix = extra.prefix ?? redisPrefix('feeds-api').replace(/:$/, '');
   const refs = sharedRefData();
   const reader = createFigureReader(redis, {
     prefix,
@@ -72,7 +77,7 @@ export async function testApp(
       readiness: [{ name: 'redis', check: ready ?? (() => redis.ping()) }],
       logger: testLogger(),
       now: () => AS_OF,
-      ...deps,
+      ...extra.deps?.(redis, prefix),
     },
   );
   onTestFinished(() => app.close());

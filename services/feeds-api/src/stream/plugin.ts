@@ -77,7 +77,7 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
       ...options,
       log: changeLog,
       metrics,
-      now,
+      // Coalescing, heartbeats and latencies run on the wall clock; `now` only picks asOf.
       logger: options.logger.child({ component: 'stream' }),
       async readSnapshot(key) {
         const at = now();
@@ -88,11 +88,8 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
       },
     });
   const perClient = new Map<string, number>();
-  if (hub) {
-    hub.start();
-    // Before the server waits for its connections: end every stream with a `disconnect`.
-    app.addHook('preClose', async () => hub.close());
-  }
+  // Before the server waits for its connections: end every stream with a `disconnect`.
+  if (hub) app.addHook('preClose', async () => hub.close());
 
   await app.register(sse, { heartbeatInterval: 0 });
 
@@ -164,6 +161,9 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
           throw new ApiError('TOO_MANY_STREAMS', `At most ${maxPerClient} streams per client.`);
         }
         perClient.set(client, open + 1);
+        // The one change-log reader starts with the first stream (not at start-up, before main has
+        // connected Redis).
+        hub.start();
         const lastEventId = request.headers['last-event-id'];
         reply.sse.keepAlive();
         reply.sse.sendHeaders();

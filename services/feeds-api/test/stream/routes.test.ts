@@ -13,7 +13,7 @@ async function streamingApp(log: MemoryLog, stream = {}): Promise<{ t: TestApp; 
   const t = await testApp(
     { stream: { coalesceMs: 50, pollMs: 10, heartbeatMs: 1_000, ...stream } },
     undefined,
-    { changeLog: log },
+    { deps: () => ({ changeLog: log }) },
   );
   const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   return { t, base };
