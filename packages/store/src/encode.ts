@@ -18,8 +18,12 @@
 //   B k field at open occupied HSET field = 'at:open:occupied' unless the stored at is newer
 //   T k at                     ZREMRANGEBYSCORE k -inf (at: members scored below at go
 //   X k at                     PEXPIREAT k at (ms)
+//   L k maxlen maxage n (field value)*n
+//                              XADD to stream k (MAXLEN ~ maxlen) one entry of n fields, then
+//                              XTRIM k MINID ~ (Redis time - maxage ms): the change log
 // KEYS[1] is always the partition's offset key. Every key shares the partition's hash tag.
 import { StoreError } from './errors.js';
+import { CHANGE_FIELDS, changeEntryOf } from './change-log.js';
 import type { BatchPlan } from './plan.js';
 
 /**
@@ -42,6 +46,7 @@ export const MAX_PLAN_ARGUMENTS = 50_000;
 export function planArguments(plan: BatchPlan): number {
   // Per op: its ARGV plus, at most, one KEYS entry per key it names.
   let n = 3 + plan.expiries.size * 4 + plan.trims.size * 4 + plan.trusts.size + 4;
+  n += 6 + 2 * CHANGE_FIELDS;
   for (const ids of plan.seen.values()) n += 4 + ids.length;
   for (const fields of plan.increments.values()) n += 4 + fields.size * 2;
   for (const fields of plan.maxima.values()) n += 4 + fields.size * 2;
@@ -124,6 +129,11 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
   }
   for (const [key, below] of plan.trims) argv.push('T', k(key), below);
   for (const [key, at] of plan.expiries) argv.push('X', k(key), at);
+  const entry = changeEntryOf(plan);
+  if (entry) {
+    const { key, maxLength, maxAgeMs } = plan.changes;
+    argv.push('L', k(key), maxLength, maxAgeMs, entry.length / 2, ...entry);
+  }
   const size = keys.length + argv.length;
   if (size > MAX_PLAN_ARGUMENTS) {
     throw new StoreError(

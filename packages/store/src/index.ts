@@ -4,11 +4,30 @@ export { planBatch } from './plan.js';
 export type { BatchPlan, PlanInput, PlanItem, PlanRejection, PlannedStateOp } from './plan.js';
 export { encodePlan, MAX_PLAN_ARGUMENTS, planArguments, planFits } from './encode.js';
 export type { EncodedPlan } from './encode.js';
-export { DEFAULT_GRACE_MS, DEFAULT_RETENTION, resolveStoreOptions } from './options.js';
-export type { ResolvedStoreOptions, Retention, StoreOptions } from './options.js';
-export { StoreError } from './errors.js';
+export {
+  DEFAULT_CHANGE_LOG,
+  DEFAULT_GRACE_MS,
+  DEFAULT_RETENTION,
+  resolveStoreOptions,
+} from './options.js';
+export type {
+  ChangeLogRetention,
+  ResolvedStoreOptions,
+  Retention,
+  StoreOptions,
+} from './options.js';
+export { CursorExpiredError, StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export { partitionKey } from './keys.js';
-export { createFigureReader } from './reader.js';
+export { createFigureReader, SERIES_CHUNK_BUCKETS } from './reader.js';
 export type { Completeness, FigureReader, ReaderOptions } from './reader.js';
 export type { GaugeReading } from './reader-gauges.js';
+export { createChangeReader } from './change-log.js';
+export type {
+  BucketRef,
+  Change,
+  ChangeReader,
+  ChangeReaderOptions,
+  ReadChangesOptions,
+  ScopeChange,
+} from './change-log.js';

@@ -22,6 +22,8 @@ export function partitionKeys(p: string) {
     counters: (scope: string, size: BucketSize, bucketId: string) =>
       `${p}:c:${scope}:${size}:${bucketId}`,
     fresh: `${p}:fresh`,
+    /** The change log: a stream of what each apply changed (change-log.ts). */
+    changes: `${p}:changes`,
     dataQuality: (ods: string) => `${p}:dq:${ods}`,
     /** The trusts with gauge state in this partition (lets readers skip the other partitions). */
     trusts: `${p}:trusts`,

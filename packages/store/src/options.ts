@@ -14,6 +14,21 @@ export const DEFAULT_RETENTION: Readonly<Retention> = {
 /** The sitrep amendment window: events this late still count; seen ids are kept this long. */
 export const DEFAULT_GRACE_MS = 14 * DAY_MS;
 
+/**
+ * How much of each partition's change log Redis keeps: about `maxLength` entries (trimmed whole
+ * stream nodes at a time, so up to ~100 more), and none older than `maxAgeMs` by Redis's clock.
+ * A reader whose cursor is older than what is kept gets CURSOR_EXPIRED.
+ */
+export interface ChangeLogRetention {
+  maxLength: number;
+  maxAgeMs: number;
+}
+
+export const DEFAULT_CHANGE_LOG: Readonly<ChangeLogRetention> = {
+  maxLength: 10_000,
+  maxAgeMs: 60 * 60_000,
+};
+
 export interface PartitionSpace {
   /** Key prefix (`KEY_PREFIX`), lets tests and tenants share a server. */
   prefix: string;
@@ -33,12 +48,15 @@ export interface StoreOptions extends PartitionSpace {
    * keys for their full retention instead of expiring on arrival.
    */
   clockOffsetMs?: number;
+  /** Change-log retention; missing fields take DEFAULT_CHANGE_LOG's. */
+  changeLog?: Partial<ChangeLogRetention>;
 }
 
 export interface ResolvedStoreOptions extends PartitionSpace {
   retention: Retention;
   grace: number;
   clockOffsetMs: number;
+  changeLog: ChangeLogRetention;
 }
 
 export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions {
@@ -58,8 +76,24 @@ export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions
       `clockOffsetMs must be an integer (ms), got ${clockOffsetMs}`,
     );
   }
+  const changeLog = { ...DEFAULT_CHANGE_LOG, ...options.changeLog };
+  for (const [name, value] of Object.entries(changeLog)) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new StoreError(
+        'BAD_OPTION',
+        `changeLog.${name} must be a positive integer, got ${value}`,
+      );
+    }
+  }
   if (retention['15m'] < grace) {
     throw new StoreError('BAD_OPTION', '15m retention must outlive the grace period');
   }
-  return { prefix: options.prefix, topic: options.topic, retention, grace, clockOffsetMs };
+  return {
+    prefix: options.prefix,
+    topic: options.topic,
+    retention,
+    grace,
+    clockOffsetMs,
+    changeLog,
+  };
 }

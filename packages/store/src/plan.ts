@@ -12,6 +12,8 @@ export interface PlanItem {
   eventId: string;
   providerOds: string;
   occurredAt: number;
+  /** When the producer sent it; the change log carries the batch's newest and oldest. */
+  emittedAt?: number;
   attribution: Attribution;
   /** Its 15m, 1h and London-day buckets. */
   buckets: readonly Bucket[];
@@ -105,7 +107,28 @@ export interface BatchPlan {
   trusts: Set<string>;
   /** Key -> absolute expiry on Redis's clock (epoch ms), set after every write. */
   expiries: Map<string, number>;
+  /** What the batch changed, appended to the partition's change log by the same script. */
+  changes: PlannedChanges;
   summary: { accepted: number; duplicates: number; rejected: number };
+}
+
+/** One change-log entry: the scopes, buckets and providers a batch changed (see change-log.ts). */
+export interface PlannedChanges {
+  /** The partition's change-log stream. */
+  key: string;
+  /** First offset of the batch. */
+  first: string;
+  /** Scope key -> `<size>:<bucket id>` of the counter hashes the batch incremented. */
+  buckets: Map<string, Set<string>>;
+  /** Scope keys whose live gauges a state op may have changed. */
+  gauges: Set<string>;
+  /** Providers whose data-quality counts changed. */
+  dataQuality: Set<string>;
+  /** emittedAt of the applied events, newest and oldest (none when no item carries one). */
+  emitted?: { newest: number; oldest: number };
+  /** Retention: about this many entries, none older than maxAgeMs (Redis time). */
+  maxLength: number;
+  maxAgeMs: number;
 }
 
 function bump(fields: Map<string, number>, field: string, by: number): void {
@@ -118,6 +141,10 @@ interface CounterGroup {
   keys: readonly string[];
   /** The field maps of `keys` in plan.increments. */
   hashes: Map<string, number>[];
+  /** `<size>:<bucket id>` of its buckets, as the change log lists them. */
+  buckets: readonly string[];
+  /** Whether any of its events incremented a counter (else its hashes are unchanged). */
+  counted: boolean;
   /**
    * The group's increments summed over its events (field -> sum), added to each of its hashes
    * once at the end of the plan rather than to all of them per event.
@@ -194,6 +221,15 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     trims: new Map(),
     trusts: new Set(),
     expiries: new Map(),
+    changes: {
+      key: keys.changes,
+      first: input.firstOffset,
+      buckets: new Map(),
+      gauges: new Set(),
+      dataQuality: new Set(),
+      maxLength: options.changeLog.maxLength,
+      maxAgeMs: options.changeLog.maxAgeMs,
+    },
     summary: { accepted: 0, duplicates: 0, rejected: 0 },
   };
   // Lifetimes are measured on the writer's clock (like lateness); Redis expires on its own.
@@ -225,7 +261,16 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
         }
       }
       const hashes = keyList.map(fieldsOf);
-      group = { scopes, keys: keyList, hashes, sums: new Map(), newest: -Infinity };
+      const buckets = item.buckets.map((bucket) => `${bucket.size}:${bucket.id}`);
+      group = {
+        scopes,
+        keys: keyList,
+        hashes,
+        buckets,
+        counted: false,
+        sums: new Map(),
+        newest: -Infinity,
+      };
       groups.set(id, group);
     }
     return group;
@@ -239,7 +284,10 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
   const dq = new Map<string, Map<string, number>>();
   const dqOf = (ods: string) => {
     let fields = dq.get(ods);
-    if (!fields) dq.set(ods, (fields = fieldsOf(trustKeysFor(ods).dataQuality)));
+    if (!fields) {
+      dq.set(ods, (fields = fieldsOf(trustKeysFor(ods).dataQuality)));
+      plan.changes.dataQuality.add(ods);
+    }
     return fields;
   };
   // Trims are measured on the writer's clock, like lateness; scores are event times.
@@ -278,6 +326,12 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
       seenDay = { start: dayStart, ids };
     }
     seenDay.ids.push(item.eventId);
+    if (item.emittedAt !== undefined) {
+      const emitted = plan.changes.emitted;
+      if (!emitted) plan.changes.emitted = { newest: item.emittedAt, oldest: item.emittedAt };
+      else if (item.emittedAt > emitted.newest) emitted.newest = item.emittedAt;
+      else if (item.emittedAt < emitted.oldest) emitted.oldest = item.emittedAt;
+    }
 
     const group = groupOf(item);
     if (item.occurredAt > group.newest) group.newest = item.occurredAt;
@@ -291,15 +345,28 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
         );
       }
       bump(group.sums, counterField(increment.figure, increment.group), increment.by);
+      group.counted = true;
     }
-    if (item.effects.state.length > 0) plan.trusts.add(item.providerOds);
+    if (item.effects.state.length > 0) {
+      plan.trusts.add(item.providerOds);
+      for (const scope of group.scopes) plan.changes.gauges.add(scope);
+    }
     for (const op of item.effects.state) {
-      plan.state.push(resolveStateOp(op, trust, trim, group.keys));
+      const planned = resolveStateOp(op, trust, trim, group.keys);
+      // A discharge may count in the event's buckets ("not meeting" discharges).
+      if (planned.op === 'discharge' && planned.ifNotMeeting.length > 0) group.counted = true;
+      plan.state.push(planned);
     }
   }
   for (const group of groups.values()) {
     for (const [field, by] of group.sums) for (const hash of group.hashes) bump(hash, field, by);
-    for (const scope of group.scopes) max(plan.maxima, keys.fresh, scope, group.newest);
+    for (const scope of group.scopes) {
+      max(plan.maxima, keys.fresh, scope, group.newest);
+      if (!group.counted) continue;
+      let buckets = plan.changes.buckets.get(scope);
+      if (!buckets) plan.changes.buckets.set(scope, (buckets = new Set()));
+      for (const bucket of group.buckets) buckets.add(bucket);
+    }
   }
 
   for (const rejection of input.rejections ?? []) {

@@ -23,12 +23,20 @@ import {
   londonDateOf,
   scopeKey,
 } from '@pulse/kpi';
+import { defineScript } from '@pulse/redis';
 import { StoreError } from './errors.js';
+import { readScript } from './lua/scripts.js';
 import { execPipeline } from './pipeline.js';
 import type { GaugeReading } from './reader-gauges.js';
 import { defineGaugesScript, readGauges } from './reader-gauges.js';
 import { counterField, partitionKey, partitionKeys } from './keys.js';
 import type { PartitionKeys } from './keys.js';
+
+/**
+ * Buckets read per round trip by counterSeries: each chunk is one script per partition, so a
+ * 2,000-point series is 10 round trips and never one long stretch of JavaScript.
+ */
+export const SERIES_CHUNK_BUCKETS = 200;
 
 export interface ReaderOptions {
   prefix: string;
@@ -82,6 +90,11 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
     );
   }
   const gaugesScript = defineGaugesScript(redis);
+  const seriesScript = defineScript(redis, {
+    name: 'pulseStoreSeries',
+    lua: readScript('series'),
+    readOnly: true,
+  });
   const partitions: PartitionKeys[] = Array.from({ length: options.partitions }, (_, i) =>
     partitionKeys(partitionKey(options.prefix, options.topic, i)),
   );
@@ -111,19 +124,28 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
       const key = scopeKey(scope);
       const ids = bucketsBetween(size, from, to);
       const fields = AGE_GROUPS.map((group) => counterField(figure, group));
-      const pipeline = redis.pipeline();
-      for (const id of ids)
-        for (const p of partitions) pipeline.hmget(p.counters(key, size, id), ...fields);
-      const results = (await execPipeline(pipeline)) as (string | null)[][];
-      return ids.map((id, b) => {
-        const value = emptySplit();
-        for (let i = 0; i < partitions.length; i++) {
-          results[b * partitions.length + i]!.forEach((count, g) =>
-            addToSplit(value, AGE_GROUPS[g]!, Number(count ?? 0)),
-          );
+      const points: { bucket: Bucket; value: Split }[] = [];
+      // In chunks, one read-only script per partition each: a round trip per chunk, and the
+      // event loop is free between them, however long the series.
+      for (let at = 0; at < ids.length; at += SERIES_CHUNK_BUCKETS) {
+        const chunk = ids.slice(at, at + SERIES_CHUNK_BUCKETS);
+        const pipeline = redis.pipeline();
+        for (const p of partitions) {
+          const keys = chunk.map((id) => p.counters(key, size, id));
+          seriesScript.queue(pipeline, keys, fields);
         }
-        return { bucket: bucketForId(size, id), value };
-      });
+        const results = (await execPipeline(pipeline)) as number[][];
+        chunk.forEach((id, b) => {
+          const value = emptySplit();
+          for (const counts of results) {
+            for (let g = 0; g < fields.length; g++) {
+              addToSplit(value, AGE_GROUPS[g]!, counts[b * fields.length + g]!);
+            }
+          }
+          points.push({ bucket: bucketForId(size, id), value });
+        });
+      }
+      return points;
     },
 
     gauges: (scope, asOf, londonDate = londonDateOf(asOf)) =>

@@ -360,7 +360,9 @@ async function snapshot(): Promise<Record<string, unknown>> {
           ? (await t.redis.smembers(key)).sort()
           : type === 'zset'
             ? await t.redis.zrange(key, '0', '-1', 'WITHSCORES')
-            : await t.redis.get(key);
+            : type === 'stream'
+              ? await t.redis.xrange(key, '-', '+')
+              : await t.redis.get(key);
   }
   return out;
 }

@@ -3,6 +3,7 @@ import type { Attribution, CounterIncrement, StateOp } from '@pulse/kpi';
 import { bucketsOf, londonDateOf } from '@pulse/kpi';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FigureReader, FigureStore, PlanItem } from '../src/index.js';
+import { SERIES_CHUNK_BUCKETS } from '../src/index.js';
 import { item, one } from './helpers/items.js';
 import { storeFixture } from './helpers/fixture.js';
 
@@ -122,6 +123,25 @@ describe('figure reader', () => {
     expect(series[1]!.value.child).toBe(1);
     expect(series[13]!.value).toEqual({ child: 0, adult: 1, unknown: 0, total: 1 });
     expect(series.reduce((n, s) => n + s.value.total, 0)).toBe(2);
+  });
+
+  it('figure reader should read a series longer than one chunk in order, every bucket once', async () => {
+    const points = SERIES_CHUNK_BUCKETS * 2 + 50;
+    const series = await reader.counterSeries(
+      { kind: 'icb', code: ICB.code },
+      'ed_attendances',
+      '15m',
+      AS_OF - points * 15 * MIN,
+      AS_OF,
+    );
+    expect(series).toHaveLength(points);
+    const starts = series.map((s) => s.bucket.start);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(new Set(starts).size).toBe(points);
+    const at = (t: number) => series.find((s) => s.bucket.start <= t && t < s.bucket.end)!.value;
+    expect(at(AS_OF - 13 * HOUR)).toEqual({ child: 1, adult: 0, unknown: 0, total: 1 });
+    expect(at(AS_OF - 2 * HOUR)).toEqual({ child: 0, adult: 1, unknown: 0, total: 1 });
+    expect(series.reduce((n, s) => n + s.value.total, 0)).toBe(3);
   });
 
   it('figure reader should sum the gauges of the scope trusts wherever their state lives', async () => {

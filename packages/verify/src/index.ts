@@ -5,3 +5,4 @@ export * from './oracle.js';
 export * from './reference-applier.js';
 export * from './sent-log.js';
 export * from './openapi-check.js';
+export * from './prng.js';

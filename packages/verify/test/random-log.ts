@@ -5,6 +5,7 @@ import { AGE_BANDS, type ActivityEvent, type AgeBand, type EventType } from '@pu
 import type { Resolver } from '@pulse/kpi';
 import type { SentRecord } from '../src/index.js';
 import { event } from '../../kpi/test/events.js';
+import { prng } from '../src/prng.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -35,16 +36,8 @@ export const resolve: Resolver = (ods, date) => {
 /** The providers the reference data knows (ZZZ and RXX are not among them). */
 export const isKnownProvider = (ods: string) => (TRUSTS as readonly string[]).includes(ods);
 
-/** mulberry32: small, fast, seeded. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = prng(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   return { next, int, pick };

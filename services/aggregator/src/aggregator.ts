@@ -75,6 +75,7 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     retention: config.retentionMs,
     // Key lifetimes on the aggregator's clock: a replayed past period keeps its keys.
     clockOffsetMs: config.clockOffsetMs,
+    changeLog: config.changeLog,
   });
   const producer: Producer = createProducer(deps.kafka);
   const consumer: Consumer = deps.kafka.consumer({

@@ -45,6 +45,12 @@ export const aggregatorEnv = {
   RETENTION_1H_DAYS: integer(400, 1),
   /** How long daily counter keys outlive their bucket, in days. */
   RETENTION_1D_DAYS: integer(5 * 365 + 1, 1),
+  /**
+   * Change log retention per partition: about this many entries (one per apply), and none older
+   * than CHANGES_MAX_AGE_MINUTES; a reader's cursor older than that is told it expired.
+   */
+  CHANGES_MAX_LENGTH: integer(10_000, 100, 10_000_000),
+  CHANGES_MAX_AGE_MINUTES: integer(60, 1, 7 * 24 * 60),
   /** At most this many records per atomic Redis apply; larger batches are applied in chunks. */
   MAX_APPLY_RECORDS: integer(5_000, 1, 100_000),
   /** Partitions processed at once by one instance (kafkajs partitionsConsumedConcurrently). */
@@ -79,6 +85,7 @@ export interface AggregatorConfig {
   maxFutureMs: number;
   clockOffsetMs: number;
   retentionMs: { '15m': number; '1h': number; '1d': number };
+  changeLog: { maxLength: number; maxAgeMs: number };
   maxApplyRecords: number;
   partitionsConcurrently: number;
   sessionTimeoutMs: number;
@@ -115,6 +122,7 @@ export function loadAggregatorConfig(env: NodeJS.ProcessEnv = process.env): Aggr
       '1h': e.RETENTION_1H_DAYS * DAY_MS,
       '1d': e.RETENTION_1D_DAYS * DAY_MS,
     },
+    changeLog: { maxLength: e.CHANGES_MAX_LENGTH, maxAgeMs: e.CHANGES_MAX_AGE_MINUTES * 60_000 },
     maxApplyRecords: e.MAX_APPLY_RECORDS,
     partitionsConcurrently: e.PARTITIONS_CONCURRENTLY,
     sessionTimeoutMs: e.SESSION_TIMEOUT_MS,

@@ -226,6 +226,7 @@ async function processChunk(
         eventId: event.eventId,
         providerOds: event.providerOds,
         occurredAt: event.occurredAt,
+        emittedAt: event.emittedAt,
         attribution,
         buckets: bucketsOf(event.occurredAt),
         effects: effectsOf(event),

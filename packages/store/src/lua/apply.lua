@@ -113,6 +113,14 @@ while i <= n do
   elseif op == 'X' then
     redis.call('PEXPIREAT', key(1), ARGV[i + 2])
     i = i + 3
+  elseif op == 'L' then
+    -- The change log: one entry for the batch, in the same script as the figures it describes.
+    local stream, last = key(1), i + 4 + 2 * tonumber(ARGV[i + 4])
+    redis.call('XADD', stream, 'MAXLEN', '~', ARGV[i + 2], '*', unpack(ARGV, i + 5, last))
+    local now = redis.call('TIME')
+    local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[i + 3])
+    redis.call('XTRIM', stream, 'MINID', '~', string.format('%.0f', oldest))
+    i = last + 1
   else
     return redis.error_reply('pulse apply: unknown op ' .. tostring(op) .. ' at ARGV[' .. i .. ']')
   end

@@ -1,6 +1,6 @@
 // The store's Lua scripts, read from their .lua files when a store is created (never at import).
 import { readFileSync } from 'node:fs';
 
-export function readScript(name: 'apply' | 'gauges'): string {
+export function readScript(name: 'apply' | 'gauges' | 'changes' | 'series'): string {
   return readFileSync(new URL(`./${name}.lua`, import.meta.url), 'utf8');
 }

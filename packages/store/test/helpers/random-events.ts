@@ -3,21 +3,10 @@
 import type { AgeGroup, Attribution, CounterIncrement, StateOp } from '@pulse/kpi';
 import { AGE_GROUPS, bucketsOf, COUNTER_FIGURES } from '@pulse/kpi';
 import type { PlanItem } from '../../src/index.js';
+import { prng } from '@pulse/verify';
 
 const DAY = 86_400_000;
 const YEAR = 365 * DAY;
-
-/** mulberry32: a small seeded PRNG, so a failing seed can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface RandomEvents {
   /** The next event of a trust, or a resend of one already made. */

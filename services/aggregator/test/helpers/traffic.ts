@@ -9,6 +9,7 @@ import { testProducer } from '@pulse/testkit';
 import type { Producer } from 'kafkajs';
 import { generateActivity } from 'simulator';
 import { refdata } from './harness.js';
+import { prng } from '@pulse/verify';
 
 export interface DayTraffic {
   /** London date simulated, 'YYYY-MM-DD'. */
@@ -45,18 +46,6 @@ export interface PublishOptions {
   seed?: number;
   /** Called after each send with the records sent so far. */
   onProgress?: (sent: number) => void | Promise<void>;
-}
-
-/** A small deterministic PRNG (mulberry32) for choosing resends. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** Publishes events keyed by provider; returns the sent log in send order. */

@@ -10,12 +10,18 @@ export const INSTANT_OR_DATE_PATTERN =
 export const INSTANT_PATTERN =
   '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
 
+const count = (description: string, example: number) =>
+  Type.Union([Type.Number(), Type.Null()], {
+    description: `${description} Null where disclosure control suppressed it (see suppressed).`,
+    examples: [example],
+  });
+
 export const Split = Type.Object(
   {
-    child: Type.Number({ description: 'Children (age 0-17).', examples: [12] }),
-    adult: Type.Number({ description: 'Adults (18 and over).', examples: [140] }),
-    unknown: Type.Number({ description: 'Age not known.', examples: [3] }),
-    total: Type.Number({ description: 'child + adult + unknown.', examples: [155] }),
+    child: count('Children (age 0-17).', 12),
+    adult: count('Adults (18 and over).', 140),
+    unknown: count('Age not known.', 3),
+    total: count('child + adult + unknown.', 155),
   },
   {
     description: 'A figure split by age group.',
@@ -29,10 +35,10 @@ const nullableNumber = (description: string, example: number) =>
 
 export const RateSplit = Type.Object(
   {
-    child: nullableNumber('Children; null when the denominator is 0.', 0.91),
-    adult: nullableNumber('Adults; null when the denominator is 0.', 0.74),
-    unknown: nullableNumber('Age unknown; null when the denominator is 0.', 0.8),
-    total: nullableNumber('Everyone; null when the denominator is 0.', 0.76),
+    child: nullableNumber('Children; null when the denominator is 0 or suppressed.', 0.91),
+    adult: nullableNumber('Adults; null when the denominator is 0 or suppressed.', 0.74),
+    unknown: nullableNumber('Age unknown; null when the denominator is 0 or suppressed.', 0.8),
+    total: nullableNumber('Everyone; null when the denominator is 0 or suppressed.', 0.76),
   },
   {
     description: 'A derived rate per age group.',

@@ -8,7 +8,7 @@ import {
   type CounterFigure,
   type GaugeFigure,
 } from '@pulse/kpi';
-import { Type, type TObject, type TNumber } from 'typebox';
+import { Type, type TNull, type TNumber, type TObject, type TUnion } from 'typebox';
 import { RateSplit, Split } from './common.js';
 
 export const COUNTER_DESCRIPTIONS: Record<CounterFigure, string> = {
@@ -102,10 +102,16 @@ export const GaugeFiguresSchema = splits(
   'Live gauges as of the instant read, each split by age group.',
 );
 
-export const BedFiguresSchema: TObject<Record<BedFigure, TNumber>> = Type.Object(
+export const BedFiguresSchema: TObject<Record<BedFigure, TUnion<[TNumber, TNull]>>> = Type.Object(
   Object.fromEntries(
-    BED_FIGURES.map((f) => [f, Type.Number({ description: BED_DESCRIPTIONS[f], examples: [812] })]),
-  ) as Record<BedFigure, TNumber>,
+    BED_FIGURES.map((f) => [
+      f,
+      Type.Union([Type.Number(), Type.Null()], {
+        description: `${BED_DESCRIPTIONS[f]} Null where disclosure control suppressed it.`,
+        examples: [812],
+      }),
+    ]),
+  ) as Record<BedFigure, TUnion<[TNumber, TNull]>>,
   {
     description: 'G&A bed figures (no age split).',
     examples: [{ ga_beds_open: 812, ga_beds_occupied: 770 }],

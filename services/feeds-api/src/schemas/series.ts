@@ -1,6 +1,7 @@
 import { COUNTER_FIGURES, DEPRECATED_COUNTER_ALIASES } from '@pulse/kpi';
 import { Type, type Static } from 'typebox';
 import { Instant, INSTANT_OR_DATE_PATTERN, Split } from './common.js';
+import { disclosureProperties } from './disclosure.js';
 import { ScopeInfoSchema } from './scope.js';
 
 export const INTERVALS = ['15m', '1h', '1d'] as const;
@@ -66,6 +67,7 @@ export const SeriesSchema = Type.Object(
     points: Type.Array(SeriesPointSchema, {
       description: 'Consecutive buckets in time order; zeros where nothing was counted.',
     }),
+    ...disclosureProperties,
   },
   {
     description: 'A time series of one counter figure.',

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Instant, IsoDate, INSTANT_PATTERN } from './common.js';
+import { disclosureProperties } from './disclosure.js';
 import {
   BedFiguresSchema,
   CounterFiguresSchema,
@@ -52,7 +53,8 @@ export const SnapshotSchema = Type.Object(
         gauges: GaugeFiguresSchema,
         beds: BedFiguresSchema,
         ga_occupancy_pct: Type.Union([Type.Number(), Type.Null()], {
-          description: 'G&A occupancy, occupied / open × 100; null when no beds are open.',
+          description:
+            'G&A occupancy, occupied / open × 100 (of the published, so under control the rounded, beds); null when no beds are open or the beds are suppressed.',
           examples: [94.8],
         }),
       },
@@ -101,6 +103,7 @@ export const SnapshotSchema = Type.Object(
       },
       { description: 'How complete the figures are.' },
     ),
+    ...disclosureProperties,
   },
   {
     description:

@@ -1,0 +1,86 @@
+// Disclosure control of series bodies: each point's split is a set of cells related by the age
+// split, and, in a tree, each point equals the sum of the children's same point.
+import type { Renderer } from './cells.js';
+import { addSplit, controlTree, nodesOf, SPLIT_KEYS, type BodyCells } from './cells.js';
+import { DisclosureError } from './errors.js';
+import type { DecideOptions, Table } from './table.js';
+import type { ControlledSeries, Family, NullableSplit, SeriesBody } from './types.js';
+
+/** Milliseconds lost is not a count of people; a series of it has no base count to follow. */
+const WITHOUT_BASE = new Set(['ambulance_handover_ms_lost']);
+
+function sameBuckets(a: SeriesBody, b: SeriesBody): boolean {
+  return (
+    a.metric === b.metric &&
+    a.interval === b.interval &&
+    a.points.length === b.points.length &&
+    a.points.every((p, i) => p.start === b.points[i]!.start && p.end === b.points[i]!.end)
+  );
+}
+
+function addBody(table: Table, body: SeriesBody): BodyCells {
+  const cells: BodyCells = new Map();
+  const national = body.scope.kind === 'england';
+  body.points.forEach((point, i) => {
+    if (point.value !== null) addSplit(table, cells, `/points/${i}/value`, point.value, national);
+  });
+  return cells;
+}
+
+function render<B extends SeriesBody>(r: Renderer, body: B): ControlledSeries<B> {
+  const national = body.scope.kind === 'england';
+  const points = body.points.map((point, i) => {
+    if (point.value === null) return { ...point, value: null };
+    const path = `/points/${i}/value`;
+    let value: NullableSplit;
+    if (WITHOUT_BASE.has(body.metric) && !national) {
+      value = { child: null, adult: null, unknown: null, total: null };
+      for (const key of SPLIT_KEYS)
+        r.suppressed.push({ path: `${path}/${key}`, reason: 'derived' });
+    } else {
+      value = r.split(path);
+    }
+    return { ...point, value };
+  });
+  // Spread then override: the Omit<…> & … of ControlledSeries, which TypeScript cannot see for B.
+  return {
+    ...body,
+    points,
+    disclosure: national ? 'exact' : 'controlled',
+    suppressed: r.suppressed,
+  } as unknown as ControlledSeries<B>;
+}
+
+/** controlSeriesTree with its switches; tests use it to show what secondary suppression stops. */
+export function controlSeriesTreeWith<B extends SeriesBody>(
+  tree: Family<B>,
+  options: DecideOptions,
+): Family<ControlledSeries<B>> {
+  const nodes = nodesOf(tree);
+  for (const node of nodes) {
+    if (!sameBuckets(tree.body, node.body)) {
+      throw new DisclosureError(
+        'MISMATCHED_TREE',
+        `series of ${node.body.scope.code ?? node.body.scope.kind} is not ${tree.body.metric} ` +
+          `at ${tree.body.interval} over the same buckets as its tree's root`,
+      );
+    }
+  }
+  return controlTree(tree, options, addBody, render);
+}
+
+/**
+ * Controls the series of a tree of scopes together (one metric, interval and range): each
+ * scope's public-tier series. As with snapshots, give it the whole structure and serve each scope
+ * from the result.
+ */
+export function controlSeriesTree<B extends SeriesBody>(
+  tree: Family<B>,
+): Family<ControlledSeries<B>> {
+  return controlSeriesTreeWith(tree, { secondary: true });
+}
+
+/** Controls one series body on its own (the age split of each point). England's comes back exact. */
+export function controlSeries<B extends SeriesBody>(body: B): ControlledSeries<B> {
+  return controlSeriesTree({ body }).body;
+}
