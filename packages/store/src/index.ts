@@ -31,3 +31,5 @@ export type {
   ReadChangesOptions,
   ScopeChange,
 } from './change-log.js';
+export { cursorOps } from './cursors.js';
+export type { CursorOps } from './cursors.js';

@@ -13,3 +13,4 @@ export { deleteKeysWithPrefix, redisPrefix, testRedis } from './redis-helpers.js
 // Everything that runs without vitest (provisionInfra, the stored-offsets wait, ...).
 export * from './infra-entry.js';
 export { testInfra, testLogger } from './test-infra.js';
+export { freePort } from './ports.js';

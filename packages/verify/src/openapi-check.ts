@@ -18,9 +18,24 @@ export interface CheckedResponse {
   body: string;
 }
 
+/** One server-sent event of a `text/event-stream` response, as {event, id, data}. */
+export interface CheckedEvent {
+  /** The request URL (path and query) of the stream. */
+  url: string;
+  event: string;
+  id?: string | undefined;
+  /** The event's data, parsed from JSON. */
+  data: unknown;
+}
+
 export interface OpenApiChecker {
   /** Problems with the response: empty when it conforms to the document. */
   check(response: CheckedResponse): string[];
+  /**
+   * Problems with one event of a GET stream: the operation's 200 response must declare
+   * `text/event-stream` with a schema, and {event, id, data} must validate against it.
+   */
+  checkEvent(event: CheckedEvent): string[];
 }
 
 interface MediaType {
@@ -52,15 +67,45 @@ export function createOpenApiChecker(document: unknown): OpenApiChecker {
   }));
   const compiled = new Map<object, ValidateFunction>();
 
+  /** The operation and its path template, or why there is none. */
+  const operationOf = (method: string, url: string): [Operation, string] | string => {
+    const pathname = new URL(url, 'http://x').pathname;
+    const path = paths.find((p) => p.match.test(pathname));
+    if (!path) return `no path in the document matches ${pathname}`;
+    const operation = path.item[method.toLowerCase()];
+    return operation
+      ? [operation, path.template]
+      : `${method} ${path.template} is not in the document`;
+  };
+  const validatorOf = (schema: object): ValidateFunction => {
+    let validate = compiled.get(schema);
+    if (!validate) {
+      validate = ajv.compile(schema);
+      compiled.set(schema, validate);
+    }
+    return validate;
+  };
+  const errorsOf = (validate: ValidateFunction) =>
+    (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+
   return {
+    checkEvent({ url, event, id, data }) {
+      const found = operationOf('GET', url);
+      if (typeof found === 'string') return [found];
+      const [operation] = found;
+      const schema = operation.responses?.['200']?.content?.['text/event-stream']?.schema;
+      if (!schema) return [`GET ${url} declares no text/event-stream schema for 200`];
+      const validate = validatorOf(schema);
+      const value = id === undefined ? { event, data } : { event, id, data };
+      return validate(value) ? [] : errorsOf(validate);
+    },
+
     check({ method, url, statusCode, contentType, body }) {
-      const pathname = new URL(url, 'http://x').pathname;
-      const path = paths.find((p) => p.match.test(pathname));
-      if (!path) return [`no path in the document matches ${pathname}`];
-      const operation = path.item[method.toLowerCase()];
-      if (!operation) return [`${method} ${path.template} is not in the document`];
+      const found = operationOf(method, url);
+      if (typeof found === 'string') return [found];
+      const [operation, template] = found;
       const response = operation.responses?.[String(statusCode)] ?? operation.responses?.default;
-      if (!response) return [`${method} ${path.template} does not declare status ${statusCode}`];
+      if (!response) return [`${method} ${template} does not declare status ${statusCode}`];
       if (!response.content) {
         return body.length === 0 ? [] : [`status ${statusCode} declares no body but one was sent`];
       }
@@ -68,11 +113,7 @@ export function createOpenApiChecker(document: unknown): OpenApiChecker {
       const media = response.content[type];
       if (!media) return [`status ${statusCode} does not declare content type '${type}'`];
       if (!media.schema) return [];
-      let validate = compiled.get(media.schema);
-      if (!validate) {
-        validate = ajv.compile(media.schema);
-        compiled.set(media.schema, validate);
-      }
+      const validate = validatorOf(media.schema);
       let value: unknown = body;
       if (type.endsWith('json')) {
         try {
@@ -81,8 +122,7 @@ export function createOpenApiChecker(document: unknown): OpenApiChecker {
           return [`the body is not JSON`];
         }
       }
-      if (validate(value)) return [];
-      return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+      return validate(value) ? [] : errorsOf(validate);
     },
   };
 }

@@ -14,6 +14,7 @@ import errors from './plugins/errors.js';
 import organisations from './plugins/organisations.js';
 import series from './plugins/series.js';
 import snapshots from './plugins/snapshots.js';
+import stream, { type StreamSettings } from './stream/plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,6 +28,8 @@ export type AppConfig = Pick<FeedsApiConfig, 'corsOrigins' | 'publicUrl'> & {
   maxSeriesPoints?: number;
   /** How long a "now" snapshot of a scope is reused, in ms (default 0: read every time). */
   snapshotCacheMs?: number;
+  /** The push feed's coalescing, heartbeat, limits (stream/plugin.ts has the defaults). */
+  stream?: StreamSettings;
 };
 
 export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance> {
@@ -77,6 +80,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
         series,
         config.maxSeriesPoints === undefined ? {} : { maxPoints: config.maxSeriesPoints },
       );
+      await v1.register(stream, {
+        ...config.stream,
+        changeLog: deps.changeLog,
+        logger: deps.logger,
+      });
     },
     { prefix: '/v1' },
   );

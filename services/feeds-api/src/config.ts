@@ -2,6 +2,7 @@
 // default runs on one machine with no configuration.
 import { commonEnv, host, integer, keyPrefix, loadConfig, port, topic, z } from '@pulse/config';
 import { ACTIVITY_PARTITIONS, ACTIVITY_TOPIC } from '@pulse/topology';
+import type { StreamSettings } from './stream/plugin.js';
 
 /** CORS_ORIGINS: comma list of allowed browser origins, `*` for any; empty = no CORS headers. */
 const corsOrigins = z
@@ -45,6 +46,22 @@ export const feedsApiEnv = {
    * one read (0 turns it off). Bounds how stale a snapshot can be; requests with `asOf` are not cached.
    */
   SNAPSHOT_CACHE_MS: integer(1_000, 0, 60_000),
+  /** Push feed: at most one `update` per scope per this many ms (0 = one per change-log read). */
+  STREAM_COALESCE_MS: integer(1_000, 0, 60_000),
+  /** Push feed: a `heartbeat` this often, in ms (the contract is at least every 15 s). */
+  STREAM_HEARTBEAT_MS: integer(15_000, 100, 15_000),
+  /** Push feed: how often the one change-log reader polls once caught up, in ms. */
+  STREAM_POLL_MS: integer(100, 10, 5_000),
+  /** Push feed: streams open at once on this process; more get 503. */
+  STREAM_MAX_CONNECTIONS: integer(20_000, 1, 1_000_000),
+  /** Push feed: streams open at once per client address; more get 429. */
+  STREAM_MAX_PER_CLIENT: integer(20, 1, 1_000_000),
+  /** Push feed: a client with more bytes than this waiting to be sent is disconnected. */
+  STREAM_MAX_BUFFER_BYTES: integer(1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),
+  /** Push feed: a stream is ended (with `disconnect`) after about this long, in ms. */
+  STREAM_MAX_LIFETIME_MS: integer(60 * 60_000, 1_000, 7 * 24 * 60 * 60_000),
+  /** Push feed: the reconnection delay suggested to clients (`retry:`), in ms. */
+  STREAM_RETRY_MS: integer(2_000, 100, 60_000),
   /** Allowed CORS origins. */
   CORS_ORIGINS: corsOrigins,
   /** Public base URL put in the OpenAPI `servers` list; unset = the relative server `/`. */
@@ -63,6 +80,7 @@ export interface FeedsApiConfig {
   snapshotCacheMs: number;
   corsOrigins: string[];
   publicUrl: string | undefined;
+  stream: Required<StreamSettings>;
 }
 
 /** Validates the environment (one message per bad variable) and converts it to FeedsApiConfig. */
@@ -79,5 +97,16 @@ export function loadFeedsApiConfig(env: NodeJS.ProcessEnv = process.env): FeedsA
     snapshotCacheMs: e.SNAPSHOT_CACHE_MS,
     corsOrigins: e.CORS_ORIGINS,
     publicUrl: e.PUBLIC_URL,
+    stream: {
+      coalesceMs: e.STREAM_COALESCE_MS,
+      heartbeatMs: e.STREAM_HEARTBEAT_MS,
+      pollMs: e.STREAM_POLL_MS,
+      maxConnections: e.STREAM_MAX_CONNECTIONS,
+      maxPerClient: e.STREAM_MAX_PER_CLIENT,
+      maxBufferBytes: e.STREAM_MAX_BUFFER_BYTES,
+      maxLifetimeMs: e.STREAM_MAX_LIFETIME_MS,
+      retryMs: e.STREAM_RETRY_MS,
+      pageLimit: 1_000,
+    },
   };
 }

@@ -8,6 +8,7 @@ import { createFigureReader } from '@pulse/store';
 import { buildApp } from './app.js';
 import { loadFeedsApiConfig } from './config.js';
 import { figuresFromReader } from './figures.js';
+import { changeLogFromStore } from './stream/store-change-log.js';
 import { beyondLastPartitionKey, partitionCountProblem, storeReadiness } from './readiness.js';
 
 runMain('feeds-api', async ({ onClose, useLogger }) => {
@@ -27,6 +28,7 @@ runMain('feeds-api', async ({ onClose, useLogger }) => {
     refdata,
     figures: figuresFromReader(reader),
     readiness: storeReadiness(redis, layout),
+    changeLog: changeLogFromStore(redis, layout),
     logger,
   });
   onClose(() => app.close());

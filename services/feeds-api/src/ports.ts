@@ -5,6 +5,7 @@ import type { Logger } from '@pulse/logging';
 import type { RefData } from '@pulse/refdata';
 import type { ReadinessCheck } from '@pulse/service';
 import type { FigureReader } from '@pulse/store';
+import type { ChangeLog } from './stream/change-log.js';
 
 /** Live gauges and bed figures of a scope, as of an instant. */
 export interface LiveFigures {
@@ -42,6 +43,8 @@ export interface AppDeps {
   readiness: readonly ReadinessCheck[];
   /** The root logger; Fastify logs requests through a child of it. */
   logger: Logger;
+  /** The change log the push feed follows; without it /stream and /changes answer 503. */
+  changeLog?: ChangeLog;
   /** Wall-clock time in epoch ms; the default `asOf`. */
   now?: () => number;
 }

@@ -16,6 +16,17 @@ describe('config', () => {
       snapshotCacheMs: 1000,
       corsOrigins: [],
       publicUrl: undefined,
+      stream: {
+        coalesceMs: 1_000,
+        heartbeatMs: 15_000,
+        pollMs: 100,
+        maxConnections: 20_000,
+        maxPerClient: 20,
+        maxBufferBytes: 1024 * 1024,
+        maxLifetimeMs: 3_600_000,
+        retryMs: 2_000,
+        pageLimit: 1_000,
+      },
     });
   });
 
@@ -30,7 +41,10 @@ describe('config', () => {
       TOPIC_PARTITIONS: '24',
       CORS_ORIGINS: 'https://a.example, https://b.example:8443',
       PUBLIC_URL: 'https://pulse.example',
+      STREAM_COALESCE_MS: '250',
+      STREAM_MAX_PER_CLIENT: '12000',
     });
+    expect(config.stream).toMatchObject({ coalesceMs: 250, maxPerClient: 12_000 });
     expect(config).toMatchObject({
       port: 9000,
       host: '0.0.0.0',
@@ -43,7 +57,12 @@ describe('config', () => {
   it('config should name every bad variable at once', () => {
     let error: unknown;
     try {
-      loadFeedsApiConfig({ PORT: 'eighty', TOPIC_PARTITIONS: '0', CORS_ORIGINS: 'example.com' });
+      loadFeedsApiConfig({
+        PORT: 'eighty',
+        TOPIC_PARTITIONS: '0',
+        CORS_ORIGINS: 'example.com',
+        STREAM_HEARTBEAT_MS: '30000',
+      });
     } catch (err) {
       error = err;
     }
@@ -52,5 +71,6 @@ describe('config', () => {
     expect(problems).toMatch(/^PORT: /m);
     expect(problems).toMatch(/^TOPIC_PARTITIONS: /m);
     expect(problems).toMatch(/^CORS_ORIGINS.*: each origin must be/m);
+    expect(problems).toMatch(/^STREAM_HEARTBEAT_MS: /m);
   });
 });

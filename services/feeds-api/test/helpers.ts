@@ -8,6 +8,7 @@ import { redisPrefix, testLogger, testRedis } from '@pulse/testkit';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect, onTestFinished } from 'vitest';
 import { buildApp, type AppConfig } from '../src/app.js';
+import type { AppDeps } from '../src/ports.js';
 import { figuresFromReader } from '../src/figures.js';
 import { createOpenApiChecker, type OpenApiChecker } from '@pulse/verify';
 import { ACTIVITY_TOPIC } from '@pulse/topology';
@@ -51,9 +52,15 @@ let eventNo = 0;
 export async function testApp(
   config: Partial<AppConfig> = {},
   ready?: () => Promise<unknown>,
+  extra: {
+    /** Read another app's figures: its prefix (this app's apply() must not be used then). */
+    prefix?: string;
+    /** More dependencies, given this app's Redis and key prefix. */
+    deps?: (redis: Redis, prefix: string) => Partial<AppDeps>;
+  } = {},
 ): Promise<TestApp> {
   const redis = await testRedis('feeds-api-test');
-  const prefix = redisPrefix('feeds-api').replace(/:$/, '');
+  const prefix = extra.prefix ?? redisPrefix('feeds-api').replace(/:$/, '');
   const refs = sharedRefData();
   const reader = createFigureReader(redis, {
     prefix,
@@ -70,6 +77,7 @@ export async function testApp(
       readiness: [{ name: 'redis', check: ready ?? (() => redis.ping()) }],
       logger: testLogger(),
       now: () => AS_OF,
+      ...extra.deps?.(redis, prefix),
     },
   );
   onTestFinished(() => app.close());

@@ -36,6 +36,11 @@ const docs: FastifyPluginAsync<DocsOptions> = async (app, options) => {
           description: 'One counter figure over time, per 15 minutes, hour or London day.',
         },
         {
+          name: 'stream',
+          description:
+            'The live push feed (server-sent events) and the change log it follows, by pull.',
+        },
+        {
           name: 'organisations',
           description: 'The trust → ICB → region structure in force on a date.',
         },

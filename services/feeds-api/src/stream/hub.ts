@@ -1,0 +1,503 @@
+// The push feed's fan-out: ONE reader per process follows the change log (the follower) and hands
+// each change to the topics (one per scope with subscribers) it names. A topic reads its scope's
+// snapshot once per cycle however many subscribers it has, and writes the same encoded frame to
+// each. Everything a subscriber receives is sent from its topic's cycle, one cycle at a time per
+// topic, which is what makes the cursor bookkeeping below exact.
+//
+// Cursors. An event's id is a change-log cursor; a subscriber's `since` is the cursor whose every
+// change to its scope it has had (in a snapshot, or listed in an update). A snapshot read after
+// the follower reached cursor F reflects every change up to F (the log entry is written by the
+// same atomic apply as the figures), so it is sent with id F. An update lists the changes of its
+// scope after the subscriber's `since` up to the cycle's F, and moves `since` to F. A resumed
+// subscriber (Last-Event-ID L, from any replica) gets one update listing the changes of its scope
+// after L up to F, found by reading the log from L (the catch-up) plus whatever the follower
+// handed its topic meanwhile, and moves to the later of L and F per partition.
+import type { Logger } from '@pulse/logging';
+import type { Snapshot } from '../schemas/snapshot.js';
+import { ChangeLogError, changeId, type ChangeLog, type LoggedChange } from './change-log.js';
+import {
+  disconnectFrame,
+  heartbeatFrame,
+  resetFrame,
+  retryFrame,
+  snapshotFrame,
+  updateFrame,
+  type DisconnectReason,
+  type ResetReason,
+  type StreamEventName,
+} from './frames.js';
+import { NO_METRICS, type StreamMetrics } from './metrics.js';
+
+/** Where the hub writes one subscriber's frames (the HTTP response, in the plugin). */
+export interface StreamConnection {
+  write(frame: string): void;
+  /** Bytes written but not yet taken by the socket. */
+  buffered(): number;
+  /** Writes the frame and ends the response. */
+  end(frame: string): void;
+}
+
+export interface HubOptions {
+  log: ChangeLog;
+  /** Reads a scope's snapshot now, by scope key. */
+  readSnapshot(scopeKey: string): Promise<Snapshot>;
+  logger: Logger;
+  metrics?: StreamMetrics;
+  now?: () => number;
+  /** At most one update per scope per this many ms (default 1,000). */
+  coalesceMs?: number;
+  /** How often the follower asks the log for changes when it has caught up (default 100 ms). */
+  pollMs?: number;
+  /** A heartbeat to every subscriber this often (default 15,000 ms). */
+  heartbeatMs?: number;
+  /** Changes per read of the log (default 1,000). */
+  pageLimit?: number;
+  /** A subscriber with more than this many bytes not yet sent is disconnected (default 1 MiB). */
+  maxBufferBytes?: number;
+  /** A connection is ended after about this long (default 1 h; up to 10% earlier, spread). */
+  maxLifetimeMs?: number;
+  /** The reconnection delay suggested to clients (default 2,000 ms). */
+  retryMs?: number;
+  /** Random number in [0, 1) spreading lifetimes (default Math.random). */
+  random?: () => number;
+}
+
+export interface SubscribeRequest {
+  /** `e`, `r:<code>`, `i:<code>` or `t:<code>`. */
+  scopeKey: string;
+  /** For metrics: england, region, icb or trust. */
+  kind: string;
+  /** The figures wanted (undefined = all). */
+  figures: readonly string[] | undefined;
+  /** Last-Event-ID or ?since=: resume after this cursor. */
+  resumeFrom: string | undefined;
+  connection: StreamConnection;
+}
+
+export interface Subscription {
+  /** The client went away: stop writing and forget it. */
+  close(): void;
+}
+
+export interface StreamHub {
+  /** Starts following the change log (returns at once; the first read may wait for Redis). */
+  start(): void;
+  subscribe(request: SubscribeRequest): Subscription;
+  /** The follower's cursor (undefined before its first read). */
+  readonly head: string | undefined;
+  /** Connections open now. */
+  readonly connections: number;
+  /** Ends every stream with a `disconnect` and stops following. */
+  close(): Promise<void>;
+}
+
+interface Sub {
+  request: SubscribeRequest;
+  filterKey: string;
+  since: string | undefined;
+  closed: boolean;
+  /** Set while a resume reads the log: what its topic emitted meanwhile. */
+  missed: LoggedChange[] | undefined;
+  /** Set once a resume's catch-up is read: the cursor it resumes from and the changes found. */
+  resume: { from: string; changes: LoggedChange[] } | undefined;
+  lifetime: NodeJS.Timeout | undefined;
+}
+
+interface Topic {
+  key: string;
+  live: Set<Sub>;
+  /** Resumes still reading the log. */
+  waiting: Set<Sub>;
+  /** Ready for their first event, sent by the next cycle. */
+  joiners: Sub[];
+  /** Changes of this scope not yet sent to the live subscribers. */
+  pending: LoggedChange[];
+  /** The cursor of the last cycle that sent updates (live subscribers' usual `since`). */
+  lastEmit: string | undefined;
+  lastEmitAt: number;
+  running: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export function createStreamHub(options: HubOptions): StreamHub {
+  const { log, logger } = options;
+  const metrics = options.metrics ?? NO_METRICS;
+  const now = options.now ?? Date.now;
+  const coalesceMs = options.coalesceMs ?? 1_000;
+  const pollMs = options.pollMs ?? 100;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const pageLimit = options.pageLimit ?? 1_000;
+  const maxBufferBytes = options.maxBufferBytes ?? 1024 * 1024;
+  const maxLifetimeMs = options.maxLifetimeMs ?? 60 * 60_000;
+  const retryMs = options.retryMs ?? 2_000;
+  const random = options.random ?? Math.random;
+  for (const [name, value] of Object.entries({ coalesceMs, pollMs, heartbeatMs, pageLimit })) {
+    if (!Number.isInteger(value) || value < (name === 'coalesceMs' ? 0 : 1))
+      throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+
+  const topics = new Map<string, Topic>();
+  let head: string | undefined;
+  let connections = 0;
+  let closed = false;
+  let wake: (() => void) | undefined;
+  let following: Promise<void> | undefined;
+  const heartbeat = setInterval(beat, heartbeatMs);
+  heartbeat.unref();
+
+  // --- writing ---------------------------------------------------------------------------------
+
+  function send(sub: Sub, frame: string, event: StreamEventName): void {
+    if (sub.closed) return;
+    if (sub.request.connection.buffered() + frame.length > maxBufferBytes) {
+      drop(
+        sub,
+        'slow-consumer',
+        `more than ${maxBufferBytes} bytes were waiting to be sent; resume with Last-Event-ID`,
+      );
+      return;
+    }
+    sub.request.connection.write(frame);
+    metrics.eventSent(event);
+  }
+
+  function forget(sub: Sub): void {
+    if (sub.closed) return;
+    sub.closed = true;
+    connections -= 1;
+    clearTimeout(sub.lifetime);
+    metrics.subscriberRemoved(sub.request.kind);
+    const topic = topics.get(sub.request.scopeKey);
+    if (!topic) return;
+    topic.live.delete(sub);
+    topic.waiting.delete(sub);
+    const at = topic.joiners.indexOf(sub);
+    if (at >= 0) topic.joiners.splice(at, 1);
+    retire(topic);
+  }
+
+  function drop(sub: Sub, reason: DisconnectReason, detail: string): void {
+    if (sub.closed) return;
+    forget(sub);
+    metrics.disconnected(reason);
+    sub.request.connection.end(disconnectFrame(reason, detail));
+  }
+
+  // --- topics ----------------------------------------------------------------------------------
+
+  function topicOf(key: string): Topic {
+    let topic = topics.get(key);
+    if (!topic) {
+      topic = {
+        key,
+        live: new Set(),
+        waiting: new Set(),
+        joiners: [],
+        pending: [],
+        lastEmit: undefined,
+        lastEmitAt: -Infinity,
+        running: false,
+        timer: undefined,
+      };
+      topics.set(key, topic);
+    }
+    return topic;
+  }
+
+  function retire(topic: Topic): void {
+    if (topic.running || topic.live.size + topic.waiting.size + topic.joiners.length > 0) return;
+    clearTimeout(topic.timer);
+    topics.delete(topic.key);
+  }
+
+  function schedule(topic: Topic, delayMs?: number): void {
+    if (topic.running || topic.timer || closed) return;
+    const delay = delayMs ?? Math.max(0, topic.lastEmitAt + coalesceMs - now());
+    topic.timer = setTimeout(() => {
+      topic.timer = undefined;
+      void cycle(topic);
+    }, delay);
+    topic.timer.unref();
+  }
+
+  /** Joiners at once; updates when due. Never two at a time for one topic. */
+  async function cycle(topic: Topic): Promise<void> {
+    if (topic.running || closed) return;
+    clearTimeout(topic.timer);
+    topic.timer = undefined;
+    topic.running = true;
+    try {
+      for (;;) {
+        const at = head;
+        if (at === undefined) return; // the follower's first read kicks every topic
+        const due =
+          topic.pending.length > 0 && topic.live.size > 0 && now() - topic.lastEmitAt >= coalesceMs;
+        if (topic.joiners.length === 0 && !due) return;
+        const joiners = topic.joiners.splice(0);
+        const batch = due ? topic.pending.splice(0) : [];
+        let snapshot: Snapshot;
+        try {
+          snapshot = await options.readSnapshot(topic.key);
+        } catch (err) {
+          logger.warn({ err, scope: topic.key }, 'stream: snapshot read failed; retrying');
+          topic.pending.unshift(...batch);
+          topic.joiners.unshift(...joiners.filter((sub) => !sub.closed));
+          topic.running = false;
+          schedule(topic, Math.max(coalesceMs, 500));
+          return;
+        }
+        if (due) emit(topic, batch, at, snapshot);
+        for (const sub of joiners) if (!sub.closed) join(topic, sub, at, snapshot);
+      }
+    } finally {
+      topic.running = false;
+      if (topic.joiners.length > 0 && head !== undefined) schedule(topic, 0);
+      else if (topic.pending.length > 0 && topic.live.size > 0) schedule(topic);
+      retire(topic);
+    }
+  }
+
+  function emit(topic: Topic, batch: LoggedChange[], at: string, snapshot: Snapshot): void {
+    const sentAt = now();
+    const shared = new Map<string, string>();
+    for (const sub of topic.live) {
+      const synced = sub.since === topic.lastEmit;
+      const changes = synced ? batch : batch.filter((c) => !covered(sub.since, c));
+      sub.since = at;
+      if (changes.length === 0) continue;
+      let frame = synced ? shared.get(sub.filterKey) : undefined;
+      if (frame === undefined) {
+        frame = updateFrame(snapshot, at, changes, sub.request.figures);
+        if (synced) shared.set(sub.filterKey, frame);
+      }
+      send(sub, frame, 'update');
+    }
+    for (const sub of topic.waiting) sub.missed?.push(...batch);
+    topic.lastEmit = at;
+    topic.lastEmitAt = sentAt;
+    for (const change of batch) metrics.delivered((sentAt - change.at) / 1000);
+  }
+
+  function join(topic: Topic, sub: Sub, at: string, snapshot: Snapshot): void {
+    if (sub.resume) {
+      const { from, changes: found } = sub.resume;
+      const missed = new Map<string, LoggedChange>();
+      for (const change of [...found, ...(sub.missed ?? []), ...topic.pending]) {
+        if (!log.covers(from, change) && log.covers(at, change))
+          missed.set(changeId(change), change);
+      }
+      sub.resume = undefined;
+      sub.missed = undefined;
+      sub.since = log.join(from, at);
+      const changes = [...missed.values()].sort(
+        (a, b) => a.at - b.at || a.partition - b.partition || a.id.localeCompare(b.id),
+      );
+      if (changes.length > 0)
+        send(sub, updateFrame(snapshot, sub.since, changes, sub.request.figures), 'update');
+      metrics.resumed('exact');
+    } else {
+      sub.since = at;
+      send(sub, snapshotFrame(snapshot, at, sub.request.figures), 'snapshot');
+    }
+    if (!sub.closed) topic.live.add(sub);
+  }
+
+  function covered(since: string | undefined, change: LoggedChange): boolean {
+    return since !== undefined && log.covers(since, change);
+  }
+
+  // --- resuming --------------------------------------------------------------------------------
+
+  async function resume(topic: Topic, sub: Sub, from: string): Promise<void> {
+    try {
+      log.check(from);
+      const found: LoggedChange[] = [];
+      let cursor = from;
+      for (;;) {
+        const page = await log.readChanges(cursor, { limit: pageLimit });
+        for (const change of page.changes)
+          if (change.scopes.includes(topic.key)) found.push(change);
+        cursor = page.nextCursor;
+        if (page.changes.length < pageLimit || sub.closed || closed) break;
+      }
+      if (sub.closed || closed) return;
+      topic.waiting.delete(sub);
+      if (sub.missed === undefined) throw new ChangeLogError('expired', 'the change log was reset');
+      sub.resume = { from, changes: found };
+      topic.joiners.push(sub);
+      void cycle(topic);
+    } catch (err) {
+      if (sub.closed || closed) return;
+      topic.waiting.delete(sub);
+      sub.missed = undefined;
+      if (err instanceof ChangeLogError) {
+        const reason: ResetReason = err.kind === 'expired' ? 'cursor-expired' : 'cursor-malformed';
+        send(sub, resetFrame(reason, err.message), 'reset');
+        metrics.resumed('reset');
+      } else {
+        logger.warn({ err, scope: topic.key }, 'stream: catch-up failed; sending a new snapshot');
+        send(sub, resetFrame('feed-interrupted', 'the change log could not be read'), 'reset');
+        metrics.resumed('reset');
+      }
+      topic.joiners.push(sub);
+      void cycle(topic);
+    }
+  }
+
+  // --- following the change log ----------------------------------------------------------------
+
+  function dispatch(changes: readonly LoggedChange[]): void {
+    for (const change of changes) {
+      for (const key of change.scopes) {
+        const topic = topics.get(key);
+        if (!topic) continue;
+        topic.pending.push(change);
+        if (topic.live.size > 0) schedule(topic);
+      }
+    }
+  }
+
+  /** The follower lost its place (log trimmed past it, or reset): every subscriber starts again. */
+  function restartAll(why: string): void {
+    for (const topic of topics.values()) {
+      topic.pending = [];
+      topic.lastEmit = undefined;
+      for (const sub of topic.live) {
+        send(sub, resetFrame('feed-interrupted', why), 'reset');
+        if (!sub.closed) topic.joiners.push(sub);
+      }
+      topic.live.clear();
+      // Resumes still reading: what the follower skipped is lost to them too (resume() resets).
+      for (const sub of topic.waiting) sub.missed = undefined;
+    }
+  }
+
+  function kickAll(): void {
+    for (const topic of topics.values()) if (topic.joiners.length > 0) void cycle(topic);
+  }
+
+  async function follow(): Promise<void> {
+    let failures = 0;
+    while (!closed) {
+      let full = false;
+      try {
+        if (head === undefined) {
+          head = await log.headCursor();
+          kickAll();
+        }
+        const page = await log.readChanges(head, { limit: pageLimit });
+        dispatch(page.changes);
+        head = page.nextCursor;
+        full = page.changes.length >= pageLimit;
+        failures = 0;
+      } catch (err) {
+        failures += 1;
+        if (err instanceof ChangeLogError) {
+          logger.error({ err }, 'stream: the follower lost its place in the change log');
+          head = undefined;
+          restartAll('this server fell behind the change log; figures are sent afresh');
+        } else if (failures === 1 || failures % 100 === 0) {
+          logger.warn({ err, failures }, 'stream: reading the change log failed; retrying');
+        }
+      }
+      if (!full && !closed) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(
+            resolve,
+            failures > 0 ? Math.min(5_000, pollMs * 2 ** failures) : pollMs,
+          );
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    }
+  }
+
+  function beat(): void {
+    const at = now();
+    for (const topic of topics.values()) {
+      const clean =
+        head !== undefined &&
+        !topic.running &&
+        topic.pending.length === 0 &&
+        topic.joiners.length === 0;
+      if (clean) {
+        // Nothing of this scope is unsent up to the head: the subscribers' cursors move to it.
+        topic.lastEmit = head;
+        for (const sub of topic.live) sub.since = head;
+      }
+      const frame = heartbeatFrame(head ?? null, at, clean ? head : undefined);
+      for (const sub of topic.live) send(sub, frame, 'heartbeat');
+    }
+  }
+
+  return {
+    start() {
+      following ??= follow();
+    },
+
+    subscribe(request) {
+      const sub: Sub = {
+        request,
+        filterKey: request.figures?.join(',') ?? '*',
+        since: undefined,
+        closed: false,
+        missed: undefined,
+        resume: undefined,
+        lifetime: undefined,
+      };
+      connections += 1;
+      metrics.subscriberAdded(request.kind);
+      sub.lifetime = setTimeout(
+        () =>
+          drop(
+            sub,
+            'max-lifetime',
+            'the connection reached its maximum lifetime; resume with Last-Event-ID',
+          ),
+        Math.round(maxLifetimeMs * (1 - random() / 10)),
+      );
+      sub.lifetime.unref();
+      request.connection.write(retryFrame(retryMs));
+      const topic = topicOf(request.scopeKey);
+      if (request.resumeFrom === undefined) {
+        topic.joiners.push(sub);
+        void cycle(topic);
+      } else {
+        sub.missed = [];
+        topic.waiting.add(sub);
+        void resume(topic, sub, request.resumeFrom);
+      }
+      return { close: () => forget(sub) };
+    },
+
+    get head() {
+      return head;
+    },
+
+    get connections() {
+      return connections;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      wake?.();
+      for (const topic of [...topics.values()]) {
+        clearTimeout(topic.timer);
+        for (const sub of [...topic.live, ...topic.waiting, ...topic.joiners]) {
+          drop(
+            sub,
+            'shutdown',
+            'the server is shutting down; resume with Last-Event-ID on another',
+          );
+        }
+      }
+      await following;
+    },
+  };
+}

@@ -1,0 +1,197 @@
+// GET /v1/{england|regions/{code}|icbs/{code}|trusts/{code}}/stream: the push feed, and
+// GET .../changes: the same change log by pull. One hub per app (one change-log reader per
+// process) serves every stream. @fastify/sse negotiates Accept, writes the SSE headers (no
+// caching, no proxy buffering) and tracks the connection; the hub writes frames it encoded once
+// straight to the response, because the plugin's send() serializes per call and waits for
+// 'drain' per subscriber, where a fan-out must encode once and drop, not wait for, a slow client.
+import sseModule, { type SSEPluginOptions } from '@fastify/sse';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import { londonDateOf, scopeKey } from '@pulse/kpi';
+import type { Logger } from '@pulse/logging';
+import { ApiError } from '../errors.js';
+import { problemResponses } from '../schemas/common.js';
+import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
+import { readSnapshot } from '../snapshot.js';
+import { scopeOn, type ScopeKind } from '../scopes.js';
+import type { ChangeLog } from './change-log.js';
+import { changesRoute } from './changes-route.js';
+import { parseFigures } from './figures-filter.js';
+import { createStreamHub, type HubOptions, type StreamConnection } from './hub.js';
+import { createStreamMetrics } from './metrics.js';
+import { CURSOR_EXAMPLE, StreamEventSchema, StreamQuery } from './schemas.js';
+
+export type StreamSettings = Pick<
+  HubOptions,
+  | 'coalesceMs'
+  | 'pollMs'
+  | 'heartbeatMs'
+  | 'maxBufferBytes'
+  | 'maxLifetimeMs'
+  | 'retryMs'
+  | 'pageLimit'
+> & {
+  /** Streams open at once on this process (default 20,000). */
+  maxConnections?: number;
+  /** Streams open at once per client address (default 20). */
+  maxPerClient?: number;
+};
+
+export interface StreamOptions extends StreamSettings {
+  /** The change log; without one the stream and changes routes answer 503. */
+  changeLog: ChangeLog | undefined;
+  logger: Logger;
+}
+
+// Its types declare an ES default export, but under NodeNext a CommonJS module's default import is
+// module.exports: the fastify-plugin-wrapped function, which is what must be registered.
+const sse = sseModule as unknown as FastifyPluginAsync<SSEPluginOptions>;
+
+/** After ending a stream, how long its socket may take to flush before it is destroyed. */
+const END_GRACE_MS = 10_000;
+
+function connectionOf(raw: ServerResponse): StreamConnection {
+  return {
+    write: (frame) => void raw.write(frame),
+    buffered: () => raw.writableLength,
+    end(frame) {
+      raw.end(frame);
+      setTimeout(() => raw.destroy(), END_GRACE_MS).unref();
+    },
+  };
+}
+
+const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
+  const maxConnections = options.maxConnections ?? 20_000;
+  const maxPerClient = options.maxPerClient ?? 20;
+  for (const [name, value] of Object.entries({ maxConnections, maxPerClient })) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new TypeError(`${name} must be a positive integer`);
+  }
+  const { figures, refdata, now } = app.pulse;
+  const { changeLog } = options;
+  const metrics = createStreamMetrics(app.metrics, 'feeds_api_');
+  const hub =
+    changeLog &&
+    createStreamHub({
+      ...options,
+      log: changeLog,
+      metrics,
+      // Coalescing, heartbeats and latencies run on the wall clock; `now` only picks asOf.
+      logger: options.logger.child({ component: 'stream' }),
+      async readSnapshot(key) {
+        const at = now();
+        const londonDate = londonDateOf(at);
+        const [kind, code = ''] = key === 'e' ? ['england'] : key.split(':');
+        const { scope, info } = scopeOn(refdata, KIND_OF[kind!]!, code, londonDate);
+        return readSnapshot(figures, scope, info, at, londonDate);
+      },
+    });
+  const perClient = new Map<string, number>();
+  // Before the server waits for its connections: end every stream with a `disconnect`.
+  if (hub) app.addHook('preClose', async () => hub.close());
+
+  await app.register(sse, { heartbeatInterval: 0 });
+
+  for (const route of SCOPE_ROUTES) {
+    app.get(`${route.prefix}/stream`, {
+      sse: { kind: 'only', heartbeat: false },
+      // The frames are written to the socket as they are made: nothing may buffer them.
+      compress: false,
+      schema: {
+        tags: ['stream'],
+        operationId: `${route.kind}Stream`,
+        summary: `Live push feed of ${route.label} (server-sent events)`,
+        description:
+          `Server-sent events for ${route.label}: a \`snapshot\` first (with the change-log cursor it ` +
+          'reflects), then an `update` when its figures change (coalesced: at most one per ' +
+          'STREAM_COALESCE_MS, default 1 s), a `heartbeat` at least every 15 s carrying the head ' +
+          'cursor, and `disconnect` before the server ends the stream. Events that move the cursor ' +
+          'carry an SSE `id:`; reconnecting with `Last-Event-ID` (or `?since=`) on any replica ' +
+          'resumes exactly: one `update` listing every change missed, no snapshot. A cursor that ' +
+          'fell out of the log’s retention, or is not a cursor, gets `reset` then a fresh ' +
+          '`snapshot`. The server disconnects a client that falls more than STREAM_MAX_BUFFER_BYTES ' +
+          'behind (`slow-consumer`) and ends connections after STREAM_MAX_LIFETIME_MS; both resume ' +
+          'with Last-Event-ID. Not compressed.',
+        ...scopeParams(route),
+        querystring: StreamQuery,
+        headers: {
+          type: 'object',
+          properties: {
+            'last-event-id': {
+              type: 'string',
+              maxLength: 2048,
+              description: 'The id of the last event received: resume after it.',
+              examples: [CURSOR_EXAMPLE],
+            },
+          },
+        },
+        response: {
+          200: {
+            description: 'The event stream (`text/event-stream`); never ends on its own.',
+            content: { 'text/event-stream': { schema: StreamEventSchema } },
+          },
+          ...problemResponses(
+            'INVALID_PARAMETER',
+            'UNKNOWN_ORGANISATION',
+            'NOT_IN_FORCE',
+            'TOO_MANY_STREAMS',
+            'STREAMS_FULL',
+            'UNAVAILABLE',
+          ),
+        },
+      },
+      handler: async (request, reply) => {
+        const { code = '' } = request.params as { code?: string };
+        const query = request.query as { figures?: string; since?: string };
+        const wanted = parseFigures(query.figures);
+        const { scope } = scopeOn(refdata, route.kind, code, londonDateOf(now()));
+        if (!hub) throw new ApiError('UNAVAILABLE', 'The push feed has no change log to follow.');
+        if (hub.connections >= maxConnections) {
+          metrics.refused('total');
+          throw new ApiError(
+            'STREAMS_FULL',
+            `This server holds ${maxConnections} streams; try another.`,
+          );
+        }
+        const client = request.ip;
+        const open = perClient.get(client) ?? 0;
+        if (open >= maxPerClient) {
+          metrics.refused('per-client');
+          throw new ApiError('TOO_MANY_STREAMS', `At most ${maxPerClient} streams per client.`);
+        }
+        perClient.set(client, open + 1);
+        // The one change-log reader starts with the first stream (not at start-up, before main has
+        // connected Redis).
+        hub.start();
+        const lastEventId = request.headers['last-event-id'];
+        reply.sse.keepAlive();
+        reply.sse.sendHeaders();
+        const subscription = hub.subscribe({
+          scopeKey: scopeKey(scope),
+          kind: route.kind,
+          figures: wanted,
+          resumeFrom:
+            typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : query.since,
+          connection: connectionOf(reply.raw),
+        });
+        reply.sse.onClose(() => {
+          subscription.close();
+          const left = (perClient.get(client) ?? 1) - 1;
+          if (left > 0) perClient.set(client, left);
+          else perClient.delete(client);
+        });
+      },
+    });
+    changesRoute(app, route, changeLog);
+  }
+};
+
+const KIND_OF: Record<string, ScopeKind> = {
+  england: 'england',
+  r: 'region',
+  i: 'icb',
+  t: 'trust',
+};
+
+export default stream;

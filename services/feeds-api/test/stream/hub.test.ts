@@ -1,0 +1,236 @@
+import { testLogger } from '@pulse/testkit';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { changeId } from '../../src/stream/change-log.js';
+import { createStreamHub, type HubOptions, type StreamHub } from '../../src/stream/hub.js';
+import type { StreamMetrics } from '../../src/stream/metrics.js';
+import { fakeConnection, type FakeConnection, type ReceivedEvent } from './connection.js';
+import { memoryLog, type MemoryLog } from './memory-log.js';
+
+const WAIT = { timeout: 10_000, interval: 5 };
+const hubs: StreamHub[] = [];
+afterEach(async () => {
+  await Promise.all(hubs.splice(0).map((hub) => hub.close()));
+});
+
+function hubOn(log: MemoryLog, options: Partial<HubOptions> = {}): StreamHub {
+  const hub = createStreamHub({
+    log,
+    readSnapshot: (key) => log.readSnapshot(key),
+    logger: testLogger(),
+    coalesceMs: 30,
+    pollMs: 5,
+    ...options,
+  });
+  hubs.push(hub);
+  hub.start();
+  return hub;
+}
+
+function subscribe(
+  hub: StreamHub,
+  scopeKey: string,
+  resumeFrom?: string,
+): FakeConnection & { close(): void } {
+  const connection = fakeConnection();
+  const { close } = hub.subscribe({
+    scopeKey,
+    kind: 'test',
+    figures: undefined,
+    resumeFrom,
+    connection,
+  });
+  return Object.assign(connection, { close });
+}
+
+/** Every change id the events name after the first snapshot, in order. */
+const listed = (events: ReceivedEvent[]) =>
+  events.filter((e) => e.event === 'update').flatMap((e) => e.data.changes as string[]);
+
+async function until(check: () => void): Promise<void> {
+  await vi.waitFor(check, WAIT);
+}
+
+describe('stream hub', () => {
+  it('stream hub should send a snapshot with the head cursor, then coalesced updates', async () => {
+    const log = memoryLog();
+    log.apply(0, ['e', 't:RXN']);
+    const hub = hubOn(log, { coalesceMs: 200 });
+    const client = subscribe(hub, 't:RXN');
+    await until(() => expect(client.named('snapshot')).toHaveLength(1));
+    const [snapshot] = client.named('snapshot');
+    expect(client.retry).toBe(2_000);
+    expect(snapshot!.data).toMatchObject({ count: 1, cursor: snapshot!.id });
+    expect(client.events[0]!.event).toBe('snapshot');
+
+    const changes = [log.apply(1, ['e', 't:RXN']), log.apply(2, ['e']), log.apply(0, ['t:RXN'])];
+    await until(() => expect(listed(client.events)).toHaveLength(2));
+    changes.push(log.apply(2, ['t:RXN', 'i:QE1']));
+    await until(() => expect(listed(client.events)).toHaveLength(3));
+
+    const updates = client.named('update');
+    expect(listed(updates)).toEqual([changes[0]!, changes[2]!, changes[3]!].map(changeId));
+    expect(updates.at(-1)!.data).toMatchObject({ count: 4, cursor: updates.at(-1)!.id });
+    // Coalesced: no two updates of the scope within coalesceMs of each other.
+    for (let i = 1; i < updates.length; i += 1) {
+      expect(updates[i]!.receivedAt - updates[i - 1]!.receivedAt).toBeGreaterThanOrEqual(198);
+    }
+    expect(updates[0]!.data.appliedAt).toBeDefined();
+  });
+
+  it('stream hub should read a scope once per cycle however many subscribe to it', async () => {
+    const log = memoryLog();
+    const hub = hubOn(log, { coalesceMs: 100 });
+    const clients = Array.from({ length: 200 }, () => subscribe(hub, 'e'));
+    await until(() => expect(clients.every((c) => c.named('snapshot').length === 1)).toBe(true));
+    const readsAfterJoin = log.reads;
+    expect(readsAfterJoin).toBeLessThan(10);
+    for (let i = 0; i < 20; i += 1) log.apply(i % 3, ['e']);
+    await until(() => expect(clients.every((c) => listed(c.events).length === 20)).toBe(true));
+    const updates = clients[0]!.named('update').length;
+    expect(log.reads - readsAfterJoin).toBe(updates);
+    // Every subscriber got the very same frames.
+    for (const client of clients)
+      expect(client.events).toEqual(
+        clients[0]!.events.map((e, i) => ({ ...e, receivedAt: client.events[i]!.receivedAt })),
+      );
+  });
+
+  it('stream hub should resume on another replica with exactly the changes missed', async () => {
+    const log = memoryLog();
+    const first = hubOn(log);
+    const second = hubOn(log, { pollMs: 40 });
+    const client = subscribe(first, 'i:QE1');
+    await until(() => expect(client.named('snapshot')).toHaveLength(1));
+    const start = client.named('snapshot')[0]!.id!;
+
+    const seen: string[] = [];
+    let connection = client;
+    for (let round = 0; round < 6; round += 1) {
+      for (let i = 0; i < 5; i += 1) log.apply((round + i) % 3, i % 2 ? ['i:QE1', 'e'] : ['e']);
+      const expected = log.changesOf('i:QE1', start).length;
+      await until(() => expect(seen.length + listed(connection.events).length).toBe(expected));
+      // The client goes away and comes back on the other replica with its last id.
+      connection.close();
+      seen.push(...listed(connection.events));
+      for (let i = 0; i < 4; i += 1) log.apply(i % 3, ['i:QE1']);
+      const hub = round % 2 ? first : second;
+      connection = subscribe(hub, 'i:QE1', connection.lastEventId());
+      await until(() => expect(seen.length + listed(connection.events).length).toBe(expected + 4));
+      expect(connection.named('snapshot')).toHaveLength(0);
+      expect(connection.named('reset')).toHaveLength(0);
+    }
+    seen.push(...listed(connection.events));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.sort()).toEqual(log.changesOf('i:QE1', start).map(changeId).sort());
+    const last = connection.named('update').at(-1)!;
+    expect(last.data.count).toBe(log.changesOf('i:QE1').length);
+  });
+
+  it('stream hub should answer a cursor out of retention with reset then a snapshot', async () => {
+    const log = memoryLog();
+    const hub = hubOn(log);
+    const client = subscribe(hub, 'e');
+    await until(() => expect(client.named('snapshot')).toHaveLength(1));
+    log.apply(0, ['e']);
+    await until(() => expect(client.named('update')).toHaveLength(1));
+    client.close();
+    log.apply(0, ['e']);
+    log.apply(0, ['e']);
+    await until(() => expect(hub.head).toBe('m.3.0.0'));
+    log.trim(0, 2);
+    const back = subscribe(hub, 'e', client.lastEventId());
+    await until(() => expect(back.named('snapshot')).toHaveLength(1));
+    expect(back.events.map((e) => e.event)).toEqual(['reset', 'snapshot']);
+    expect(back.events[0]!.data.reason).toBe('cursor-expired');
+    expect(back.events[0]!.id).toBeUndefined();
+    expect(back.events[1]!.data.count).toBe(3);
+  });
+
+  it('stream hub should answer a malformed cursor with reset then a snapshot', async () => {
+    const hub = hubOn(memoryLog());
+    const client = subscribe(hub, 'e', 'not-a-cursor');
+    await until(() => expect(client.named('snapshot')).toHaveLength(1));
+    expect(client.events.map((e) => [e.event, e.data.reason])).toEqual([
+      ['reset', 'cursor-malformed'],
+      ['snapshot', undefined],
+    ]);
+  });
+
+  it('stream hub should disconnect a slow consumer with its reason, not buffer for it', async () => {
+    const log = memoryLog();
+    const disconnects: string[] = [];
+    const metrics: StreamMetrics = {
+      subscriberAdded() {},
+      subscriberRemoved() {},
+      eventSent() {},
+      resumed() {},
+      refused() {},
+      delivered() {},
+      disconnected: (reason) => disconnects.push(reason),
+    };
+    const hub = hubOn(log, { maxBufferBytes: 10_000, metrics });
+    const slow = subscribe(hub, 'e');
+    const fast = subscribe(hub, 'e');
+    await until(() => expect(slow.named('snapshot')).toHaveLength(1));
+    slow.backlog = 9_990;
+    log.apply(0, ['e']);
+    await until(() => expect(slow.ended).toBe(true));
+    expect(slow.events.at(-1)).toMatchObject({
+      event: 'disconnect',
+      data: { reason: 'slow-consumer' },
+    });
+    expect(disconnects).toEqual(['slow-consumer']);
+    expect(hub.connections).toBe(1);
+    await until(() => expect(fast.named('update')).toHaveLength(1));
+  });
+
+  it('stream hub should send heartbeats with the head cursor, moving quiet subscribers to it', async () => {
+    const log = memoryLog();
+    const hub = hubOn(log, { heartbeatMs: 50 });
+    const quiet = subscribe(hub, 't:RAJ');
+    await until(() => expect(quiet.named('snapshot')).toHaveLength(1));
+    log.apply(1, ['e']);
+    log.apply(2, ['e']);
+    await until(() => expect(quiet.named('heartbeat').at(-1)?.data.head).toBe('m.0.1.1'));
+    const beat = quiet.named('heartbeat').at(-1)!;
+    expect(beat.id).toBe('m.0.1.1');
+    // Resuming from the heartbeat's id misses nothing and repeats nothing.
+    quiet.close();
+    const change = log.apply(0, ['t:RAJ']);
+    const back = subscribe(hub, 't:RAJ', beat.id);
+    await until(() => expect(listed(back.events)).toEqual([changeId(change)]));
+  });
+
+  it('stream hub should end connections at their maximum lifetime and on close', async () => {
+    const log = memoryLog();
+    const hub = hubOn(log, { maxLifetimeMs: 60, random: () => 0 });
+    const client = subscribe(hub, 'e');
+    await until(() => expect(client.ended).toBe(true));
+    expect(client.events.at(-1)!.data.reason).toBe('max-lifetime');
+    const other = hubOn(log);
+    const open = subscribe(other, 'e');
+    await until(() => expect(open.named('snapshot')).toHaveLength(1));
+    await other.close();
+    expect(open.ended).toBe(true);
+    expect(open.events.at(-1)!.data.reason).toBe('shutdown');
+  });
+
+  it('stream hub should reset every subscriber when its follower falls out of the log', async () => {
+    const log = memoryLog();
+    const hub = hubOn(log, { pollMs: 100 });
+    const client = subscribe(hub, 'e');
+    await until(() => expect(client.named('snapshot')).toHaveLength(1));
+    // Between two reads of the follower, the log moves on and is trimmed past it.
+    log.apply(0, ['e']);
+    log.apply(0, ['e']);
+    log.trim(0, 2);
+    await until(() => expect(client.named('snapshot')).toHaveLength(2));
+    expect(client.events.map((e) => [e.event, e.data.reason])).toEqual([
+      ['snapshot', undefined],
+      ['reset', 'feed-interrupted'],
+      ['snapshot', undefined],
+    ]);
+    expect(client.named('snapshot')[1]!.data.count).toBe(2);
+    expect(client.named('snapshot')[1]!.id).toBe('m.2.0.0');
+  });
+});
