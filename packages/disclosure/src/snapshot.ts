@@ -5,6 +5,7 @@
 import {
   BED_FIGURES,
   COUNTER_FIGURES,
+  DEPRECATED_COUNTER_ALIASES,
   GAUGE_FIGURES,
   HOUR_MS,
   type CounterFigure,
@@ -113,6 +114,12 @@ function period<P extends PeriodBody>(
       );
     }
     counters[f] = lost;
+  }
+  // A deprecated name served beside its figure (rtt_clock_starts) shows the same controlled
+  // split, so the body keeps its shape and reveals nothing the new name does not.
+  for (const [alias, figure] of Object.entries(DEPRECATED_COUNTER_ALIASES)) {
+    if (alias in body.counters)
+      (counters as Record<string, NullableSplit>)[alias] = { ...counters[figure] };
   }
   const share = {} as RateSplit;
   const hoursLost = {} as NullableSplit;
