@@ -213,5 +213,5 @@ describe('end to end', () => {
         ).toEqual(ids.map((id) => oracle.counters(key, interval, id)[metric as 'ed_attendances']));
       }
     }
-  }, 300_000);
+  }, 600_000);
 });
