@@ -28,6 +28,7 @@ import { createKafka, ensureTopics } from '@pulse/kafka';
 import { londonDateOf } from '@pulse/kpi';
 import { createLogger } from '@pulse/logging';
 import { provisionInfra } from '@pulse/testkit/infra';
+import { DEV_PRIVATE_JWK, signToken } from 'feeds-api';
 import { DEMO_USAGE, DemoOptionError, parseDemoOptions } from './demo-options.mjs';
 import { requireShippedNode } from './runtime.mjs';
 import {
@@ -245,6 +246,11 @@ async function main() {
     const api = `http://127.0.0.1:${apiPort}`;
     await waitReady(`${api}/readyz`, children);
     const today = londonDateOf(Date.now());
+    // The API runs in development mode (no keys configured): the development key signs tokens.
+    const national = await signToken(
+      { role: 'national', subject: 'demo', ttlSeconds: 24 * 3600 },
+      DEV_PRIVATE_JWK,
+    );
     const mode =
       opts.speed > 1
         ? `replaying today at ${opts.speed}x until it catches up with the clock, then real time`
@@ -255,7 +261,10 @@ async function main() {
   OpenAPI     ${api}/openapi.json
   aggregator  http://127.0.0.1:${opsPort}/metrics
   snapshot    curl -s ${api}/v1/england/snapshot
-  series      curl -s '${api}/v1/england/series?metric=ed_attendances&interval=1h&from=${today}&to=${nextDay(today)}'`);
+  series      curl -s '${api}/v1/england/series?metric=ed_attendances&interval=1h&from=${today}&to=${nextDay(today)}'
+  national token (development key, 24 h; npm run token -- --help for others):
+    TOKEN=${national}
+  exact ICB   curl -s -H "Authorization: Bearer $TOKEN" ${api}/v1/icbs/D7T5G/snapshot`);
     while (!stopping) {
       const dead = children.find((c) => c.child.exitCode !== null || c.child.signalCode !== null);
       if (dead) throw new Error(`${dead.name} exited unexpectedly; see ${dead.file}`);

@@ -14,6 +14,10 @@ import type {
 import { attackSeries, attackSnapshots, keyOf, pointer, type Recovery } from './attacker.js';
 import { rng, seriesTree, snapshotTree } from './bodies.js';
 
+// A hang guard, not a speed bound: the whole-tree attacks take ~30 s on an idle 2-core machine
+// and many minutes when it is saturated.
+const HANG_GUARD_MS = 1_200_000;
+
 const TREES = 40;
 
 type Body = SnapshotBody | SeriesBody;
@@ -54,7 +58,7 @@ describe('attacker against controlled snapshots', () => {
       primaries += primary.size;
     }
     expect(primaries).toBeGreaterThan(TREES * 20);
-  });
+  }, HANG_GUARD_MS);
 
   it('the attacker should recover true primary values when secondary suppression is off', () => {
     const recovered: Recovery[] = [];
@@ -102,7 +106,7 @@ describe('attacker against controlled series', () => {
       const leaked = recovered.filter((r) => primary.has(`${r.body}#${r.path}`));
       expect({ seed, leaked }).toEqual({ seed, leaked: [] });
     }
-  });
+  }, HANG_GUARD_MS);
 
   it('the attacker should recover true primary values when secondary suppression is off', () => {
     let recovered = 0;

@@ -2,7 +2,8 @@
 // service, then start its built dist/main.js on those production dependencies alone against the
 // test run's real Kafka and Redis. One build serves all three services (the pruned trees differ
 // only in which workspaces they hold); each service gets its own prune and production install.
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -83,8 +84,18 @@ describe('service images rehearsed without Docker', () => {
     const app = await assembleImage('feeds-api');
     expectNoDevTools(app);
     const port = await freePort();
+    // Production mode refuses to start without the keys that sign tokens: a JWKS of a fresh key.
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwksFile = join(app, 'jwks.json');
+    writeFileSync(
+      jwksFile,
+      JSON.stringify({
+        keys: [{ ...publicKey.export({ format: 'jwk' }), alg: 'ES256', kid: 'k1' }],
+      }),
+    );
     const service = startService(app, 'feeds-api', {
       ...PRODUCTION_ENV,
+      AUTH_JWKS_FILE: jwksFile,
       PORT: String(port),
       HOST: '127.0.0.1',
       REDIS_URL: testInfra().redisUrl,

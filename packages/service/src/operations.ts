@@ -1,7 +1,7 @@
 // The operations plugin every service registers: /healthz (the process is up), /readyz (its
 // named checks, one body shape everywhere), /metrics (prom-client: process metrics, HTTP request
 // counts and durations by route template, and whatever the service registers on app.metrics).
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { readiness, type ReadinessCheck } from './readiness.js';
@@ -27,6 +27,11 @@ export interface OperationsOptions {
   readyTimeoutMs?: number;
   /** Histogram buckets for request durations, in seconds. */
   buckets?: number[];
+  /**
+   * Whether /readyz may show a failing check's `detail` to this request (default: always).
+   * A public API hides it: the detail names its configuration and dependencies.
+   */
+  showDetail?: (request: FastifyRequest) => boolean;
 }
 
 const DEFAULT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -75,6 +80,9 @@ const operations: FastifyPluginAsync<OperationsOptions> = async (app, options) =
   app.get('/readyz', { schema: readyzSchema(readyDescription) }, async (request, reply) => {
     const body = await readiness(options.readiness, readyTimeoutMs);
     if (body.status !== 'ready') request.log.warn({ checks: body.checks }, 'not ready');
+    if (options.showDetail && !options.showDetail(request)) {
+      for (const check of Object.values(body.checks)) delete check.detail;
+    }
     return reply.code(body.status === 'ready' ? 200 : 503).send(body);
   });
 

@@ -60,6 +60,21 @@ describe('operations', () => {
     });
   });
 
+  it('readyz should hide check details from a request showDetail refuses', async () => {
+    const app = await createServiceApp();
+    apps.push(app);
+    await app.register(operations, {
+      prefix: 'svc_',
+      readiness: [{ name: 'db', check: () => Promise.reject(new Error('db at 10.0.0.7 down')) }],
+      showDetail: (request) => request.headers['x-operator'] === 'yes',
+    });
+    const hidden = await app.inject({ url: '/readyz' });
+    expect(hidden.statusCode).toBe(503);
+    expect(hidden.json()).toEqual({ status: 'not ready', checks: { db: { status: 'failing' } } });
+    const shown = await app.inject({ url: '/readyz', headers: { 'x-operator': 'yes' } });
+    expect(shown.json().checks.db.detail).toBe('db at 10.0.0.7 down');
+  });
+
   it('metrics should count requests by route template and serve a given registry', async () => {
     const registry = new Registry();
     const app = await build([], registry);

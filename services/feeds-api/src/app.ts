@@ -6,15 +6,21 @@ import fp from 'fastify-plugin';
 import { createServiceApp, operations } from '@pulse/service';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FeedsApiConfig } from './config.js';
 import type { AppDeps } from './ports.js';
+import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
-import errors from './plugins/errors.js';
+import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
+import httpCache from './plugins/http-cache.js';
 import organisations from './plugins/organisations.js';
+import rateLimit, { type RateLimits } from './plugins/rate-limit.js';
 import series from './plugins/series.js';
 import snapshots from './plugins/snapshots.js';
 import stream, { type StreamSettings } from './stream/plugin.js';
+import { boundedFigures, DEFAULT_WORK_LIMITS, type WorkLimits } from './work-limits.js';
+import { PUBLIC_TIER_CONTROL } from './disclosure.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,12 +36,25 @@ export type AppConfig = Pick<FeedsApiConfig, 'corsOrigins' | 'publicUrl'> & {
   snapshotCacheMs?: number;
   /** The push feed's coalescing, heartbeat, limits (stream/plugin.ts has the defaults). */
   stream?: StreamSettings;
+  /** Bounds on the work of expensive reads (src/work-limits.ts). */
+  workLimits?: Partial<WorkLimits>;
+  /** Per-client request limits; applied when deps.rateLimitStore is given too. */
+  rateLimits?: RateLimits;
 };
 
+/** Response headers a browser on another origin may read (CORS). */
+const EXPOSED_HEADERS = ['ETag', 'Retry-After', 'Allow', 'Disclosure', 'WWW-Authenticate'];
+
 export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance> {
-  // Every bad parameter is reported, not only the first (query strings are small).
+  // Every bad parameter is reported, not only the first (query strings are small); an unknown
+  // query parameter is an error, not silently dropped.
   const app = (
-    await createServiceApp({ logger: deps.logger })
+    await createServiceApp({
+      logger: deps.logger,
+      rejectUnknown: true,
+      frameworkErrors,
+      clientErrorHandler,
+    })
   ).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(
@@ -43,7 +62,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
       async (instance) => {
         instance.decorate('pulse', {
           refdata: deps.refdata,
-          figures: deps.figures,
+          figures: boundedFigures(deps.figures, deps.refdata, {
+            ...DEFAULT_WORK_LIMITS,
+            ...config.workLimits,
+          }),
           now: deps.now ?? Date.now,
         });
       },
@@ -51,7 +73,36 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     ),
   );
   await app.register(errors);
-  // Docs first: @fastify/swagger documents the routes added after it.
+  // Security headers on every response, /docs and problems included. A dashboard on another
+  // origin (CORS_ORIGINS) must be allowed to read the responses it fetched.
+  await app.register(helmet, {
+    global: true,
+    crossOriginResourcePolicy: {
+      policy: config.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin',
+    },
+  });
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      methods: ['GET', 'HEAD'],
+      allowedHeaders: ['Authorization', 'If-None-Match'],
+      exposedHeaders: EXPOSED_HEADERS,
+    });
+  }
+  // Every request's token is verified first: a bad one is a 401 on any route.
+  await app.register(auth, {
+    verify: deps.verify,
+    control: deps.disclosure ?? PUBLIC_TIER_CONTROL,
+    audit: deps.logger.child({ component: 'audit' }),
+    refdata: deps.refdata,
+  });
+  if (config.rateLimits && deps.rateLimitStore) {
+    await app.register(rateLimit, { limits: config.rateLimits, ...deps.rateLimitStore });
+  }
+  // ETags hash the JSON body, so they are made before compression.
+  await app.register(httpCache);
+  await app.register(compress, { encodings: ['br', 'gzip', 'deflate'] });
+  // Docs before the routes: @fastify/swagger documents the routes added after it.
   await app.register(docs, config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl });
   await app.register(operations, {
     prefix: 'feeds_api_',
@@ -59,16 +110,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     readyDescription:
       'Redis answers PING (`redis`) and the activity topic has no partition beyond ' +
       'TOPIC_PARTITIONS with figures stored, an offset key for partition TOPIC_PARTITIONS ' +
-      '(`partitions`), so complete figures can be served; 503 names the failing check.',
+      '(`partitions`), so complete figures can be served; 503 says which check failed ' +
+      '(with its detail for an operator token).',
+    showDetail: (request) =>
+      request.principal.kind === 'token' && request.principal.role === 'operator',
   });
-  if (config.corsOrigins.length > 0) {
-    await app.register(cors, {
-      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
-      methods: ['GET', 'HEAD'],
-      exposedHeaders: ['ETag'],
-    });
-  }
-  await app.register(compress, { encodings: ['br', 'gzip', 'deflate'] });
   await app.register(
     async (v1) => {
       await v1.register(organisations);

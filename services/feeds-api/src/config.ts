@@ -1,6 +1,17 @@
 // The feeds-api environment, one schema. Read by main.ts only (never at import time); every
 // default runs on one machine with no configuration.
-import { commonEnv, host, integer, keyPrefix, loadConfig, port, topic, z } from '@pulse/config';
+import {
+  commonEnv,
+  ConfigError,
+  host,
+  integer,
+  keyPrefix,
+  loadConfig,
+  port,
+  topic,
+  z,
+} from '@pulse/config';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './auth/tokens.js';
 import { ACTIVITY_PARTITIONS, ACTIVITY_TOPIC } from '@pulse/topology';
 import type { StreamSettings } from './stream/plugin.js';
 
@@ -66,6 +77,35 @@ export const feedsApiEnv = {
   CORS_ORIGINS: corsOrigins,
   /** Public base URL put in the OpenAPI `servers` list; unset = the relative server `/`. */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** NODE_ENV=production makes AUTH_MODE default to production. */
+  NODE_ENV: z.string().optional(),
+  /**
+   * production: keys must be configured (AUTH_JWKS_FILE or AUTH_JWKS_URL) and the development key
+   * is refused; development: with no keys configured, tokens signed by the development key
+   * (`npm run token`) are accepted. Default production when NODE_ENV=production.
+   */
+  AUTH_MODE: z.enum(['production', 'development']).optional(),
+  /** A JSON Web Key Set file (public keys) that signs the accepted tokens. */
+  AUTH_JWKS_FILE: z.string().optional(),
+  /** A JWKS URL (https, or http on loopback) serving the public keys, fetched and cached. */
+  AUTH_JWKS_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine(
+      (url) =>
+        url.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url),
+      'must be https (http only on loopback)',
+    )
+    .optional(),
+  /** Requests per RATE_LIMIT_WINDOW_MS from one address without a token (counted in Redis). */
+  RATE_LIMIT_PUBLIC: integer(600, 1, 10_000_000),
+  /** Requests per RATE_LIMIT_WINDOW_MS for one token subject. */
+  RATE_LIMIT_TOKEN: integer(6_000, 1, 10_000_000),
+  /** The rate limits' window, in ms. */
+  RATE_LIMIT_WINDOW_MS: integer(60_000, 1_000, 3_600_000),
+  /** The `iss` claim tokens must carry. */
+  AUTH_ISSUER: z.string().min(1).default(DEFAULT_ISSUER),
+  /** The `aud` claim tokens must carry. */
+  AUTH_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
 };
 
 /** Settings in the units the code uses. */
@@ -81,11 +121,30 @@ export interface FeedsApiConfig {
   corsOrigins: string[];
   publicUrl: string | undefined;
   stream: Required<StreamSettings>;
+  rateLimits: { publicMax: number; tokenMax: number; windowMs: number };
+  auth: {
+    production: boolean;
+    jwksFile: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string;
+    audience: string;
+  };
 }
 
 /** Validates the environment (one message per bad variable) and converts it to FeedsApiConfig. */
 export function loadFeedsApiConfig(env: NodeJS.ProcessEnv = process.env): FeedsApiConfig {
   const e = loadConfig(feedsApiEnv, env);
+  const production =
+    (e.AUTH_MODE ?? (e.NODE_ENV === 'production' ? 'production' : 'development')) === 'production';
+  if (e.AUTH_JWKS_FILE !== undefined && e.AUTH_JWKS_URL !== undefined) {
+    throw new ConfigError(['AUTH_JWKS_FILE and AUTH_JWKS_URL: set one, not both']);
+  }
+  if (production && e.AUTH_JWKS_FILE === undefined && e.AUTH_JWKS_URL === undefined) {
+    throw new ConfigError([
+      'AUTH_JWKS_FILE or AUTH_JWKS_URL: production mode (AUTH_MODE or NODE_ENV=production) needs ' +
+        'the keys that sign tokens; the development key is never accepted there',
+    ]);
+  }
   return {
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
@@ -107,6 +166,18 @@ export function loadFeedsApiConfig(env: NodeJS.ProcessEnv = process.env): FeedsA
       maxLifetimeMs: e.STREAM_MAX_LIFETIME_MS,
       retryMs: e.STREAM_RETRY_MS,
       pageLimit: 1_000,
+    },
+    rateLimits: {
+      publicMax: e.RATE_LIMIT_PUBLIC,
+      tokenMax: e.RATE_LIMIT_TOKEN,
+      windowMs: e.RATE_LIMIT_WINDOW_MS,
+    },
+    auth: {
+      production,
+      jwksFile: e.AUTH_JWKS_FILE,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
     },
   };
 }

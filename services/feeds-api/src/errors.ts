@@ -4,6 +4,13 @@ import { PulseError } from '@pulse/errors';
 
 export const PROBLEMS = {
   INVALID_PARAMETER: { status: 400, title: 'A request parameter is invalid' },
+  BAD_URL: { status: 400, title: 'The URL is not validly percent-encoded' },
+  INVALID_TOKEN: { status: 401, title: 'The bearer token is not valid' },
+  FORBIDDEN: { status: 403, title: 'The token does not grant this' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  URI_TOO_LONG: { status: 414, title: 'A path parameter is too long' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   INVALID_RANGE: { status: 400, title: 'The requested time range is invalid' },
   TOO_MANY_POINTS: { status: 400, title: 'The series would have too many points' },
   UNKNOWN_ORGANISATION: { status: 404, title: 'No such organisation' },
@@ -13,6 +20,7 @@ export const PROBLEMS = {
   NOT_IN_FORCE: { status: 404, title: 'The organisation is not in force on that date' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such resource' },
   UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
+  BUSY: { status: 503, title: 'Too many expensive requests in progress' },
   INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -49,16 +57,21 @@ export function problemType(code: ProblemCode): string {
 export class ApiError extends PulseError<ProblemCode> {
   readonly statusCode: number;
   readonly errors: ParameterError[] | undefined;
+  /** Response headers the problem needs (Retry-After, Allow, WWW-Authenticate). */
+  readonly headers: Record<string, string>;
 
   constructor(
     code: ProblemCode,
     detail: string,
-    options?: { errors?: ParameterError[]; cause?: unknown },
+    options?: { errors?: ParameterError[]; cause?: unknown; headers?: Record<string, string> },
   ) {
-    // A dependency that is unavailable may be back on the next call; a bad request will not.
-    super(code, detail, { cause: options?.cause, canRetry: PROBLEMS[code].status === 503 });
-    this.statusCode = PROBLEMS[code].status;
+    // A dependency that is unavailable, or a limit, may let the next call through; a bad request
+    // will not.
+    const status = PROBLEMS[code].status;
+    super(code, detail, { cause: options?.cause, canRetry: status === 503 || status === 429 });
+    this.statusCode = status;
     this.errors = options?.errors;
+    this.headers = options?.headers ?? {};
   }
 }
 

@@ -6,6 +6,8 @@ import { loadRefData } from '@pulse/refdata';
 import { runMain } from '@pulse/service';
 import { createFigureReader } from '@pulse/store';
 import { buildApp } from './app.js';
+import { keySource } from './auth/keys.js';
+import { createVerifier } from './auth/verifier.js';
 import { loadFeedsApiConfig } from './config.js';
 import { figuresFromReader } from './figures.js';
 import { changeLogFromStore } from './stream/store-change-log.js';
@@ -24,12 +26,22 @@ runMain('feeds-api', async ({ onClose, useLogger }) => {
     partitions: config.topicPartitions,
   };
   const reader = createFigureReader(redis, { ...layout, refdata });
+  const keys = await keySource(config.auth);
+  const verify = await createVerifier({ ...config.auth, keys });
+  if (keys.kind === 'development') {
+    logger.warn(
+      'AUTH_MODE development with no keys configured: tokens signed by the published ' +
+        'development key (npm run token) are accepted; never run a deployment like this',
+    );
+  }
   const app = await buildApp(config, {
     refdata,
     figures: figuresFromReader(reader),
     readiness: storeReadiness(redis, layout),
     changeLog: changeLogFromStore(redis, layout),
     logger,
+    verify,
+    rateLimitStore: { redis, prefix: config.keyPrefix },
   });
   onClose(() => app.close());
 

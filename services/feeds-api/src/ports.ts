@@ -3,9 +3,12 @@
 import type { BedFigures, BucketSize, CounterFigures, GaugeFigures, Scope } from '@pulse/kpi';
 import type { Logger } from '@pulse/logging';
 import type { RefData } from '@pulse/refdata';
+import type { Redis } from '@pulse/redis';
 import type { ReadinessCheck } from '@pulse/service';
 import type { FigureReader } from '@pulse/store';
 import type { ChangeLog } from './stream/change-log.js';
+import type { Verifier } from './auth/verifier.js';
+import type { DisclosureControl } from './plugins/auth.js';
 
 /** Live gauges and bed figures of a scope, as of an instant. */
 export interface LiveFigures {
@@ -47,4 +50,10 @@ export interface AppDeps {
   changeLog?: ChangeLog;
   /** Wall-clock time in epoch ms; the default `asOf`. */
   now?: () => number;
+  /** Verifies Authorization headers (auth/verifier.ts's createVerifier). */
+  verify: Verifier;
+  /** Where per-client rate limits are counted: Redis and the key prefix (`<KEY_PREFIX>`). */
+  rateLimitStore?: { redis: Redis; prefix: string };
+  /** Disclosure control of public-tier bodies (default @pulse/disclosure's, src/disclosure.ts). */
+  disclosure?: DisclosureControl;
 }

@@ -1,5 +1,6 @@
 // Checking a series request before any read: the range and the number of points it would have.
 import { bucketsBetween, HOUR_MS, londonDateOf, UTC_BUCKET_MS, type BucketSize } from '@pulse/kpi';
+import { DEFAULT_RETENTION } from '@pulse/store';
 import { ApiError } from './errors.js';
 import { iso } from './time.js';
 
@@ -9,9 +10,23 @@ export function pointCount(size: BucketSize, from: number, to: number, max: numb
     const step = UTC_BUCKET_MS[size];
     return Math.floor((to - 1) / step) - Math.floor(from / step) + 1;
   }
-  // A London day is at least 23 hours: past this bound there are surely too many to list.
-  if ((to - from) / (23 * HOUR_MS) > max + 2) return Number.POSITIVE_INFINITY;
+  // A London day is at most 25 hours, so the range holds at least this many days: past the
+  // bound there are surely too many to list; below it they are counted exactly.
+  if ((to - from) / (25 * HOUR_MS) > max + 2) return Number.POSITIVE_INFINITY;
   return bucketsBetween('1d', from, to).length;
+}
+
+/** Throws a 400 when the whole range ended before the store keeps buckets of this size. */
+export function checkRetention(size: BucketSize, to: number, now: number): void {
+  const kept = now - DEFAULT_RETENTION[size];
+  if (to > kept) return;
+  const days = Math.round(DEFAULT_RETENTION[size] / (24 * HOUR_MS));
+  throw new ApiError(
+    'INVALID_RANGE',
+    `${size} buckets are kept ${days} days: the range ends at ${iso(to)}, before ${iso(kept)}, ` +
+      'so nothing of it is kept. Use a larger interval.',
+    { errors: [{ in: 'query', name: 'to', pointer: '/to', detail: `is before ${iso(kept)}` }] },
+  );
 }
 
 /** Throws a precise 400 unless from < to and the series has at most `max` points. */

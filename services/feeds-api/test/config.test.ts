@@ -27,7 +27,37 @@ describe('config', () => {
         retryMs: 2_000,
         pageLimit: 1_000,
       },
+      rateLimits: { publicMax: 600, tokenMax: 6_000, windowMs: 60_000 },
+      auth: {
+        production: false,
+        jwksFile: undefined,
+        jwksUrl: undefined,
+        issuer: 'urn:ics-pulse:auth',
+        audience: 'urn:ics-pulse:feeds-api',
+      },
     });
+  });
+
+  it('config should refuse production mode without configured keys', () => {
+    for (const env of [{ NODE_ENV: 'production' }, { AUTH_MODE: 'production' }]) {
+      expect(() => loadFeedsApiConfig(env), JSON.stringify(env)).toThrow(
+        /AUTH_JWKS_FILE or AUTH_JWKS_URL: production mode/,
+      );
+    }
+    const configured = loadFeedsApiConfig({
+      NODE_ENV: 'production',
+      AUTH_JWKS_URL: 'https://login.example/.well-known/jwks.json',
+    });
+    expect(configured.auth).toMatchObject({ production: true, jwksUrl: expect.any(String) });
+    expect(
+      loadFeedsApiConfig({ NODE_ENV: 'production', AUTH_MODE: 'development' }).auth.production,
+    ).toBe(false);
+    expect(() =>
+      loadFeedsApiConfig({ AUTH_JWKS_FILE: '/keys.json', AUTH_JWKS_URL: 'https://a.example/k' }),
+    ).toThrow(/set one, not both/);
+    expect(() => loadFeedsApiConfig({ AUTH_JWKS_URL: 'http://keys.example/jwks' })).toThrow(
+      /https/,
+    );
   });
 
   it('config should read every variable', () => {

@@ -8,6 +8,9 @@ import { redisPrefix, testLogger, testRedis } from '@pulse/testkit';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect, onTestFinished } from 'vitest';
 import { buildApp, type AppConfig } from '../src/app.js';
+import { DEV_PRIVATE_JWK } from '../src/auth/dev-key.js';
+import { signToken, type TokenRequest } from '../src/auth/tokens.js';
+import { createVerifier, type Verifier } from '../src/auth/verifier.js';
 import type { AppDeps } from '../src/ports.js';
 import { figuresFromReader } from '../src/figures.js';
 import { createOpenApiChecker, type OpenApiChecker } from '@pulse/verify';
@@ -30,6 +33,24 @@ export const REGION = 'Y62';
 
 let refdata: RefData | undefined;
 export const sharedRefData = (): RefData => (refdata ??= loadRefData());
+
+/** The development-mode verifier: tokens signed by the development key. */
+export const devVerifier = (): Promise<Verifier> =>
+  createVerifier({
+    keys: { kind: 'development' },
+    issuer: 'urn:ics-pulse:auth',
+    audience: 'urn:ics-pulse:feeds-api',
+    production: false,
+  });
+
+/** A token signed by the development key (subject `test`, one hour, unless given). */
+export const devToken = (request: Partial<TokenRequest> & Pick<TokenRequest, 'role'>) =>
+  signToken({ subject: 'test', ...request }, DEV_PRIVATE_JWK);
+
+let national: Promise<string> | undefined;
+/** `Bearer <national token>`: what `get` sends unless told otherwise. */
+export const nationalAuth = async () =>
+  `Bearer ${await (national ??= devToken({ role: 'national' }))}`;
 
 export interface TestApp {
   app: FastifyInstance;
@@ -77,6 +98,8 @@ export async function testApp(
       readiness: [{ name: 'redis', check: ready ?? (() => redis.ping()) }],
       logger: testLogger(),
       now: () => AS_OF,
+      verify: await devVerifier(),
+      ...(config.rateLimits ? { rateLimitStore: { redis, prefix } } : {}),
       ...extra.deps?.(redis, prefix),
     },
   );
@@ -128,13 +151,18 @@ export async function testApp(
   };
 }
 
-/** GETs a URL and checks the response against the document. */
+/**
+ * GETs a URL with a national token (exact figures; `authorization: ''` sends none) and checks the
+ * response against the document.
+ */
 export async function get(
   t: TestApp,
   url: string,
   headers: Record<string, string> = {},
 ): Promise<LightMyRequestResponse> {
-  const res = await t.app.inject({ method: 'GET', url, headers });
+  const sent: Record<string, string> = { authorization: await nationalAuth(), ...headers };
+  if (sent.authorization === '') delete sent.authorization;
+  const res = await t.app.inject({ method: 'GET', url, headers: sent });
   const checker = await t.checker();
   const problems = checker.check({
     method: 'GET',

@@ -3,7 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { createRedis } from '@pulse/redis';
 import { testLogger } from '@pulse/testkit';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { get, testApp } from './helpers.js';
+import { devToken, get, testApp } from './helpers.js';
 
 /** A TCP port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -53,7 +53,8 @@ describe('operations', () => {
     const t = await testApp();
     await get(t, '/v1/trusts/ZZZ9/snapshot');
     await get(t, '/healthz');
-    const res = await get(t, '/metrics');
+    const operator = `Bearer ${await devToken({ role: 'operator' })}`;
+    const res = await get(t, '/metrics', { authorization: operator });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toContain(

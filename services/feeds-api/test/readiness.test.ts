@@ -9,7 +9,7 @@ import {
   storeReadiness,
   type PartitionLayout,
 } from '../src/readiness.js';
-import { get, PARTITIONS, testApp, TOPIC, type TestApp } from './helpers.js';
+import { devToken, get, PARTITIONS, testApp, TOPIC, type TestApp } from './helpers.js';
 
 /** A test app whose /readyz runs storeReadiness on its own Redis and key prefix. */
 async function appWithStoreReadiness(): Promise<{ t: TestApp; layout: PartitionLayout }> {
@@ -41,7 +41,9 @@ describe('readiness', () => {
     await t.redis.set(beyondLastPartitionKey(layout), '42');
     const problem = await partitionCountProblem(t.redis, layout);
     expect(problem).toMatch(/^TOPIC_PARTITIONS \(2\) is smaller than the partition count of topic/);
-    const res = await get(t, '/readyz');
+    // The detail is for operators; the public sees the check's status alone.
+    const operator = `Bearer ${await devToken({ role: 'operator' })}`;
+    const res = await get(t, '/readyz', { authorization: operator });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toEqual({
       status: 'not ready',

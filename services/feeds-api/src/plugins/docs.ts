@@ -15,7 +15,12 @@ export interface DocsOptions {
 const DESCRIPTION = `Live NHS activity figures per trust, ICB, NHS England region and England,
 aggregated exactly once from every trust's event stream: snapshots (live gauges, today's and the
 last hour's figures, with freshness and completeness) and time series, every figure split
-child / adult / unknown. Errors are RFC 9457 problem details (\`application/problem+json\`).`;
+child / adult / unknown. Errors are RFC 9457 problem details (\`application/problem+json\`).
+
+Access tiers: without a token, the public tier (England exact, every other scope under
+disclosure control); a bearer JWT with role \`national\` sees every scope exactly, one with role
+\`icb\` its ICBs and their trusts exactly. Every figure-bearing response states its level in its
+\`disclosure\` field and \`Disclosure\` header. A bad, expired or wrongly signed token is a 401.`;
 
 const docs: FastifyPluginAsync<DocsOptions> = async (app, options) => {
   const publicUrl = options.publicUrl ?? '/';
@@ -24,8 +29,26 @@ const docs: FastifyPluginAsync<DocsOptions> = async (app, options) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'ICS Pulse feeds API', version, description: DESCRIPTION },
+      info: {
+        title: 'ICS Pulse feeds API',
+        version,
+        description: DESCRIPTION,
+        contact: { name: 'ICS Pulse' },
+      },
       servers: [{ url: publicUrl, description: 'This deployment' }],
+      components: {
+        securitySchemes: {
+          bearerJwt: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              'A JWT signed by a key of the configured JWKS, with iss, aud, sub and exp, and a ' +
+              '`role` claim: `national` (every figure exact), `icb` with `icbs` (those ICBs and ' +
+              'their trusts exact), or `operator` (/metrics). Without a token: the public tier.',
+          },
+        },
+      },
       tags: [
         {
           name: 'snapshots',
@@ -48,7 +71,8 @@ const docs: FastifyPluginAsync<DocsOptions> = async (app, options) => {
       ],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Its own CSP for the static page (hashes of its inline parts), in place of helmet's default.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 };

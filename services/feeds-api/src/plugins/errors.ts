@@ -1,7 +1,16 @@
 // Every failure becomes an RFC 9457 problem: our own ApiErrors, schema validation failures (one
-// entry per bad parameter, with its name and JSON pointer), unknown routes and anything else.
+// entry per bad parameter, with its name and JSON pointer), unknown routes, a known path with the
+// wrong method (405 with Allow), Fastify's own pre-routing errors (bad URL encoding, 414) and
+// Node's client errors (431), and anything else.
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import type {
+  FastifyError,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  FastifyServerOptions,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import {
   ApiError,
@@ -11,7 +20,12 @@ import {
   type Problem,
   type ProblemCode,
 } from '../errors.js';
-import { INSTANT_OR_DATE_PATTERN, INSTANT_PATTERN, ISO_DATE_PATTERN } from '../schemas/common.js';
+import {
+  INSTANT_OR_DATE_PATTERN,
+  INSTANT_PATTERN,
+  ISO_DATE_PATTERN,
+  problemResponses,
+} from '../schemas/common.js';
 
 const PART: Record<string, ParameterError['in']> = {
   querystring: 'query',
@@ -39,6 +53,8 @@ function describe(error: AjvError): string {
   switch (error.keyword) {
     case 'required':
       return 'is required';
+    case 'additionalProperties':
+      return 'is not a parameter of this route (names are case-sensitive)';
     case 'enum':
       return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
     case 'pattern':
@@ -63,7 +79,9 @@ export function parameterErrors(
     const name =
       error.keyword === 'required'
         ? String(error.params.missingProperty)
-        : error.instancePath.replace(/^\//, '').split('/')[0] || '(all)';
+        : error.keyword === 'additionalProperties'
+          ? String(error.params.additionalProperty)
+          : error.instancePath.replace(/^\//, '').split('/')[0] || '(all)';
     if (!seen.has(name))
       seen.set(name, { in: where, name, pointer: `/${name}`, detail: describe(error) });
   }
@@ -74,10 +92,101 @@ function send(reply: FastifyReply, problem: Problem): FastifyReply {
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
 
+/** The URL as a problem's `instance`, cut short: a hostile URL is not echoed whole. */
+function shortUrl(url: string, max = 200): string {
+  return url.length <= max ? url : `${url.slice(0, max)}…`;
+}
+
+/** Fastify's errors before routing: a URL that does not percent-decode, a parameter too long. */
+export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (
+  error,
+  request,
+  reply,
+) => {
+  const instance = shortUrl(request.url, 100);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return send(
+      reply,
+      problemOf('URI_TOO_LONG', 'A path parameter exceeds 100 characters.', instance),
+    );
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return send(
+      reply,
+      problemOf('BAD_URL', 'The path has an invalid percent-encoding (RFC 3986).', instance),
+    );
+  }
+  return send(reply, problemOf('INVALID_PARAMETER', 'The request could not be routed.', instance));
+};
+
+/** Node's client errors, answered on the raw socket (no request was made): 431, else 400. */
+export const clientErrorHandler: NonNullable<FastifyServerOptions['clientErrorHandler']> = (
+  error: NodeJS.ErrnoException,
+  socket: Socket,
+) => {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const problem = problemOf(
+    tooLarge ? 'HEADERS_TOO_LARGE' : 'INVALID_PARAMETER',
+    tooLarge
+      ? 'The request headers exceed the server limit (16 KiB).'
+      : 'The request is not valid HTTP.',
+    '',
+  );
+  const body = JSON.stringify({ ...problem, status: tooLarge ? 431 : 400 });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+        'Content-Type: application/problem+json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n' +
+        body,
+    );
+  }
+  socket.destroy();
+};
+
+/** A route template as a regular expression over paths: `:code` one segment, `*` the rest. */
+function templatePattern(url: string): RegExp {
+  const body = url
+    .split('/')
+    .map((part) =>
+      part.startsWith(':')
+        ? '[^/]+'
+        : part === '*'
+          ? '.*'
+          : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('/');
+  return new RegExp(`^${body}$`);
+}
+
 const errorsPlugin: FastifyPluginAsync = async (app) => {
+  /** Every route's path pattern and methods, to tell a wrong method (405) from no route (404). */
+  const routes: { pattern: RegExp; methods: string[] }[] = [];
+  app.addHook('onRoute', (route) => {
+    // Figure reads can be refused for load (work-limits.ts): every figure route documents it.
+    const responses = route.schema?.response as Record<string, unknown> | undefined;
+    if (responses && /\/(snapshot|series)$/.test(route.url)) {
+      for (const [status, response] of Object.entries(problemResponses('BUSY')))
+        responses[status] ??= response;
+    }
+    // A catch-all (the CORS preflight's `*`) matches every path: it says nothing of the path.
+    if (route.url === '*' || route.url === '/*') return;
+    const methods = [route.method].flat();
+    routes.push({ pattern: templatePattern(route.url), methods });
+  });
+  const allowed = (path: string): string[] => {
+    const methods = new Set<string>();
+    for (const route of routes)
+      if (route.pattern.test(path)) route.methods.forEach((m) => methods.add(m));
+    return [...methods].sort();
+  };
+
   app.setErrorHandler((error: FastifyError | ApiError, request: FastifyRequest, reply) => {
     const instance = request.url;
     if (error instanceof ApiError) {
+      reply.headers(error.headers);
       return send(reply, problemOf(error.code, error.message, instance, error.errors));
     }
     if (error.validation) {
@@ -101,16 +210,29 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
     return send(reply, problemOf(code, 'The request could not be completed.', instance));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    send(
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const methods = allowed(path);
+    if (methods.length > 0) {
+      reply.header('allow', methods.join(', '));
+      return send(
+        reply,
+        problemOf(
+          'METHOD_NOT_ALLOWED',
+          `${path} answers ${methods.join(', ')}, not ${request.method}.`,
+          shortUrl(request.url),
+        ),
+      );
+    }
+    return send(
       reply,
       problemOf(
         'ROUTE_NOT_FOUND',
-        `There is no ${request.method} ${request.url.split('?')[0]}; see /docs for the API.`,
-        request.url,
+        `There is no ${request.method} ${shortUrl(path)}; see /docs for the API.`,
+        shortUrl(request.url),
       ),
-    ),
-  );
+    );
+  });
 };
 
 export default fp(errorsPlugin, { name: 'pulse-errors', fastify: '5.x' });

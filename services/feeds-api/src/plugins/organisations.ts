@@ -59,6 +59,7 @@ const organisations: FastifyPluginAsync = async (app) => {
   const { refdata, now } = app.pulse;
   for (const listing of LISTINGS) {
     app.get(`/organisations/${listing.path}`, {
+      config: { cacheControl: 'no-cache' },
       schema: {
         tags: ['organisations'],
         operationId: `list${listing.path[0]!.toUpperCase()}${listing.path.slice(1)}`,

@@ -5,7 +5,7 @@ import type { CounterFigure, DeprecatedCounterAlias } from '@pulse/kpi';
 import { problemResponses } from '../schemas/common.js';
 import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
 import { SeriesQuery, SeriesSchema } from '../schemas/series.js';
-import { checkSeriesRange, londonDatesOf } from '../series.js';
+import { checkRetention, checkSeriesRange, londonDatesOf } from '../series.js';
 import { scopeBetween } from '../scopes.js';
 import { instantParam, iso } from '../time.js';
 
@@ -19,10 +19,11 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
   if (!Number.isInteger(maxPoints) || maxPoints < 1) {
     throw new RangeError(`maxPoints must be a positive integer, got ${maxPoints}`);
   }
-  const { figures, refdata } = app.pulse;
+  const { figures, refdata, now } = app.pulse;
 
   for (const route of SCOPE_ROUTES) {
     app.get(`${route.prefix}/series`, {
+      config: { cacheControl: 'no-cache', figures: 'series' },
       schema: {
         tags: ['series'],
         operationId: `${route.kind}Series`,
@@ -51,6 +52,7 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
         const from = instantParam(query.from, 'from');
         const to = instantParam(query.to, 'to');
         checkSeriesRange(interval, from, to, maxPoints);
+        checkRetention(interval, to, now());
         const [first, last] = londonDatesOf(from, to);
         const { scope, info } = scopeBetween(refdata, route.kind, code, first, last);
         const metric =

@@ -8,7 +8,7 @@ import { etagMatches, snapshotEtag } from '../etag.js';
 import { readSnapshot } from '../snapshot.js';
 import { createSnapshotCache, type CachedSnapshot } from '../snapshot-cache.js';
 import { scopeOn } from '../scopes.js';
-import { instantParam } from '../time.js';
+import { asOfParam } from '../time.js';
 import { SNAPSHOT_EXAMPLE } from './examples.js';
 
 export interface SnapshotsOptions {
@@ -29,6 +29,7 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
 
   for (const route of SCOPE_ROUTES) {
     app.get(`${route.prefix}/snapshot`, {
+      config: { cacheControl, figures: 'snapshot' },
       schema: {
         tags: ['snapshots'],
         operationId: `${route.kind}Snapshot`,
@@ -47,8 +48,8 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
       },
       handler: async (request, reply) => {
         const { code = '' } = request.params as { code?: string };
-        const { asOf: asOfParam } = request.query as { asOf?: string };
-        const asOf = asOfParam === undefined ? now() : instantParam(asOfParam, 'asOf');
+        const query = request.query as { asOf?: string };
+        const asOf = asOfParam(query.asOf, now());
         const londonDate = londonDateOf(asOf);
         const { scope, info } = scopeOn(refdata, route.kind, code, londonDate);
         const read = async (): Promise<CachedSnapshot> => {
@@ -56,10 +57,10 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
           return { snapshot, etag: snapshotEtag(snapshot) };
         };
         const { snapshot, etag } =
-          asOfParam === undefined
+          query.asOf === undefined
             ? await cache.get(`${route.kind}:${code}:${londonDate}`, read)
             : await read();
-        reply.header('cache-control', cacheControl).header('etag', etag);
+        reply.header('etag', etag);
         if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
         return snapshot;
       },

@@ -9,6 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { londonDateOf, scopeKey } from '@pulse/kpi';
 import type { Logger } from '@pulse/logging';
+import { disclosureFor } from '../auth/access.js';
 import { ApiError } from '../errors.js';
 import { problemResponses } from '../schemas/common.js';
 import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
@@ -135,6 +136,7 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
             'INVALID_PARAMETER',
             'UNKNOWN_ORGANISATION',
             'NOT_IN_FORCE',
+            'FORBIDDEN',
             'TOO_MANY_STREAMS',
             'STREAMS_FULL',
             'UNAVAILABLE',
@@ -145,7 +147,18 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
         const { code = '' } = request.params as { code?: string };
         const query = request.query as { figures?: string; since?: string };
         const wanted = parseFigures(query.figures);
-        const { scope } = scopeOn(refdata, route.kind, code, londonDateOf(now()));
+        const londonDate = londonDateOf(now());
+        const { scope } = scopeOn(refdata, route.kind, code, londonDate);
+        // Updates carry exact figures; disclosure control is applied per response body, so a
+        // sub-national stream is served only to a token that sees its scope exactly.
+        const principal = request.principal;
+        if (disclosureFor(principal, scope, londonDate, londonDate, refdata) !== 'exact') {
+          throw new ApiError(
+            'FORBIDDEN',
+            'The push feed of a region, ICB or trust needs a token that sees it exactly; ' +
+              'the public tier has England\'s stream and the controlled snapshot and series routes.',
+          );
+        }
         if (!hub) throw new ApiError('UNAVAILABLE', 'The push feed has no change log to follow.');
         if (hub.connections >= maxConnections) {
           metrics.refused('total');

@@ -38,6 +38,16 @@ describe('demo', () => {
       240_000,
     );
     expect(attendances).toBeGreaterThan(0);
+    // The national token it prints reads a sub-national scope exactly; without it, never exact.
+    const token = /^\s+TOKEN=(\S+)$/m.exec(demo.output())?.[1];
+    expect(token).toBeDefined();
+    const exact = await fetch(`${api}/v1/trusts/RXN/snapshot`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(exact.status).toBe(200);
+    expect(exact.headers.get('disclosure')).toBe('exact');
+    const anonymous = await fetch(`${api}/v1/trusts/RXN/snapshot`);
+    expect(anonymous.headers.get('disclosure')).not.toBe('exact');
 
     const pids = [...demo.output().matchAll(/started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
     expect(pids).toHaveLength(3);

@@ -34,7 +34,7 @@ import { BruteForce, createOpenApiChecker, readSentLog, toSentRecord } from '@pu
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { figuresFromReader } from '../../src/figures.js';
-import { sharedRefData } from '../helpers.js';
+import { devVerifier, nationalAuth, sharedRefData } from '../helpers.js';
 import { runFromSource } from './processes.js';
 import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 
@@ -136,13 +136,15 @@ describe('end to end', () => {
         readiness: [{ name: 'redis', check: () => redis.ping() }],
         logger: testLogger(),
         now: () => asOf,
+        verify: await devVerifier(),
       },
     );
     onTestFinished(() => app.close());
+    const authorization = await nationalAuth();
     const checker = createOpenApiChecker((await app.inject('/openapi.json')).json());
-    /** GETs a URL; the response must be 200 and conform to the OpenAPI document. */
+    /** GETs a URL with a national token (exact figures); the response must be 200 and conform. */
     const get = async (url: string) => {
-      const res = await app.inject({ method: 'GET', url });
+      const res = await app.inject({ method: 'GET', url, headers: { authorization } });
       const problems = checker.check({
         method: 'GET',
         url,
@@ -211,5 +213,5 @@ describe('end to end', () => {
         ).toEqual(ids.map((id) => oracle.counters(key, interval, id)[metric as 'ed_attendances']));
       }
     }
-  }, 300_000);
+  }, 600_000);
 });
