@@ -247,6 +247,7 @@ async function main() {
   OpenAPI     ${api}/openapi.json
   aggregator  http://127.0.0.1:${opsPort}/metrics
   snapshot    curl -s ${api}/v1/england/snapshot
+  live feed   curl -N ${api}/v1/england/stream
   series      curl -s '${api}/v1/england/series?metric=ed_attendances&interval=1h&from=${today}&to=${nextDay(today)}'`);
     while (!stopping) {
       const dead = children.find((c) => c.child.exitCode !== null || c.child.signalCode !== null);
