@@ -373,7 +373,7 @@ async function main(): Promise<void> {
     ]);
     const section = {
       id: 'stream',
-      title: 'Push feed (SSE): 10,000 subscribers at England’s peak rate',
+      title: `Push feed (SSE): ${SUBSCRIBERS.toLocaleString('en-GB')} subscribers at England’s peak rate`,
       machine,
       date: new Date(),
       body: `One feeds-api process with ${SUBSCRIBERS.toLocaleString('en-GB')} SSE subscribers (${Object.entries(
