@@ -32,6 +32,7 @@ import { DEMO_USAGE, DemoOptionError, parseDemoOptions } from './demo-options.mj
 import { requireShippedNode } from './runtime.mjs';
 import {
   ACTIVITY_PARTITIONS,
+  ACTIVITY_TOPIC_CONFIG,
   ACTIVITY_TOPIC,
   DEFAULT_KEY_PREFIX,
   DLQ_PARTITIONS,
@@ -203,7 +204,14 @@ async function main() {
     );
     if (stopping) return;
     await createTopics(infra.kafkaBrokers, [
-      { topic, numPartitions: ACTIVITY_PARTITIONS },
+      {
+        topic,
+        numPartitions: ACTIVITY_PARTITIONS,
+        configEntries: Object.entries(ACTIVITY_TOPIC_CONFIG).map(([name, value]) => ({
+          name,
+          value,
+        })),
+      },
       { topic: dlqTopic, numPartitions: DLQ_PARTITIONS },
     ]);
     const apiPort =

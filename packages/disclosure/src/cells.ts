@@ -2,31 +2,92 @@
 // pointers, the family relations between a tree's bodies, and rendering a decision back.
 import { AGE_GROUPS } from '@pulse/kpi';
 import { checkCount, roundToBase } from './rules.js';
-import { decide, Table, type CellState, type DecideOptions } from './table.js';
+import { decide, Table, type CellState, type DecideOptions, type Relation } from './table.js';
 import type { Family, NullableSplit, Suppression } from './types.js';
 
 export const SPLIT_KEYS = [...AGE_GROUPS, 'total'] as const;
 
-/** The cells of one body, by JSON pointer. */
-export type BodyCells = Map<string, number>;
-
-export function addSplit(
-  table: Table,
-  cells: BodyCells,
-  path: string,
-  split: NullableSplit,
-  national: boolean,
-): void {
-  const ids = SPLIT_KEYS.map((key) => {
-    const id = table.add(checkCount(split[key], `${path}/${key}`), national);
-    cells.set(`${path}/${key}`, id);
-    return id;
-  });
-  // child + adult + unknown - total = 0
-  table.relate(ids.slice(0, 3), [ids[3]!], 'eq');
+/** A relation between counts of one body, by their offsets in its layout. */
+interface RelationTemplate {
+  plus: readonly number[];
+  minus: readonly number[];
+  kind: Relation['kind'];
 }
 
-/** parent = sum of children, for every cell the parent has, in every family of the tree. */
+/**
+ * Where each count of a body shape goes (its JSON pointer, the offset of its cell) and the
+ * relations among them, worked out once per shape; placing a body then needs no path strings.
+ */
+export class Layout<B> {
+  readonly paths: string[] = [];
+  readonly offsets = new Map<string, number>();
+  private readonly reads: ((body: B) => number | null)[] = [];
+  private readonly groups = new Map<string, RelationTemplate[]>();
+
+  count(path: string, read: (body: B) => number | null): void {
+    this.offsets.set(path, this.paths.length);
+    this.paths.push(path);
+    this.reads.push(read);
+  }
+
+  /** The four counts of a split at path, and child + adult + unknown = total. */
+  split(path: string, read: (body: B) => NullableSplit): void {
+    for (const key of SPLIT_KEYS) this.count(`${path}/${key}`, (b) => read(b)[key]);
+    const at = (key: string) => `${path}/${key}`;
+    this.relate(AGE_GROUPS.map(at), [at('total')], 'eq');
+  }
+
+  /** sum(plus) - sum(minus) = 0 or <= 0, in a named group placed only on request (see place). */
+  relate(
+    plus: readonly string[],
+    minus: readonly string[],
+    kind: Relation['kind'],
+    group = '',
+  ): void {
+    const offset = (path: string) => this.offsets.get(path)!;
+    const list = this.groups.get(group) ?? [];
+    list.push({ plus: plus.map(offset), minus: minus.map(offset), kind });
+    this.groups.set(group, list);
+  }
+
+  /** Adds a body's counts as cells and its relations (the unnamed group and those named). */
+  place(table: Table, body: B, national: boolean, groups: readonly string[] = []): BodyCells {
+    const base = table.cells.length;
+    this.reads.forEach((read, i) => table.add(checkCount(read(body), this.paths[i]!), national));
+    for (const group of ['', ...groups]) {
+      for (const r of this.groups.get(group) ?? []) {
+        table.relate(
+          r.plus.map((o) => base + o),
+          r.minus.map((o) => base + o),
+          r.kind,
+        );
+      }
+    }
+    return new BodyCells(base, this);
+  }
+}
+
+/** What a placed body's cells need of its layout. */
+interface CellLayout {
+  readonly paths: readonly string[];
+  readonly offsets: ReadonlyMap<string, number>;
+}
+
+/** The cells of one placed body. */
+export class BodyCells {
+  constructor(
+    readonly base: number,
+    readonly layout: CellLayout,
+  ) {}
+
+  /** The cell of the count at path, if the body has one. */
+  id(path: string): number | undefined {
+    const offset = this.layout.offsets.get(path);
+    return offset === undefined ? undefined : this.base + offset;
+  }
+}
+
+/** parent = sum of children, for every count the parent has, in every family of the tree. */
 export function relateFamilies<B>(
   table: Table,
   tree: Family<B>,
@@ -34,10 +95,14 @@ export function relateFamilies<B>(
 ): void {
   const children = tree.children ?? [];
   if (children.length > 0) {
-    for (const [path, parent] of cellsOf.get(tree)!) {
-      const parts = children.map((c) => cellsOf.get(c)!.get(path));
-      if (parts.every((p) => p !== undefined)) table.relate(parts as number[], [parent], 'eq');
-    }
+    const parent = cellsOf.get(tree)!;
+    const kids = children.map((c) => cellsOf.get(c)!);
+    parent.layout.paths.forEach((path, offset) => {
+      const parts = kids.map((k) => (k.layout === parent.layout ? k.base + offset : k.id(path)));
+      if (parts.every((p) => p !== undefined)) {
+        table.relate(parts as number[], [parent.base + offset], 'eq');
+      }
+    });
   }
   for (const child of children) relateFamilies(table, child, cellsOf);
 }
@@ -59,12 +124,12 @@ export class Renderer {
 
   /** Whether the cell at path is hidden (primary or secondary). */
   hidden(path: string): boolean {
-    return this.state[this.cells.get(path)!] !== 'shown';
+    return this.state[this.cells.id(path)!] !== 'shown';
   }
 
   /** The published count at path, recording a suppression. */
   count(path: string): number | null {
-    const id = this.cells.get(path)!;
+    const id = this.cells.id(path)!;
     const state = this.state[id]!;
     if (state !== 'shown') {
       this.suppressed.push({ path, reason: 'suppressed' });

@@ -1,7 +1,7 @@
 // Disclosure control of series bodies: each point's split is a set of cells related by the age
 // split, and, in a tree, each point equals the sum of the children's same point.
 import type { Renderer } from './cells.js';
-import { addSplit, controlTree, nodesOf, SPLIT_KEYS, type BodyCells } from './cells.js';
+import { controlTree, Layout, nodesOf, SPLIT_KEYS, type BodyCells } from './cells.js';
 import { DisclosureError } from './errors.js';
 import type { DecideOptions, Table } from './table.js';
 import type { ControlledSeries, Family, NullableSplit, SeriesBody } from './types.js';
@@ -19,12 +19,12 @@ function sameBuckets(a: SeriesBody, b: SeriesBody): boolean {
 }
 
 function addBody(table: Table, body: SeriesBody): BodyCells {
-  const cells: BodyCells = new Map();
-  const national = body.scope.kind === 'england';
+  // per body: a point may be null, and a tree's series need not have the same null points
+  const layout = new Layout<SeriesBody>();
   body.points.forEach((point, i) => {
-    if (point.value !== null) addSplit(table, cells, `/points/${i}/value`, point.value, national);
+    if (point.value !== null) layout.split(`/points/${i}/value`, (b) => b.points[i]!.value!);
   });
-  return cells;
+  return layout.place(table, body, body.scope.kind === 'england');
 }
 
 function render<B extends SeriesBody>(r: Renderer, body: B): ControlledSeries<B> {

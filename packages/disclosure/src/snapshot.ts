@@ -5,6 +5,7 @@
 import {
   BED_FIGURES,
   COUNTER_FIGURES,
+  DEPRECATED_COUNTER_ALIASES,
   GAUGE_FIGURES,
   HOUR_MS,
   type CounterFigure,
@@ -12,8 +13,8 @@ import {
   type RateSplit,
 } from '@pulse/kpi';
 import type { Renderer } from './cells.js';
-import { addSplit, controlTree, ratio, SPLIT_KEYS, type BodyCells } from './cells.js';
-import { checkCount, checkDuration } from './rules.js';
+import { controlTree, Layout, ratio, SPLIT_KEYS, type BodyCells } from './cells.js';
+import { checkDuration } from './rules.js';
 import type { DecideOptions, Table } from './table.js';
 import type {
   ControlledPeriod,
@@ -48,43 +49,42 @@ const GAUGE_NESTING: readonly (readonly [GaugeFigure, GaugeFigure])[] = [
   ['rtt_over_65w', 'rtt_over_52w'],
 ];
 
-function addBody(table: Table, body: SnapshotBody): BodyCells {
-  const cells: BodyCells = new Map();
-  const national = body.scope.kind === 'england';
-  const at = (path: string) => cells.get(path)!;
-  for (const g of GAUGE_FIGURES) {
-    addSplit(table, cells, `/live/gauges/${g}`, body.live.gauges[g], national);
-  }
-  for (const b of BED_FIGURES) {
-    const path = `/live/beds/${b}`;
-    cells.set(path, table.add(checkCount(body.live.beds[b], path), national));
-  }
-  table.relate([at('/live/beds/ga_beds_occupied')], [at('/live/beds/ga_beds_open')], 'le');
+/** Relations placed only when the body's last hour lies within its today. */
+const LAST_HOUR_WITHIN_TODAY = 'last hour within today';
+
+/** A snapshot body's counts and their relations, worked out once (see Layout). */
+let layout: Layout<SnapshotBody> | undefined;
+
+function snapshotLayout(): Layout<SnapshotBody> {
+  if (layout) return layout;
+  const l = new Layout<SnapshotBody>();
+  for (const g of GAUGE_FIGURES) l.split(`/live/gauges/${g}`, (b) => b.live.gauges[g]);
+  for (const bed of BED_FIGURES) l.count(`/live/beds/${bed}`, (b) => b.live.beds[bed]);
+  l.relate(['/live/beds/ga_beds_occupied'], ['/live/beds/ga_beds_open'], 'le');
   for (const period of PERIODS) {
-    for (const f of COUNTS) {
-      addSplit(table, cells, `/${period}/counters/${f}`, body[period].counters[f], national);
-    }
+    for (const f of COUNTS) l.split(`/${period}/counters/${f}`, (b) => b[period].counters[f]);
   }
   for (const key of SPLIT_KEYS) {
-    for (const [part, whole] of GAUGE_NESTING) {
-      const path = (g: GaugeFigure) => at(`/live/gauges/${g}/${key}`);
-      table.relate([path(part)], [path(whole)], 'le');
-    }
+    const gauge = (g: GaugeFigure) => `/live/gauges/${g}/${key}`;
+    for (const [part, whole] of GAUGE_NESTING) l.relate([gauge(part)], [gauge(whole)], 'le');
     for (const period of PERIODS) {
-      const path = (f: CounterFigure) => at(`/${period}/counters/${f}/${key}`);
+      const counter = (f: CounterFigure) => `/${period}/counters/${f}/${key}`;
       for (const [parts, whole] of COUNTER_NESTING) {
-        table.relate(parts.map(path), [path(whole)], 'le');
+        l.relate(parts.map(counter), [counter(whole)], 'le');
       }
-      table.relate([path('discharges_not_meeting_ctr')], DISCHARGES.map(path), 'le');
+      l.relate([counter('discharges_not_meeting_ctr')], DISCHARGES.map(counter), 'le');
     }
-    if (hourWithinDay(body.lastHour, body.today)) {
-      for (const f of COUNTS) {
-        const path = (p: string) => at(`/${p}/counters/${f}/${key}`);
-        table.relate([path('lastHour')], [path('today')], 'le');
-      }
+    for (const f of COUNTS) {
+      const counter = (p: string) => `/${p}/counters/${f}/${key}`;
+      l.relate([counter('lastHour')], [counter('today')], 'le', LAST_HOUR_WITHIN_TODAY);
     }
   }
-  return cells;
+  return (layout = l);
+}
+
+function addBody(table: Table, body: SnapshotBody): BodyCells {
+  const groups = hourWithinDay(body.lastHour, body.today) ? [LAST_HOUR_WITHIN_TODAY] : [];
+  return snapshotLayout().place(table, body, body.scope.kind === 'england', groups);
 }
 
 function hourWithinDay(hour: PeriodBody, day: PeriodBody): boolean {
@@ -96,7 +96,7 @@ function period<P extends PeriodBody>(
   r: Renderer,
   name: (typeof PERIODS)[number],
   body: P,
-): Omit<P, 'counters' | 'rates'> & ControlledPeriod {
+): ControlledPeriod<P> {
   const base = `/${name}`;
   const counters = {} as Record<CounterFigure, NullableSplit>;
   for (const f of COUNTER_FIGURES) {
@@ -114,6 +114,16 @@ function period<P extends PeriodBody>(
     }
     counters[f] = lost;
   }
+  // A deprecated former name shows its figure's published split (never the exact one it carries).
+  for (const [alias, figure] of Object.entries(DEPRECATED_COUNTER_ALIASES)) {
+    if (!(alias in body.counters)) continue;
+    (counters as Record<string, NullableSplit>)[alias] = { ...counters[figure] };
+    for (const key of SPLIT_KEYS) {
+      if (counters[figure][key] === null && r.hidden(`${base}/counters/${figure}/${key}`)) {
+        r.suppressed.push({ path: `${base}/counters/${alias}/${key}`, reason: 'suppressed' });
+      }
+    }
+  }
   const share = {} as RateSplit;
   const hoursLost = {} as NullableSplit;
   for (const key of SPLIT_KEYS) {
@@ -130,11 +140,12 @@ function period<P extends PeriodBody>(
       () => counters[MS_LOST][key]! / HOUR_MS,
     );
   }
+  // counters holds every figure of the catalogue and each former name the body carried
   return {
     ...body,
     counters,
     rates: { ed_within_4h_share: share, ambulance_handover_hours_lost: hoursLost },
-  };
+  } as ControlledPeriod<P>;
 }
 
 function render<B extends SnapshotBody>(r: Renderer, body: B): ControlledSnapshot<B> {

@@ -85,30 +85,6 @@ export function publishedBounds(table: Table, state: readonly CellState[]): Boun
   return { lo, hi };
 }
 
-interface SideSums {
-  lo: number;
-  hiFinite: number;
-  hiInfinite: number;
-}
-
-function sideSums(ids: readonly number[], b: Bounds): SideSums {
-  const sums = { lo: 0, hiFinite: 0, hiInfinite: 0 };
-  for (const i of ids) {
-    sums.lo += b.lo[i]!;
-    if (b.hi[i] === Number.POSITIVE_INFINITY) sums.hiInfinite++;
-    else sums.hiFinite += b.hi[i]!;
-  }
-  return sums;
-}
-
-/** Sum of the side's upper bounds, without cell i if it is on that side. */
-function hiWithout(s: SideSums, b: Bounds, i: number | undefined): number {
-  const own = i === undefined ? 0 : b.hi[i]!;
-  const infinite = s.hiInfinite - (own === Number.POSITIVE_INFINITY ? 1 : 0);
-  if (infinite > 0) return Number.POSITIVE_INFINITY;
-  return s.hiFinite - (own === Number.POSITIVE_INFINITY ? 0 : own);
-}
-
 /**
  * Narrows the bounds with every relation until nothing changes: what differencing, repeated,
  * tells a reader. It ends: the relations hold for the true values, so every bound stays on its
@@ -145,25 +121,45 @@ export function propagate(
       }
     }
   };
+  const { lo, hi } = bounds;
+  const INF = Number.POSITIVE_INFINITY;
   for (let head = 0; head < queue.length; head++) {
     const k = queue[head]!;
     queued[k] = 0;
     const r = table.relations[k]!;
-    // sum(plus) - sum(minus) lies in [least, 0]
+    // sum(plus) - sum(minus) lies in [least, 0]; upper sums kept as a finite part and a count of
+    // infinite terms, so that one term can be taken out again
     const least = r.kind === 'eq' ? 0 : Number.NEGATIVE_INFINITY;
-    const p = sideSums(r.plus, bounds);
-    const m = sideSums(r.minus, bounds);
+    let pLo = 0;
+    let pHi = 0;
+    let pInf = 0;
+    let mLo = 0;
+    let mHi = 0;
+    let mInf = 0;
     for (const i of r.plus) {
-      const restMin = p.lo - bounds.lo[i]! - hiWithout(m, bounds, undefined);
-      const restMax = hiWithout(p, bounds, i) - m.lo;
+      pLo += lo[i]!;
+      if (hi[i] === INF) pInf++;
+      else pHi += hi[i]!;
+    }
+    for (const i of r.minus) {
+      mLo += lo[i]!;
+      if (hi[i] === INF) mInf++;
+      else mHi += hi[i]!;
+    }
+    const mHiAll = mInf > 0 ? INF : mHi;
+    const pHiAll = pInf > 0 ? INF : pHi;
+    for (const i of r.plus) {
+      const own = hi[i]!;
+      const pHiRest = pInf - (own === INF ? 1 : 0) > 0 ? INF : pHi - (own === INF ? 0 : own);
+      const restMin = pLo - lo[i]! - mHiAll;
+      const restMax = pHiRest - mLo;
       tighten(i, least - restMax, -restMin);
     }
     for (const i of r.minus) {
       // i = sum(plus) - sum(other minus) - (the relation's value, in [least, 0])
-      const hiPlus = hiWithout(p, bounds, undefined);
-      const upper = hiPlus - (m.lo - bounds.lo[i]!) - least;
-      const lower = p.lo - hiWithout(m, bounds, i);
-      tighten(i, lower, upper);
+      const own = hi[i]!;
+      const mHiRest = mInf - (own === INF ? 1 : 0) > 0 ? INF : mHi - (own === INF ? 0 : own);
+      tighten(i, pLo - mHiRest, pHiAll - (mLo - lo[i]!) - least);
     }
   }
 }
@@ -246,8 +242,12 @@ function nextToHide(
   for (let frontier = [pinned]; frontier.length > 0;) {
     const next: number[] = [];
     for (const cell of frontier) {
-      for (const k of relationsOf[cell]!) {
-        const r = table.relations[k]!;
+      // equalities first: hiding a count in one blocks differencing outright
+      const own = relationsOf[cell]!.map((k) => table.relations[k]!);
+      for (const r of [
+        ...own.filter((x) => x.kind === 'eq'),
+        ...own.filter((x) => x.kind !== 'eq'),
+      ]) {
         const found = candidate(table, state, r);
         if (found !== undefined) return found;
         for (const i of r.cells) {
@@ -270,9 +270,6 @@ export function decide(table: Table, options: DecideOptions = { secondary: true 
   );
   if (!options.secondary) return state;
   const relationsOf = relationsByCell(table);
-  const eqFirst = (a: number, b: number) =>
-    Number(table.relations[a]!.kind !== 'eq') - Number(table.relations[b]!.kind !== 'eq');
-  for (const list of relationsOf) list.sort((a, b) => eqFirst(a, b) || a - b);
   // every relation at first, then those of each newly hidden count
   let queue = table.relations.map((_, k) => k);
   for (;;) {

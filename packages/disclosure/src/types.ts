@@ -68,12 +68,11 @@ export interface SnapshotBody {
   lastHour: PeriodBody;
 }
 
-export interface ControlledPeriod {
-  from: string;
-  to: string;
-  counters: Record<CounterFigure, NullableSplit>;
+/** A period as published: the same counters (former names included), each split nullable. */
+export type ControlledPeriod<P extends PeriodBody = PeriodBody> = Omit<P, 'counters' | 'rates'> & {
+  counters: { [K in keyof P['counters']]: NullableSplit };
   rates: { ed_within_4h_share: RateSplit; ambulance_handover_hours_lost: NullableSplit };
-}
+};
 
 export type ControlledSnapshot<B extends SnapshotBody = SnapshotBody> = Omit<
   B,
@@ -84,8 +83,8 @@ export type ControlledSnapshot<B extends SnapshotBody = SnapshotBody> = Omit<
     beds: Record<BedFigure, number | null>;
     ga_occupancy_pct: number | null;
   };
-  today: Omit<B['today'], 'counters' | 'rates'> & ControlledPeriod;
-  lastHour: Omit<B['lastHour'], 'counters' | 'rates'> & ControlledPeriod;
+  today: ControlledPeriod<B['today']>;
+  lastHour: ControlledPeriod<B['lastHour']>;
 } & DisclosureFields;
 
 export interface SeriesPoint {

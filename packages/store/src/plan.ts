@@ -45,7 +45,8 @@ export interface PlanInput {
   /** Event ids the probe found already seen. */
   seen?: ReadonlySet<string>;
   /**
-   * The aggregator's clock (wall time + offset): closed ids older than `clock - grace` go, and
+   * The batch's record time, its newest Kafka timestamp (not the processor's clock, so a rebuild
+   * from the log trims as the live run did): closed ids older than `clock - grace` go, and
    * open ids and not-meeting spells older than that and their state window (STATE_WINDOW_MS).
    */
   clock: number;
@@ -232,7 +233,7 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     },
     summary: { accepted: 0, duplicates: 0, rejected: 0 },
   };
-  // Lifetimes are measured on the writer's clock (like lateness); Redis expires on its own.
+  // Lifetimes are measured on the writer's clock (wall time + offset); Redis expires on its own.
   const expire = (key: string, writerAt: number) => {
     const at = writerAt - options.clockOffsetMs;
     if ((plan.expiries.get(key) ?? -Infinity) < at) plan.expiries.set(key, at);
@@ -290,7 +291,7 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     }
     return fields;
   };
-  // Trims are measured on the writer's clock, like lateness; scores are event times.
+  // Trims are measured on the record time, like lateness; scores are event times.
   const trimAt = (window: number) => input.clock - options.grace - window;
   const trim: Trim = {
     closed: (key) => plan.trims.set(key, trimAt(0)),

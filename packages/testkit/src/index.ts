@@ -4,6 +4,7 @@ export {
   testConsumer,
   testKafka,
   testProducer,
+  REPLAY_TOPIC_CONFIG,
   uniqueGroupId,
   uniqueTopic,
   type UniqueTopicOptions,

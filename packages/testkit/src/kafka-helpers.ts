@@ -27,6 +27,16 @@ export interface UniqueTopicOptions {
 }
 
 /**
+ * Topic configs of every test topic: keep every record, whatever its timestamp. Tests replay past
+ * days with each record's CreateTime set to its simulated time of receipt (the aggregator judges
+ * lateness by it), and the broker's default retention (7 days, by record timestamp) would delete
+ * a replayed day's records before the aggregator read them.
+ */
+export const REPLAY_TOPIC_CONFIG: readonly { name: string; value: string }[] = [
+  { name: 'retention.ms', value: '-1' },
+];
+
+/**
  * Creates a topic no other test uses, with every partition led (so a producer can send to it at
  * once), and deletes it when the test finishes. Resolves with its name.
  *
@@ -57,7 +67,9 @@ export async function uniqueTopic({
   });
   const { created } = await withAdmin((admin) => {
     requested = true;
-    return ensureTopics(admin, [{ topic, numPartitions: partitions }]);
+    return ensureTopics(admin, [
+      { topic, numPartitions: partitions, configEntries: [...REPLAY_TOPIC_CONFIG] },
+    ]);
   });
   if (created.length === 0) throw new Error(`topic ${topic} already existed`);
   return topic;

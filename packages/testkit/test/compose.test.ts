@@ -169,6 +169,14 @@ describe('docker-compose.yml services', () => {
     expect(topics.map((topic, i) => ({ topic, numPartitions: partitions[i] }))).toEqual(
       PULSE_TOPICS.map(({ topic, numPartitions }) => ({ topic, numPartitions })),
     );
+    // Each topic's --config flags are its topic configs (the activity topic's LogAppendTime and
+    // retention), in one create command per topic.
+    const creates = command.split('&&');
+    expect(creates.map((create) => flagValues(create, '--config'))).toEqual(
+      PULSE_TOPICS.map(({ configEntries = [] }) =>
+        configEntries.map((c) => `${c.name}=${c.value}`),
+      ),
+    );
   });
 
   it('no service should set the topology, so each takes @pulse/topology as its default', () => {

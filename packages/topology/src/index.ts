@@ -21,15 +21,50 @@ export const ACTIVITY_PARTITIONS = 12;
 /** Rejects are rare and read by people and tools, not by scaled consumers. */
 export const DLQ_PARTITIONS = 1;
 
-/** A topic and its partition count, as the project creates it. */
+const DAY_MS = 86_400_000;
+
+/**
+ * How far back a rebuild from the log must reproduce every figure: the longest any figure is
+ * kept, five years of daily counters plus a leap day (the store's longest retention), which also
+ * covers the live state windows (an RTT wait of 260 weeks, a spell of 1,096 days).
+ */
+export const REBUILD_HORIZON_MS = 5 * 365 * DAY_MS + DAY_MS;
+
+/** The grace period the activity topic's retention allows for (the aggregator's default). */
+export const RETENTION_GRACE_MS = 14 * DAY_MS;
+
+/**
+ * The activity topic's `retention.ms`: the rebuild horizon plus the grace period, so every record
+ * a retained figure depends on (its bucket's events, received up to the grace period after it;
+ * the start of an open pathway or spell) is still in the log when the figures are rebuilt.
+ */
+export const ACTIVITY_RETENTION_MS = REBUILD_HORIZON_MS + RETENTION_GRACE_MS;
+
+/**
+ * Topic configs of the activity topic. `LogAppendTime`: each record's timestamp is the broker's
+ * time of receipt, which no producer can set, and the aggregator judges lateness against it
+ * (docs/aggregation.md), so a record's verdict never depends on when it is processed.
+ */
+export const ACTIVITY_TOPIC_CONFIG: Readonly<Record<string, string>> = {
+  'message.timestamp.type': 'LogAppendTime',
+  'retention.ms': String(ACTIVITY_RETENTION_MS),
+};
+
+/** A topic, its partition count and its topic configs, as the project creates it. */
 export interface TopicSpec {
   readonly topic: string;
   readonly numPartitions: number;
+  /** Topic configs (kafkajs's `configEntries` form). */
+  readonly configEntries?: { name: string; value: string }[];
 }
 
 /** The project's topics with their shape, as `npm run infra:up`, the demo and compose create them. */
 export const PULSE_TOPICS: readonly TopicSpec[] = [
-  { topic: ACTIVITY_TOPIC, numPartitions: ACTIVITY_PARTITIONS },
+  {
+    topic: ACTIVITY_TOPIC,
+    numPartitions: ACTIVITY_PARTITIONS,
+    configEntries: Object.entries(ACTIVITY_TOPIC_CONFIG).map(([name, value]) => ({ name, value })),
+  },
   { topic: DLQ_TOPIC, numPartitions: DLQ_PARTITIONS },
 ];
 

@@ -53,7 +53,10 @@ export interface SentRecord {
   key?: string;
   /** A deliberate fault: any contract code (undecodable, unknown schema, invalid field, ...), a wrong key or partition. */
   fault?: RecordFault;
-  /** The aggregator's clock when it checked this record, if not OracleOptions.clock. */
+  /**
+   * The record's Kafka timestamp (its time of receipt), which its lateness is judged against; if
+   * absent, OracleOptions.clock.
+   */
   clock?: number;
 }
 
@@ -66,11 +69,14 @@ export interface OracleOptions {
    * else under UNUSABLE_KEY.
    */
   isKnownProvider: (ods: string) => boolean;
-  /** The aggregator's clock (wall clock + CLOCK_OFFSET_MS) for records without their own. */
+  /** The Kafka timestamp of records that carry no `clock` of their own. */
   clock: number;
-  /** Default 14 days: earlier than clock - grace is TOO_LATE. */
+  /** Default 14 days: earlier than the record's timestamp - grace is TOO_LATE. */
   graceMs?: number;
-  /** Default 5 minutes: occurredAt later than clock + maxFuture is FUTURE_DATED, emittedAt EMITTED_IN_FUTURE. */
+  /**
+   * Default 5 minutes: occurredAt later than the record's timestamp + maxFuture is FUTURE_DATED,
+   * emittedAt EMITTED_IN_FUTURE.
+   */
   maxFutureMs?: number;
 }
 

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeMachine, machineInfo, markdownTable, writeSection } from '@pulse/bench';
+import { REPLAY_TOPIC_CONFIG } from '@pulse/testkit';
 import { createCodec } from '@pulse/contracts';
 import { createKafka } from '@pulse/kafka';
 import { londonDayBounds } from '@pulse/kpi';
@@ -149,7 +150,11 @@ async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
 
 const admin = kafka.admin();
 await admin.connect();
-await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+// CreateTime topic keeping every record: the simulated day's timestamps are in the past.
+await admin.createTopics({
+  topics: [{ topic, numPartitions: PARTITIONS, configEntries: [...REPLAY_TOPIC_CONFIG] }],
+  waitForLeaders: true,
+});
 await admin.disconnect();
 const redis = createRedis(redisUrl, {
   logger,

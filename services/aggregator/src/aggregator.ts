@@ -15,7 +15,6 @@ import type { FigureStore } from '@pulse/store';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AggregatorConfig } from './config.js';
 import { chunkDeadLetters, type DeadLetter } from './dlq.js';
-import { createClassifyClocks } from './classify-clocks.js';
 import { adminEndOffsets, startLagMonitor, type LagMonitor } from './lag.js';
 import { createMetrics } from './metrics.js';
 import type { AggregatorMetrics } from './metrics.js';
@@ -73,7 +72,7 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     topic: config.activityTopic,
     grace: config.graceMs,
     retention: config.retentionMs,
-    // Key lifetimes on the aggregator's clock: a replayed past period keeps its keys.
+    // Key lifetimes on wall time plus CLOCK_OFFSET_MS: a replayed past period keeps its keys.
     clockOffsetMs: config.clockOffsetMs,
     changeLog: config.changeLog,
   });
@@ -132,12 +131,10 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     classifyContext: (partition) => ({
       codec,
       refdata,
-      clock: Date.now() + config.clockOffsetMs,
       graceMs: config.graceMs,
       maxFutureMs: config.maxFutureMs,
       ...(partitionOf ? { placement: { partition, partitionOf } } : {}),
     }),
-    classifyClocks: createClassifyClocks(),
     maxApplyRecords: config.maxApplyRecords,
     argumentsPerRecord: new Map(),
     observer: metrics,

@@ -1,6 +1,7 @@
 // Decides what one Kafka record is: an event to count, or a rejection for the DLQ with a code
-// and a readable detail. Pure (the clock is an argument), so every rule is unit-testable without
-// a broker. The codes are @pulse/kpi's REJECTION_CODES (the contract's, then the aggregator's;
+// and a readable detail. Pure, and a function of the record alone: lateness is judged against the
+// record's Kafka timestamp (the broker's time of receipt), never the processor's clock, so the
+// same record gets the same verdict however late and however often it is processed. The codes are @pulse/kpi's REJECTION_CODES (the contract's, then the aggregator's;
 // docs/aggregation.md), the list the oracle predicts from, and never renamed.
 import { isContractError, shapeOf } from '@pulse/contracts';
 import type { ActivityEvent, Codec } from '@pulse/contracts';
@@ -25,11 +26,12 @@ export type DlqCode = RejectionCode;
 export interface ClassifyContext {
   codec: Pick<Codec, 'decode'>;
   refdata: Pick<RefData, 'resolveProvider' | 'trust'>;
-  /** Wall-clock time plus CLOCK_OFFSET_MS, epoch ms. */
-  clock: number;
-  /** Events may be this late (ms) and still count. */
+  /** Events may be this late (ms) before their record's timestamp and still count. */
   graceMs: number;
-  /** Events may be dated (occurredAt) and emitted (emittedAt) this far (ms) after the clock. */
+  /**
+   * Events may be dated (occurredAt) and emitted (emittedAt) this far (ms) after their record's
+   * timestamp.
+   */
   maxFutureMs: number;
   /**
    * The partition the records come from and the partition each key belongs on (@pulse/kafka's
@@ -42,6 +44,11 @@ export interface ClassifyContext {
 export interface RecordInput {
   key: Buffer | null;
   value: Buffer | null;
+  /**
+   * The record's Kafka timestamp (epoch ms): with the topic's `message.timestamp.type` set to
+   * `LogAppendTime` (production), when the broker appended it, which no producer can set.
+   */
+  timestamp: number;
 }
 
 export type Classification =
@@ -100,18 +107,25 @@ export function classify(record: RecordInput, ctx: ClassifyContext): Classificat
     return reject('KEY_MISMATCH', detail);
   }
   const minutes = ctx.maxFutureMs / MINUTE_MS;
-  if (event.occurredAt < ctx.clock - ctx.graceMs) {
+  const receivedAt = record.timestamp;
+  if (event.occurredAt < receivedAt - ctx.graceMs) {
     const days = ctx.graceMs / DAY_MS;
     return reject(
       'TOO_LATE',
-      `occurredAt is before the clock minus the grace period (${days} days)`,
+      `occurredAt is before the record's timestamp minus the grace period (${days} days)`,
     );
   }
-  if (event.occurredAt > ctx.clock + ctx.maxFutureMs) {
-    return reject('FUTURE_DATED', `occurredAt is after the clock plus ${minutes} minutes`);
+  if (event.occurredAt > receivedAt + ctx.maxFutureMs) {
+    return reject(
+      'FUTURE_DATED',
+      `occurredAt is after the record's timestamp plus ${minutes} minutes`,
+    );
   }
-  if (event.emittedAt > ctx.clock + ctx.maxFutureMs) {
-    return reject('EMITTED_IN_FUTURE', `emittedAt is after the clock plus ${minutes} minutes`);
+  if (event.emittedAt > receivedAt + ctx.maxFutureMs) {
+    return reject(
+      'EMITTED_IN_FUTURE',
+      `emittedAt is after the record's timestamp plus ${minutes} minutes`,
+    );
   }
   // Attribution through @pulse/kpi (the oracle uses the same function); the resolver keeps the
   // refdata answer so a rejection can say why.

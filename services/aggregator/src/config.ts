@@ -35,9 +35,12 @@ export const aggregatorEnv = {
   KEY_PREFIX: keyPrefix(),
   /** Events up to this many days late still count (the sitrep amendment window). */
   GRACE_DAYS: integer(14, 0, 3650),
-  /** Events dated more than this many minutes ahead of the clock are rejected. */
+  /** Events dated more than this many minutes after their record's Kafka timestamp are rejected. */
   MAX_FUTURE_MINUTES: integer(5, 0, 24 * 60),
-  /** Added to wall-clock time for the late/future checks; replays a past period (negative). */
+  /**
+   * Added to wall-clock time for key lifetimes (expiries); replays a past period (negative).
+   * Lateness is judged by each record's Kafka timestamp and does not use it.
+   */
   CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
   /** How long 15-minute counter keys outlive their bucket, in days (must exceed the grace). */
   RETENTION_15M_DAYS: integer(35, 1),

@@ -5,7 +5,6 @@ import type { ActivityEvent } from '@pulse/contracts';
 import { bucketsOf, effectsOf } from '@pulse/kpi';
 import { MAX_PLAN_ARGUMENTS, planArguments } from '@pulse/store';
 import type { FigureStore, PlanItem, PlanRejection } from '@pulse/store';
-import type { ClassifyClocks } from './classify-clocks.js';
 import type { ClassifyContext, Classification } from './classify.js';
 import { classify } from './classify.js';
 import type { DeadLetter } from './dlq.js';
@@ -15,6 +14,8 @@ export interface BatchRecord {
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
+  /** The Kafka timestamp, epoch ms as a decimal string (kafkajs's form). */
+  timestamp: string;
 }
 
 /** What the processor may do to the consumer it runs in. */
@@ -51,10 +52,8 @@ export interface PartitionBatchDeps {
   store: Pick<FigureStore, 'probe' | 'plan' | 'apply'>;
   /** Sends to the DLQ and resolves once the broker has acknowledged every record. */
   sendDeadLetters(letters: DeadLetter[]): Promise<void>;
-  /** Rules, clock and placement for one chunk of a partition; per chunk so the clock stays current. */
+  /** Rules and placement for a partition's records. */
   classifyContext(partition: number): ClassifyContext;
-  /** Keeps each record's classification clock until it is applied, so a retry agrees. */
-  classifyClocks: ClassifyClocks;
   /** The most records one apply takes; fewer when their script would not fit (see chunkSize). */
   maxApplyRecords: number;
   /**
@@ -143,7 +142,6 @@ export async function processPartitionBatch(
     const last = chunk[chunk.length - 1]!.offset;
     control.resolveOffset(last);
     done = next(last);
-    deps.classifyClocks.applied(partition, done);
     await control.heartbeat();
   }
   return { nextOffset: done, abandoned: false };
@@ -162,19 +160,19 @@ async function processChunk(
 ): Promise<'done' | 'abandon' | 'split'> {
   const { partition } = batch;
   const ctx = deps.classifyContext(partition);
-  // A retried chunk is classified with the clocks of its first attempt (see classify-clocks.ts).
-  const clockOf = deps.classifyClocks.forChunk(
-    partition,
-    chunk[0]!.offset,
-    chunk[chunk.length - 1]!.offset,
-    ctx.clock,
-  );
-  // One context per clock: a chunk classified for the first time has a single clock (ctx's).
-  const contextAt = (clock: number) => (clock === ctx.clock ? ctx : { ...ctx, clock });
+  // Each verdict depends on the record alone (its timestamp, not this process's clock), so a
+  // retry, a restart or another consumer after a rebalance judges every record the same way: a
+  // record dead-lettered by one attempt can never be counted by another.
   let pending: Classified[] = chunk.map((record) => ({
     record,
-    result: classify(record, contextAt(clockOf(record.offset))),
+    result: classify(
+      { key: record.key, value: record.value, timestamp: Number(record.timestamp) },
+      ctx,
+    ),
   }));
+  // The chunk's record time: the newest timestamp, which trims the state sets.
+  let recordClock = -Infinity;
+  for (const { timestamp } of chunk) recordClock = Math.max(recordClock, Number(timestamp));
   const lettered = new Set<string>();
   const nextOffset = next(chunk[chunk.length - 1]!.offset);
 
@@ -245,7 +243,7 @@ async function processChunk(
       items,
       rejections,
       seen: probe.seen,
-      clock: ctx.clock,
+      clock: recordClock,
     });
     const args = planArguments(plan);
     deps.argumentsPerRecord.set(partition, args / pending.length);

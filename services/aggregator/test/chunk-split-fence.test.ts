@@ -20,7 +20,6 @@ import type { ApplyResult, BatchPlan, FigureStore } from '@pulse/store';
 import { redisPrefix, releaseAfterTest, testInfra, testLogger, uniqueName } from '@pulse/testkit';
 import { describe, expect, it } from 'vitest';
 import { AGGREGATOR_REDIS_OPTIONS } from '../src/aggregator.js';
-import { createClassifyClocks } from '../src/classify-clocks.js';
 import { processPartitionBatch } from '../src/partition-batch.js';
 import type { BatchControl, BatchRecord, PartitionBatchDeps } from '../src/partition-batch.js';
 import { compareWithOracle } from './helpers/compare.js';
@@ -31,7 +30,8 @@ import { DAY_MS as DAY } from '@pulse/kpi';
 const DATE = '2026-05-20';
 const PARTITION = 0;
 const codec = createCodec();
-// The consumers' clock: an hour after the simulated London day ends (a replay).
+// When the records were received (their Kafka timestamp): an hour after the simulated London day
+// ends (a replay).
 const CLOCK = londonDayBounds(DATE).end + 3_600_000;
 
 const control: BatchControl = {
@@ -63,7 +63,7 @@ interface Observed {
   skipped: number[];
 }
 
-/** A consumer's own deps (clocks, seek memory, observer) over a store. */
+/** A consumer's own deps (seek memory, observer) over a store. */
 function consumer(store: Pick<FigureStore, 'probe' | 'plan' | 'apply'>, maxApplyRecords: number) {
   const seen: Observed = { applied: [], fenced: [], skipped: [] };
   const deps: PartitionBatchDeps = {
@@ -74,11 +74,9 @@ function consumer(store: Pick<FigureStore, 'probe' | 'plan' | 'apply'>, maxApply
     classifyContext: () => ({
       codec,
       refdata: refdata(),
-      clock: CLOCK,
       graceMs: 14 * DAY,
       maxFutureMs: 5 * 60_000,
     }),
-    classifyClocks: createClassifyClocks(),
     maxApplyRecords,
     observer: {
       applied: (_, chunk) => seen.applied.push(chunk.records),
@@ -101,6 +99,7 @@ function recordsOf(events: readonly ActivityEvent[]): BatchRecord[] {
     offset: String(offset),
     key: Buffer.from(event.providerOds),
     value: codec.encode(event),
+    timestamp: String(CLOCK),
   }));
 }
 

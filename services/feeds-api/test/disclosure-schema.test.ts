@@ -6,7 +6,7 @@ import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { SNAPSHOT_EXAMPLE } from '../src/plugins/examples.js';
 import { SeriesSchema } from '../src/schemas/series.js';
-import { SnapshotSchema } from '../src/schemas/snapshot.js';
+import { SnapshotSchema, type Snapshot } from '../src/schemas/snapshot.js';
 
 const errors = (schema: TSchema, value: unknown) =>
   [...Value.Errors(schema, value)].map((e) => `${e.instancePath} ${e.message}`);
@@ -14,9 +14,29 @@ const errors = (schema: TSchema, value: unknown) =>
 describe('response schemas and disclosure control', () => {
   it('the snapshot schema should accept a controlled snapshot, nulls and markers included', () => {
     const controlled = controlSnapshot(SNAPSHOT_EXAMPLE);
+    // the route's response type too: a controlled snapshot is a Snapshot
+    const typed: Snapshot = controlled;
+    expect(typed.disclosure).toBe('controlled');
     expect(controlled.suppressed.length).toBeGreaterThan(0);
     expect(errors(SnapshotSchema, controlled)).toEqual([]);
     expect(errors(SnapshotSchema, SNAPSHOT_EXAMPLE)).toEqual([]);
+  });
+
+  it('a former counter name should be controlled as its figure, never left exact', () => {
+    const body = structuredClone(SNAPSHOT_EXAMPLE);
+    const starts = body.today.counters.rtt_clock_starts_recorded;
+    starts.child = 3;
+    starts.total! += 3;
+    // the example carries the former name beside the figure, the same split
+    (body.today.counters as Record<string, typeof starts>).rtt_clock_starts = starts;
+    const counters = controlSnapshot(body).today.counters as Record<string, typeof starts>;
+    expect(counters.rtt_clock_starts).toEqual(counters.rtt_clock_starts_recorded);
+    expect(counters.rtt_clock_starts!.child).toBeNull();
+    const controlled = controlSnapshot(body);
+    expect(controlled.suppressed).toContainEqual({
+      path: '/today/counters/rtt_clock_starts/child',
+      reason: 'suppressed',
+    });
   });
 
   it('the snapshot schema should refuse an unknown disclosure level', () => {

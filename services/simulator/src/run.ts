@@ -4,7 +4,7 @@ import type { Codec } from '@pulse/contracts';
 import { createProducer, ensureTopics } from '@pulse/kafka';
 import type { Logger } from '@pulse/logging';
 import { londonDateOf, type RefData, type Trust } from '@pulse/refdata';
-import { ACTIVITY_PARTITIONS } from '@pulse/topology';
+import { ACTIVITY_PARTITIONS, ACTIVITY_RETENTION_MS } from '@pulse/topology';
 import type { Kafka } from 'kafkajs';
 import type { SimulatorOptions } from './cli/options.js';
 import { SimulatorError } from './errors.js';
@@ -87,8 +87,13 @@ export async function runSimulator(options: SimulatorOptions, deps: RunDeps): Pr
   await admin.connect();
   let partitionOf: (key: string) => number;
   try {
-    // A topic it creates gets the activity topic's partition count (@pulse/topology).
-    await ensureTopics(admin, [{ topic: options.topic, numPartitions: ACTIVITY_PARTITIONS }]);
+    // A topic it creates gets the activity topic's partition count and retention
+    // (@pulse/topology), with CreateTime timestamps: the simulated times it stamps, so a replayed
+    // past day is judged as then (production creates the topic with LogAppendTime).
+    const retention = { name: 'retention.ms', value: String(ACTIVITY_RETENTION_MS) };
+    await ensureTopics(admin, [
+      { topic: options.topic, numPartitions: ACTIVITY_PARTITIONS, configEntries: [retention] },
+    ]);
     partitionOf = await keyPartitioner(admin, options.topic);
   } finally {
     await admin.disconnect();

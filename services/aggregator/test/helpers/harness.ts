@@ -12,6 +12,7 @@ import type { FigureReader } from '@pulse/store';
 import {
   redisPrefix,
   releaseAfterTest,
+  REPLAY_TOPIC_CONFIG,
   storedOffsets as readStoredOffsets,
   testInfra,
   testKafka,
@@ -83,7 +84,7 @@ async function ownBrokerNames(kafka: Kafka, partitions: number) {
   await admin.connect();
   try {
     await ensureTopics(admin, [
-      { topic: names.topic, numPartitions: partitions },
+      { topic: names.topic, numPartitions: partitions, configEntries: [...REPLAY_TOPIC_CONFIG] },
       { topic: names.dlqTopic, numPartitions: 1 },
     ]);
   } finally {

@@ -46,6 +46,12 @@ export interface PublishOptions {
   seed?: number;
   /** Called after each send with the records sent so far. */
   onProgress?: (sent: number) => void | Promise<void>;
+  /**
+   * Each record's Kafka timestamp (CreateTime), the time the broker is taken to have received
+   * it; also the sent log's per-record `clock` the oracle judges lateness by. Default: the
+   * event's emittedAt (a trust's record arriving as it is sent).
+   */
+  receivedAt?: (event: ActivityEvent) => number;
 }
 
 /** Publishes events keyed by provider; returns the sent log in send order. */
@@ -60,6 +66,7 @@ export async function publish(
   const chunk = options.chunk ?? 2_000;
   const random = prng(options.seed ?? 1);
   const rate = options.duplicateRate ?? 0;
+  const receivedAt = options.receivedAt ?? ((event: ActivityEvent) => event.emittedAt);
   const log: SentRecord[] = [];
   // Resends go out a few hundred records after the original, as a retrying EPR would.
   const resends: { due: number; event: ActivityEvent }[] = [];
@@ -69,9 +76,10 @@ export async function publish(
     const messages = pending.map((event) => ({
       key: event.providerOds,
       value: codec.encode(event),
+      timestamp: String(receivedAt(event)),
     }));
     await out.send({ topic, messages });
-    for (const event of pending) log.push({ event });
+    for (const event of pending) log.push({ event, clock: receivedAt(event) });
     pending = [];
     await options.onProgress?.(log.length);
   };

@@ -82,9 +82,13 @@ export async function publish(
     return step.done ? undefined : step.value;
   }
   async function send(batch: Batch): Promise<void> {
+    // The Kafka timestamp (CreateTime) is the simulated time of sending, so a replayed past day
+    // is judged for lateness as it would have been then. A topic with LogAppendTime (production)
+    // replaces it with the broker's time of receipt.
     const messages: Message[] = batch.map(({ record, partition }) => ({
       key: record.key,
       value: record.value,
+      timestamp: String(record.clock),
       ...(partition === null ? {} : { partition }),
     }));
     await producer.send({ topic, messages });
