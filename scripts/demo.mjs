@@ -261,6 +261,7 @@ async function main() {
   OpenAPI     ${api}/openapi.json
   aggregator  http://127.0.0.1:${opsPort}/metrics
   snapshot    curl -s ${api}/v1/england/snapshot
+  live feed   curl -N ${api}/v1/england/stream
   series      curl -s '${api}/v1/england/series?metric=ed_attendances&interval=1h&from=${today}&to=${nextDay(today)}'
   national token (development key, 24 h; npm run token -- --help for others):
     TOKEN=${national}
