@@ -4,7 +4,7 @@
 import { bucketsOf, effectsOf, londonDateOf } from '@pulse/kpi';
 import type { Redis } from '@pulse/redis';
 import type { RefData } from '@pulse/refdata';
-import { createFigureStore, type PlanItem } from '@pulse/store';
+import { createFigureStore, planFits, type PlanItem } from '@pulse/store';
 import { generateActivity } from 'simulator';
 
 export interface LoadOptions {
@@ -43,8 +43,11 @@ export async function loadWeek(
 
   const flush = async (partition: number) => {
     const items = pending[partition]!;
-    if (items.length === 0) return;
     pending[partition] = [];
+    await applyItems(partition, items);
+  };
+  const applyItems = async (partition: number, items: PlanItem[]): Promise<void> => {
+    if (items.length === 0) return;
     const first = offsets[partition]!;
     offsets[partition] = first + items.length;
     const plan = store.plan({
@@ -58,6 +61,15 @@ export async function loadWeek(
       seen: new Set(),
       clock,
     });
+    if (!planFits(plan) && items.length > 1) {
+      // Too many arguments for one script (state-heavy events, such as the seeded waiting
+      // list): apply the halves, each its own fenced plan.
+      offsets[partition] = first;
+      const half = Math.ceil(items.length / 2);
+      await applyItems(partition, items.slice(0, half));
+      await applyItems(partition, items.slice(half));
+      return;
+    }
     const result = await store.apply(plan);
     if (!result.applied)
       throw new Error(`partition ${partition}: fenced at ${result.storedOffset}`);

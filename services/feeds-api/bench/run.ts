@@ -32,6 +32,8 @@ const TOPIC = ACTIVITY_TOPIC;
 const RTT_SCALE = 0.002;
 const ICB = 'D7T5G';
 const TRUST = 'RAJ';
+/** The most points a series request may ask for (feeds-api's default maxPoints). */
+const SERIES_POINTS = 2_000;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -116,6 +118,51 @@ async function hammer(url: string): Promise<Load> {
   };
 }
 
+/** The server's event-loop delay p99 and max (ms) since the last scrape (prom-client resets it). */
+async function eventLoopDelay(api: string): Promise<{ p99: number; max: number }> {
+  const text = await (await fetch(`${api}/metrics`)).text();
+  const metric = (name: string) =>
+    1000 *
+    Number(
+      new RegExp(`^feeds_api_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1],
+    );
+  return { p99: metric('p99'), max: metric('max') };
+}
+
+/**
+ * The heaviest allowed series (England, 15-minute buckets, the most points a request may ask
+ * for), requested back to back by `concurrency` clients, beside snapshot load by autocannon; the
+ * server's event-loop delay over the run, and /healthz answered meanwhile.
+ */
+async function seriesBesideSnapshots(api: string, seriesUrl: string, snapshotUrl: string) {
+  await eventLoopDelay(api); // resets the server's histogram
+  const stop = new AbortController();
+  const seriesMs: number[] = [];
+  const healthMs: number[] = [];
+  const series = Array.from({ length: 2 }, async () => {
+    while (!stop.signal.aborted) seriesMs.push(await timeOne(seriesUrl));
+  });
+  const health = (async () => {
+    while (!stop.signal.aborted) {
+      healthMs.push(await timeOne(`${api}/healthz`));
+      await sleep(20);
+    }
+  })();
+  const load = await hammer(snapshotUrl);
+  stop.abort();
+  await Promise.all([...series, health]);
+  const delay = await eventLoopDelay(api);
+  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+  const p = (xs: number[], q: number) =>
+    sorted(xs)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+  return {
+    load,
+    delay,
+    series: { n: seriesMs.length, p50: p(seriesMs, 0.5), max: Math.max(...seriesMs) },
+    health: { p99: p(healthMs, 0.99), max: Math.max(...healthMs) },
+  };
+}
+
 /** Milliseconds of one request on its own. */
 async function timeOne(url: string): Promise<number> {
   const started = performance.now();
@@ -197,6 +244,31 @@ async function main(): Promise<void> {
       console.log(`${name}: ${Math.round(load.requestsPerSecond)} req/s, p99 ${load.p99} ms`);
       rows.push([name, load.requestsPerSecond, load.p50, load.p99]);
     }
+    const seriesTo = new Date(Math.floor(Date.now() / 900_000) * 900_000);
+    const seriesFrom = new Date(seriesTo.getTime() - SERIES_POINTS * 900_000);
+    const range = `from=${encodeURIComponent(seriesFrom.toISOString())}&to=${encodeURIComponent(seriesTo.toISOString())}`;
+    const seriesUrl = `${api}/v1/england/series?metric=ed_attendances&interval=15m&${range}`;
+    const heavy = await seriesBesideSnapshots(api, seriesUrl, targets[1]![1]);
+    if (heavy.load.non2xx > 0 || heavy.load.errors > 0) {
+      throw new Error(
+        `snapshots beside series: ${heavy.load.non2xx} non-2xx, ${heavy.load.errors} errors`,
+      );
+    }
+    console.log(`series beside snapshots: ${JSON.stringify(heavy)}`);
+    const heavyTable = markdownTable(
+      ['measure (one run)', 'value'],
+      [
+        ['England snapshots beside it (requests/s)', heavy.load.requestsPerSecond],
+        ['England snapshot p99 (ms)', heavy.load.p99],
+        [`${SERIES_POINTS}-point series answered`, heavy.series.n],
+        ['series duration p50 (ms)', Math.round(heavy.series.p50)],
+        ['series duration max (ms)', Math.round(heavy.series.max)],
+        ['server event-loop delay p99 (ms)', Number(heavy.delay.p99.toFixed(1))],
+        ['server event-loop delay max (ms)', Number(heavy.delay.max.toFixed(1))],
+        ['/healthz meanwhile p99 (ms)', Number(heavy.health.p99.toFixed(1))],
+        ['/healthz meanwhile max (ms)', Number(heavy.health.max.toFixed(1))],
+      ],
+    );
     const bareRate = rows[0]![1] as number;
     const table = markdownTable(['target', 'requests/s', 'p50 (ms)', 'p99 (ms)'], rows);
     const ratios = rows
@@ -213,6 +285,15 @@ async function main(): Promise<void> {
 ${table}
 
 Share of the raw limit: ${ratios}. The England snapshot's first request after start took ${cold.toFixed(0)} ms.
+
+**The heaviest series beside snapshot traffic.** Two clients request the England
+\`ed_attendances\` series at 15 minutes over ${SERIES_POINTS.toLocaleString('en-GB')} points (the most a
+request may ask for) back to back, while autocannon loads the England snapshot as above and a
+third client asks \`/healthz\` every 20 ms. Event-loop delay is the server's own
+(\`feeds_api_nodejs_eventloop_lag_p99_seconds\` and \`_max_\` from \`/metrics\`, prom-client's
+\`monitorEventLoopDelay\`, over this run only).
+
+${heavyTable}
 
 Source: \`services/feeds-api/bench/run.ts\`.`,
     };
