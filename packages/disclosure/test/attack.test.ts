@@ -43,22 +43,26 @@ function primariesOf(withoutSecondary: Family<Controlled>): Set<string> {
 }
 
 describe('attacker against controlled snapshots', () => {
-  it('controlSnapshotTree should leave no primary value recoverable by any differencing', () => {
-    let primaries = 0;
-    for (let seed = 1; seed <= TREES; seed++) {
-      const tree = snapshotTree(rng(seed), seed % 4 === 0 ? 'region' : 'icb');
-      const primary = primariesOf(controlSnapshotTreeWith(tree, { secondary: false }));
-      const controlled = controlSnapshotTreeWith(tree, { secondary: true });
-      const { recovered, relations } = attackSnapshots(controlled, { targets: primary });
-      expect(relations.get('parent = sum of children')).toBeGreaterThan(0);
-      expect(relations.get('last hour <= today')).toBeGreaterThan(0);
-      for (const r of recovered) expect(r.value).toBe(truthOf(tree, r));
-      const leaked = recovered.filter((r) => primary.has(`${r.body}#${r.path}`));
-      expect({ seed, leaked }).toEqual({ seed, leaked: [] });
-      primaries += primary.size;
-    }
-    expect(primaries).toBeGreaterThan(TREES * 20);
-  }, HANG_GUARD_MS);
+  it(
+    'controlSnapshotTree should leave no primary value recoverable by any differencing',
+    () => {
+      let primaries = 0;
+      for (let seed = 1; seed <= TREES; seed++) {
+        const tree = snapshotTree(rng(seed), seed % 4 === 0 ? 'region' : 'icb');
+        const primary = primariesOf(controlSnapshotTreeWith(tree, { secondary: false }));
+        const controlled = controlSnapshotTreeWith(tree, { secondary: true });
+        const { recovered, relations } = attackSnapshots(controlled, { targets: primary });
+        expect(relations.get('parent = sum of children')).toBeGreaterThan(0);
+        expect(relations.get('last hour <= today')).toBeGreaterThan(0);
+        for (const r of recovered) expect(r.value).toBe(truthOf(tree, r));
+        const leaked = recovered.filter((r) => primary.has(`${r.body}#${r.path}`));
+        expect({ seed, leaked }).toEqual({ seed, leaked: [] });
+        primaries += primary.size;
+      }
+      expect(primaries).toBeGreaterThan(TREES * 20);
+    },
+    HANG_GUARD_MS,
+  );
 
   it('the attacker should recover true primary values when secondary suppression is off', () => {
     const recovered: Recovery[] = [];
@@ -96,17 +100,21 @@ describe('attacker against controlled snapshots', () => {
 });
 
 describe('attacker against controlled series', () => {
-  it('controlSeriesTree should leave no primary value recoverable', () => {
-    for (let seed = 1; seed <= TREES; seed++) {
-      const tree = seriesTree(rng(seed));
-      const primary = primariesOf(controlSeriesTreeWith(tree, { secondary: false }));
-      const controlled = controlSeriesTreeWith(tree, { secondary: true });
-      const { recovered } = attackSeries(controlled, { targets: primary });
-      for (const r of recovered) expect(r.value).toBe(truthOf(tree, r));
-      const leaked = recovered.filter((r) => primary.has(`${r.body}#${r.path}`));
-      expect({ seed, leaked }).toEqual({ seed, leaked: [] });
-    }
-  }, HANG_GUARD_MS);
+  it(
+    'controlSeriesTree should leave no primary value recoverable',
+    () => {
+      for (let seed = 1; seed <= TREES; seed++) {
+        const tree = seriesTree(rng(seed));
+        const primary = primariesOf(controlSeriesTreeWith(tree, { secondary: false }));
+        const controlled = controlSeriesTreeWith(tree, { secondary: true });
+        const { recovered } = attackSeries(controlled, { targets: primary });
+        for (const r of recovered) expect(r.value).toBe(truthOf(tree, r));
+        const leaked = recovered.filter((r) => primary.has(`${r.body}#${r.path}`));
+        expect({ seed, leaked }).toEqual({ seed, leaked: [] });
+      }
+    },
+    HANG_GUARD_MS,
+  );
 
   it('the attacker should recover true primary values when secondary suppression is off', () => {
     let recovered = 0;

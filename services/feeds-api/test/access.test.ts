@@ -70,7 +70,11 @@ describe('access', () => {
   it('every route x every principal should give the right status and disclosure', async () => {
     const t = await testApp({}, undefined, { deps: () => ({ disclosure: marker }) });
     const doc = (await t.app.inject('/openapi.json')).json();
-    const paths = [...Object.keys(doc.paths), '/openapi.json', '/docs/'];
+    // The push feed's routes hold a connection open; their access rule (England public, other
+    // scopes only exact) is tested in stream/routes.test.ts against a real change log.
+    const paths = [...Object.keys(doc.paths), '/openapi.json', '/docs/'].filter(
+      (path) => !/\/(stream|changes)$/.test(path),
+    );
     expect(paths.length).toBeGreaterThan(15);
     const who = await tokens();
     const seen: string[] = [];
@@ -200,7 +204,9 @@ describe('access', () => {
       },
     });
     const logger = createLogger({ service: 'feeds-api-test', level: 'info', destination: sink });
-    const t: TestApp = await testApp({}, undefined, { deps: () => ({ logger, disclosure: marker }) });
+    const t: TestApp = await testApp({}, undefined, {
+      deps: () => ({ logger, disclosure: marker }),
+    });
     await t.apply([{ at: AS_OF - 60_000, counters: [{ figure: 'ed_attendances', by: 3 }] }]);
     const icb = `Bearer ${await devToken({ role: 'icb', icbs: [OWN_ICB], subject: 'team-qe1' })}`;
     await get(t, `/v1/trusts/${TRUST}/snapshot`, { authorization: icb });

@@ -1,3 +1,5 @@
+import { PulseError } from '@pulse/errors';
+
 // What the push feed needs from the change log (@pulse/store's change reader, adapted in
 // main.ts): read from a cursor, the head, and two questions about cursors. The hub and the
 // changes route depend on this port only, so their logic is tested against a small in-memory log.
@@ -46,11 +48,11 @@ export interface ChangeLog {
 export type ChangeLogErrorKind = 'expired' | 'malformed';
 
 /** A cursor the log cannot serve: what the adapter turns the store's errors into. */
-export class ChangeLogError extends Error {
+export class ChangeLogError extends PulseError<ChangeLogErrorKind> {
   readonly kind: ChangeLogErrorKind;
 
   constructor(kind: ChangeLogErrorKind, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(kind, message, options);
     this.name = 'ChangeLogError';
     this.kind = kind;
   }

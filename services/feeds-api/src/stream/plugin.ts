@@ -85,7 +85,11 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
         const londonDate = londonDateOf(at);
         const [kind, code = ''] = key === 'e' ? ['england'] : key.split(':');
         const { scope, info } = scopeOn(refdata, KIND_OF[kind!]!, code, londonDate);
-        return readSnapshot(figures, scope, info, at, londonDate);
+        // Streams are served only to callers who see the scope exactly (the route checks).
+        return {
+          ...(await readSnapshot(figures, scope, info, at, londonDate)),
+          disclosure: 'exact',
+        };
       },
     });
   const perClient = new Map<string, number>();
@@ -156,7 +160,7 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
           throw new ApiError(
             'FORBIDDEN',
             'The push feed of a region, ICB or trust needs a token that sees it exactly; ' +
-              'the public tier has England\'s stream and the controlled snapshot and series routes.',
+              "the public tier has England's stream and the controlled snapshot and series routes.",
           );
         }
         if (!hub) throw new ApiError('UNAVAILABLE', 'The push feed has no change log to follow.');

@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { changeId } from '../../src/stream/change-log.js';
-import { get, testApp, ICB, REGION, T0, TRUST, type TestApp } from '../helpers.js';
+import {
+  devToken,
+  get,
+  nationalAuth,
+  testApp,
+  ICB,
+  REGION,
+  T0,
+  TRUST,
+  type TestApp,
+} from '../helpers.js';
 import { memoryLog, type MemoryLog } from './memory-log.js';
 import { openStream, type ClientEvent, type StreamClient } from './sse-client.js';
 
@@ -83,9 +93,15 @@ describe('stream routes', () => {
     expect(unknown.status).toBe(404);
     await unknown.body?.cancel();
 
+    // The public tier has England's stream only: updates carry exact figures.
+    const publicTrust = await fetch(`${base}/v1/trusts/${TRUST}/stream`);
+    expect(publicTrust.status).toBe(403);
+    expect(publicTrust.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    await publicTrust.body?.cancel();
+
     const controller = new AbortController();
     const raw = await fetch(`${base}/v1/regions/${REGION}/stream`, {
-      headers: { 'accept-encoding': 'gzip, br' },
+      headers: { 'accept-encoding': 'gzip, br', authorization: await nationalAuth() },
       signal: controller.signal,
     });
     expect(raw.status).toBe(200);
@@ -105,7 +121,9 @@ describe('stream routes', () => {
     const third = await fetch(`${base}/v1/england/stream`);
     expect(third.status).toBe(429);
     expect(((await third.json()) as { code: string }).code).toBe('TOO_MANY_STREAMS');
-    const metrics = (await get(t, '/metrics')).body;
+    const metrics = (
+      await get(t, '/metrics', { authorization: `Bearer ${await devToken({ role: 'operator' })}` })
+    ).body;
     expect(metrics).toMatch(/feeds_api_stream_subscribers\{kind="england"\} 2/);
     expect(metrics).toMatch(/feeds_api_stream_refused_total\{limit="per-client"\} 1/);
     first[0]!.close();

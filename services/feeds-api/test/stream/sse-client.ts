@@ -1,6 +1,7 @@
 // A standard SSE client no one here wrote (the `eventsource` npm package) pointed at a stream,
 // keeping every event it receives. Its requests go to `target.base`, which a test can move to
 // another server: the client's own reconnects (with Last-Event-ID) then land there.
+import { nationalAuth } from '../helpers.js';
 import { EventSource } from 'eventsource';
 
 export const STREAM_EVENTS = ['snapshot', 'update', 'heartbeat', 'reset', 'disconnect'] as const;
@@ -36,10 +37,12 @@ export function openStream(
     close: () => source.close(),
   };
   const source = new EventSource(`http://stream.invalid${path}`, {
-    fetch: (url, init) => {
+    fetch: async (url, init) => {
       const moved = String(url).replace('http://stream.invalid', target.base);
       const sent = new Headers(init?.headers as Record<string, string>);
       client.requests.push({ url: moved, lastEventId: sent.get('last-event-id') });
+      // A national token unless told otherwise, as the helpers' get() sends.
+      sent.set('authorization', await nationalAuth());
       for (const [name, value] of Object.entries(headers)) sent.set(name, value);
       return fetch(moved, { ...init, headers: sent });
     },
