@@ -33,13 +33,13 @@ describe('error classes', () => {
     );
     expect(classes.length).toBeGreaterThanOrEqual(6);
     // A subclass of a project error (CursorExpiredError extends StoreError) extends it too.
-    const baseOf = new Map(classes.map((c) => [c.name, c.base]));
+    const baseOf = new Map(classes.map((c) => [c.name!, c.base!]));
     const reachesPulseError = (name: string, seen = new Set<string>()): boolean => {
       const base = baseOf.get(name);
       if (base === 'PulseError') return true;
       if (base === undefined || seen.has(name)) return false;
       return reachesPulseError(base, seen.add(name));
     };
-    expect(classes.filter((c) => !reachesPulseError(c.name))).toEqual([]);
+    expect(classes.filter((c) => !reachesPulseError(c.name!))).toEqual([]);
   });
 });
