@@ -83,12 +83,15 @@ export async function publish(
   }
   async function send(batch: Batch): Promise<void> {
     // The Kafka timestamp (CreateTime) is the simulated time of sending, so a replayed past day
-    // is judged for lateness as it would have been then. A topic with LogAppendTime (production)
-    // replaces it with the broker's time of receipt.
+    // is judged for lateness as it would have been then; never later than the wall clock, which
+    // a run sped past now would otherwise pass (Kafka 4 refuses timestamps over an hour ahead:
+    // message.timestamp.after.max.ms). A topic with LogAppendTime (production) replaces it with
+    // the broker's time of receipt.
+    const sentAt = clock.now();
     const messages: Message[] = batch.map(({ record, partition }) => ({
       key: record.key,
       value: record.value,
-      timestamp: String(record.clock),
+      timestamp: String(Math.min(record.clock, sentAt)),
       ...(partition === null ? {} : { partition }),
     }));
     await producer.send({ topic, messages });
