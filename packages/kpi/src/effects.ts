@@ -17,6 +17,7 @@ import {
 import {
   AGE_GROUPS,
   COUNTER_FIGURES,
+  NOT_MEETING_DISCHARGES,
   type AgeGroup,
   type CounterFigure,
   type CounterIncrement,
@@ -97,7 +98,7 @@ export function effectsOf(event: ActivityEvent): EventEffects {
     }
     case 'DISCHARGE': {
       const { spellId, destination } = event.payload;
-      const ifNotMeeting = [ONE.discharges_not_meeting_ctr[group]];
+      const ifNotMeeting = [ONE[NOT_MEETING_DISCHARGES][group]];
       return {
         counters: [ONE[DISCHARGE_FIGURE[destination]][group]],
         state: [{ op: 'discharge', spellId, at: event.occurredAt, ifNotMeeting }],

@@ -32,6 +32,9 @@ export const COUNTER_FIGURES = [
 ] as const;
 export type CounterFigure = (typeof COUNTER_FIGURES)[number];
 
+/** The figure a discharge of a spell not meeting the criteria to reside counts in. */
+export const NOT_MEETING_DISCHARGES: CounterFigure = 'discharges_not_meeting_ctr';
+
 /**
  * Former names of counter figures, still accepted by the API and served beside the new name,
  * deprecated: `rtt_clock_starts` counted RTT_CLOCK_START events by when they were recorded
@@ -102,16 +105,20 @@ export type StateOp =
   | { op: 'open'; set: 'ed' | 'rtt'; id: string; score: number; group: AgeGroup }
   /** It closes: removed from the open set (whatever its group) and remembered as closed. */
   | { op: 'close'; set: 'ed' | 'rtt'; id: string; at: number }
-  /** A spell's criteria-to-reside state changes at `at`; ignored if the spell is already
-   * discharged. The spell leaves every group's not-meeting set, then, if `meets` is false, joins
-   * `group`'s with score `at` (a patient can turn 18 during a spell, so events of one spell may
-   * carry different groups). */
+  /** A spell's criteria-to-reside state changes at `at`, kept in the spell's history of changes.
+   * Judged by event time: the change in force at an instant is the latest at or before it (a tie
+   * goes to the later applied), whatever order they arrive in. Not discharged: the spell is in
+   * the not-meeting set of the group of its latest change, scored by that change's time, if that
+   * change says no (a patient can turn 18 during a spell, so events of one spell may carry
+   * different groups). Discharged: a change dated after the discharge is ignored; one at or
+   * before it (arriving late, within the grace period) judges the discharge again, and if its
+   * verdict changes, `discharges_not_meeting_ctr` is corrected by ±1 in the discharge's scopes,
+   * buckets and group. */
   | { op: 'ctr'; spellId: string; meets: boolean; group: AgeGroup; at: number }
-  /** A spell is discharged: if it is "not meeting" in any group at apply time, with a score no
-   * more than the spell window (STATE_WINDOW_MS.ctr) before `at`, `ifNotMeeting` increments are
-   * counted (in the discharge event's scopes and buckets); then it leaves every group's set and is
-   * remembered as discharged (closed 'spell'). Only the first discharge of a spell can count: a
-   * second finds it no longer "not meeting". */
+  /** A spell is discharged: if the change in force at `at` says "not meeting" and is no more than
+   * the spell window (STATE_WINDOW_MS.ctr) before `at`, `ifNotMeeting` increments are counted (in
+   * the discharge event's scopes and buckets); the spell leaves every group's set and is
+   * remembered as discharged. Only a spell's first discharge counts or is corrected later. */
   | { op: 'discharge'; spellId: string; at: number; ifNotMeeting: CounterIncrement[] }
   /** A bed snapshot for a site and bed type; replaces the stored one only if not older
    * (`at` >= stored `at`, so of two with the same `at` the later applied wins). */

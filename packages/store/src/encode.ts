@@ -8,13 +8,17 @@
 //                              unless id is in the closed set: ZREM it from the three open sets,
 //                              then ZADD it to set g (1..3) with the score
 //   C closed k1 k2 k3 id at    ZREM id from the three open sets, ZADD it to closed with score at
-//   R closed k1 k2 k3 g id at  criteria to reside, unless the spell is closed: ZREM id from the
-//                              three sets, then ZADD it to set g (1..3) with score at unless
-//                              g = 0 (meets)
-//   D closed k1 k2 k3 id at since n (k field by)*n
-//                              discharge: if id is in one of the three sets with a score >=
-//                              since, HINCRBY the n increments; ZREM it from all three; ZADD it
-//                              to closed
+//   R spell index k1 k2 k3 g id at meets window n (k field by)*n
+//                              criteria to reside: the change (at, meets 1/0, group g 1..3) joins
+//                              the spell's history; not discharged: the spell is in the set of
+//                              its latest change by event time if that says no; discharged at d:
+//                              ignored if at > d, else the discharge is judged again and the n
+//                              increments applied +1/-1 if its verdict changed
+//   D closed spell index k1 k2 k3 id at window g icb region n (k field by)*n
+//                              the spell's first discharge: if the change in force at `at` says
+//                              no and is within window, HINCRBY the n increments; recorded with
+//                              g, icb, region; ZREM id from all three; ZADD it to closed
+//   P hash index at            spell records whose index score is below at go
 //   B k field at open occupied HSET field = 'at:open:occupied' unless the stored at is newer
 //   T k at                     ZREMRANGEBYSCORE k -inf (at: members scored below at go
 //   X k at                     PEXPIREAT k at (ms)
@@ -50,7 +54,12 @@ export function planArguments(plan: BatchPlan): number {
   for (const ids of plan.seen.values()) n += 4 + ids.length;
   for (const fields of plan.increments.values()) n += 4 + fields.size * 2;
   for (const fields of plan.maxima.values()) n += 4 + fields.size * 2;
-  for (const op of plan.state) n += op.op === 'discharge' ? 13 + op.ifNotMeeting.length * 4 : 12;
+  n += plan.spellPrunes.size * 6;
+  for (const op of plan.state) {
+    if (op.op === 'discharge') n += 21 + op.ifNotMeeting.length * 4;
+    else if (op.op === 'ctr') n += 18 + op.corrections.length * 4;
+    else n += 12;
+  }
   return n;
 }
 
@@ -88,6 +97,10 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
   hashes('H', plan.increments);
   hashes('M', plan.maxima);
   if (plan.trusts.size > 0) argv.push('S', k(plan.trustsKey), plan.trusts.size, ...plan.trusts);
+  const increments = (list: readonly { key: string; field: string; by: number }[]) => {
+    argv.push(list.length);
+    for (const inc of list) argv.push(k(inc.key), inc.field, inc.by);
+  };
   for (const op of plan.state) {
     switch (op.op) {
       case 'open':
@@ -106,21 +119,15 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
         argv.push('C', k(op.closed), k(op.open[0]), k(op.open[1]), k(op.open[2]), op.id, op.at);
         break;
       case 'ctr':
-        argv.push(
-          'R',
-          k(op.closed),
-          k(op.ctr[0]),
-          k(op.ctr[1]),
-          k(op.ctr[2]),
-          op.group + 1,
-          op.id,
-          op.at,
-        );
+        argv.push('R', k(op.spell), k(op.index), k(op.ctr[0]), k(op.ctr[1]), k(op.ctr[2]));
+        argv.push(op.group + 1, op.id, op.at, op.meets ? 1 : 0, op.window);
+        increments(op.corrections);
         break;
       case 'discharge':
-        argv.push('D', k(op.closed), k(op.ctr[0]), k(op.ctr[1]), k(op.ctr[2]), op.id, op.at);
-        argv.push(op.since, op.ifNotMeeting.length);
-        for (const inc of op.ifNotMeeting) argv.push(k(inc.key), inc.field, inc.by);
+        argv.push('D', k(op.closed), k(op.spell), k(op.index));
+        argv.push(k(op.ctr[0]), k(op.ctr[1]), k(op.ctr[2]), op.id, op.at, op.window);
+        argv.push(op.group + 1, op.icb, op.region);
+        increments(op.ifNotMeeting);
         break;
       case 'beds':
         argv.push('B', k(op.key), op.field, op.at, op.open, op.occupied);
@@ -128,6 +135,7 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
     }
   }
   for (const [key, below] of plan.trims) argv.push('T', k(key), below);
+  for (const [key, { index, below }] of plan.spellPrunes) argv.push('P', k(key), k(index), below);
   for (const [key, at] of plan.expiries) argv.push('X', k(key), at);
   const entry = changeEntryOf(plan);
   if (entry) {

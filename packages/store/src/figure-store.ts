@@ -1,5 +1,5 @@
 // The writer side: probe a partition batch, then apply its plan in one fenced Lua script.
-import { DAY_MS } from '@pulse/kpi';
+import { AGE_GROUPS, DAY_MS, type StateOp } from '@pulse/kpi';
 import { defineScript, type Redis } from '@pulse/redis';
 import { encodePlan } from './encode.js';
 import { StoreError } from './errors.js';
@@ -8,13 +8,19 @@ import { readScript } from './lua/scripts.js';
 import { execPipeline } from './pipeline.js';
 import type { ResolvedStoreOptions, StoreOptions } from './options.js';
 import { resolveStoreOptions } from './options.js';
-import type { BatchPlan, PlanInput } from './plan.js';
-import { planBatch } from './plan.js';
+import type { BatchPlan, DischargeRecord, PlanInput } from './plan.js';
+import { planBatch, spellOf } from './plan.js';
 
-/** What the probe needs of an event: its id and the UTC day whose seen-set may hold it. */
+/**
+ * What the probe needs of an event: its id and the UTC day whose seen-set may hold it; and, for
+ * the spells its state ops name (criteria-to-reside changes, discharges), its provider and
+ * effects, so the probe reads those spells' stored discharges too. A PlanItem is one.
+ */
 export interface ProbeEvent {
   eventId: string;
   occurredAt: number;
+  providerOds?: string;
+  effects?: { state: readonly StateOp[] };
 }
 
 export interface ProbeResult {
@@ -22,6 +28,25 @@ export interface ProbeResult {
   storedOffset: string | null;
   /** Those of the probed ids already applied. */
   seen: Set<string>;
+  /** The stored first discharges of the batch's spells (spellOf): PlanInput.discharged. */
+  discharged: Map<string, DischargeRecord>;
+}
+
+/** The spells an event's criteria-to-reside changes and discharges name. */
+function* spellsNamed(event: ProbeEvent): Generator<{ ods: string; spellId: string }> {
+  if (event.providerOds === undefined) return;
+  for (const op of event.effects?.state ?? []) {
+    if (op.op === 'ctr' || op.op === 'discharge')
+      yield { ods: event.providerOds, spellId: op.spellId };
+  }
+}
+
+/** A spell record's discharge ('at|counted|group|icb|region|history'), if discharged. */
+function dischargeIn(record: string | null): DischargeRecord | undefined {
+  if (record === null) return undefined;
+  const [at, , group, icb, region] = record.split('|');
+  if (!at) return undefined;
+  return { at: Number(at), group: AGE_GROUPS[Number(group) - 1]!, icb: icb!, region: region! };
 }
 
 /** Fenced out: the partition's stored offset now (null: none stored). */
@@ -63,18 +88,36 @@ export function createFigureStore(redis: Redis, options: StoreOptions): FigureSt
         if (!ids) byDay.set(day, (ids = []));
         ids.push(event.eventId);
       }
+      // Spells of criteria-to-reside changes and discharges, by provider: their stored discharge.
+      const spells = new Map<string, Set<string>>();
+      for (const event of events) {
+        for (const { ods, spellId } of spellsNamed(event)) {
+          let ids = spells.get(ods);
+          if (!ids) spells.set(ods, (ids = new Set()));
+          ids.add(spellId);
+        }
+      }
       const pipeline = redis.pipeline().get(keys.offset);
       for (const [day, ids] of byDay)
         pipeline.smismember(keys.seen(utcDayOf(day * DAY_MS).day), ids);
-      const [storedOffset, ...flags] = (await execPipeline(pipeline)) as [
+      for (const [ods, ids] of spells) pipeline.hmget(keys.spell(ods), ...ids);
+      const [storedOffset, ...replies] = (await execPipeline(pipeline)) as [
         string | null,
-        ...number[][],
+        ...unknown[][],
       ];
       const seen = new Set<string>();
       [...byDay.values()].forEach((ids, d) =>
-        flags[d]!.forEach((flag, j) => flag === 1 && seen.add(ids[j]!)),
+        (replies[d] as number[]).forEach((flag, j) => flag === 1 && seen.add(ids[j]!)),
       );
-      return { storedOffset, seen };
+      const discharged = new Map<string, DischargeRecord>();
+      [...spells].forEach(([ods, ids], s) => {
+        const records = replies[byDay.size + s] as (string | null)[];
+        [...ids].forEach((spellId, j) => {
+          const discharge = dischargeIn(records[j] ?? null);
+          if (discharge) discharged.set(spellOf(ods, spellId), discharge);
+        });
+      });
+      return { storedOffset, seen, discharged };
     },
 
     plan: (input) => planBatch(input, resolved),

@@ -1,7 +1,14 @@
 export { createFigureStore } from './figure-store.js';
 export type { ApplyResult, FigureStore, ProbeEvent, ProbeResult } from './figure-store.js';
-export { planBatch } from './plan.js';
-export type { BatchPlan, PlanInput, PlanItem, PlanRejection, PlannedStateOp } from './plan.js';
+export { planBatch, planItemOf, spellOf } from './plan.js';
+export type {
+  BatchPlan,
+  DischargeRecord,
+  PlanInput,
+  PlanItem,
+  PlanRejection,
+  PlannedStateOp,
+} from './plan.js';
 export { encodePlan, MAX_PLAN_ARGUMENTS, planArguments, planFits } from './encode.js';
 export type { EncodedPlan } from './encode.js';
 export {

@@ -35,6 +35,10 @@ export function partitionKeys(p: string) {
      */
     ctr: (ods: string, group: AgeGroup) => `${p}:g:nmctr:${ods}:${group}`,
     beds: (ods: string) => `${p}:g:beds:${ods}`,
+    /** Spell id -> its criteria-to-reside history and discharge (apply.lua's readSpell). */
+    spell: (ods: string) => `${p}:g:spell:${ods}`,
+    /** Spell id -> the instant its record may go (pruned below clock - grace). */
+    spellIndex: (ods: string) => `${p}:g:spellt:${ods}`,
   };
 }
 export type PartitionKeys = ReturnType<typeof partitionKeys>;

@@ -1,7 +1,16 @@
 // One partition batch -> one plan: everything the apply script will do, summed per key and field.
 // Pure: no I/O, no clock. The script then does per batch what would otherwise be per event.
 import type { AgeGroup, Attribution, Bucket, EventEffects } from '@pulse/kpi';
-import { AGE_GROUPS, DAY_MS, scopesOf, STATE_WINDOW_MS } from '@pulse/kpi';
+import type { ActivityEvent } from '@pulse/contracts';
+import {
+  AGE_GROUPS,
+  bucketsOf,
+  DAY_MS,
+  effectsOf,
+  NOT_MEETING_DISCHARGES,
+  scopesOf,
+  STATE_WINDOW_MS,
+} from '@pulse/kpi';
 import { StoreError } from './errors.js';
 import type { ClosedSet, OpenSet, PartitionKeys } from './keys.js';
 import { counterField, partitionKey, partitionKeys, utcDayOf } from './keys.js';
@@ -18,6 +27,34 @@ export interface PlanItem {
   /** Its 15m, 1h and London-day buckets. */
   buckets: readonly Bucket[];
   effects: EventEffects;
+}
+
+/** An accepted event's plan item: its id, provider, time, attribution, buckets and effects. */
+export function planItemOf(event: ActivityEvent, attribution: Attribution): PlanItem {
+  return {
+    eventId: event.eventId,
+    providerOds: event.providerOds,
+    occurredAt: event.occurredAt,
+    emittedAt: event.emittedAt,
+    attribution,
+    buckets: bucketsOf(event.occurredAt),
+    effects: effectsOf(event),
+  };
+}
+
+/** A spell's first discharge as the store holds it (the probe reads it for late CTR changes). */
+export interface DischargeRecord {
+  at: number;
+  /** The discharge event's age group: the group its not-meeting count is in. */
+  group: AgeGroup;
+  /** The discharge's ICB and region (its trust is the spell's). */
+  icb: string;
+  region: string;
+}
+
+/** The key of a spell in PlanInput.discharged: provider and spell id. */
+export function spellOf(providerOds: string, spellId: string): string {
+  return `${providerOds}\0${spellId}`;
 }
 
 /** A record sent to the DLQ; counted per provider (the Kafka key) in the same apply. */
@@ -45,6 +82,11 @@ export interface PlanInput {
   /** Event ids the probe found already seen. */
   seen?: ReadonlySet<string>;
   /**
+   * The probe's discharges of the spells the batch's criteria-to-reside changes name (spellOf):
+   * a change at or before a discharge corrects that discharge's count in its own buckets.
+   */
+  discharged?: ReadonlyMap<string, DischargeRecord>;
+  /**
    * The batch's record time, its newest Kafka timestamp (not the processor's clock, so a rebuild
    * from the log trims as the live run did): closed ids older than `clock - grace` go, and
    * open ids and not-meeting spells older than that and their state window (STATE_WINDOW_MS).
@@ -67,18 +109,36 @@ export type PlannedStateOp =
   | { op: 'open'; closed: string; open: GroupKeys; group: number; id: string; score: number }
   | { op: 'close'; closed: string; open: GroupKeys; id: string; at: number }
   /**
-   * group: index into `ctr` of the set to join (scored `at`, when the criteria changed), or -1
-   * when the spell meets the criteria.
+   * A change added to the spell's history (`spell`, pruned through `index`); group: index into
+   * `ctr` of the change's age group. `corrections`: when the spell is discharged (per the probe
+   * or earlier in the batch), the discharge's not-meeting count, applied +1 or -1 if this change
+   * turns its verdict. `window`: STATE_WINDOW_MS.ctr.
    */
-  | { op: 'ctr'; closed: string; ctr: GroupKeys; id: string; group: number; at: number }
-  /** `since`: a "not meeting" scored before it is not of this spell (STATE_WINDOW_MS.ctr). */
+  | {
+      op: 'ctr';
+      spell: string;
+      index: string;
+      ctr: GroupKeys;
+      id: string;
+      group: number;
+      meets: boolean;
+      at: number;
+      window: number;
+      corrections: PlannedIncrement[];
+    }
+  /** A spell's first discharge records `group`, `icb` and `region` for later corrections. */
   | {
       op: 'discharge';
       closed: string;
+      spell: string;
+      index: string;
       ctr: GroupKeys;
       id: string;
       at: number;
-      since: number;
+      window: number;
+      group: number;
+      icb: string;
+      region: string;
       ifNotMeeting: PlannedIncrement[];
     }
   | { op: 'beds'; key: string; field: string; at: number; open: number; occupied: number };
@@ -104,6 +164,8 @@ export interface BatchPlan {
    * their state window`, where no read within the grace period counts them any more.
    */
   trims: Map<string, number>;
+  /** Spell record hashes -> their index and the instant records are pruned below (clock - grace). */
+  spellPrunes: Map<string, { index: string; below: number }>;
   /** Trusts with gauge state, added to the partition's trust index. */
   trusts: Set<string>;
   /** Key -> absolute expiry on Redis's clock (epoch ms), set after every write. */
@@ -161,6 +223,8 @@ interface TrustKeys {
   open: Record<OpenSet, GroupKeys>;
   ctr: GroupKeys;
   beds: string;
+  spell: string;
+  spellIndex: string;
 }
 
 function trustKeysOf(keys: PartitionKeys, ods: string): TrustKeys {
@@ -174,6 +238,8 @@ function trustKeysOf(keys: PartitionKeys, ods: string): TrustKeys {
     },
     ctr: groupKeys((g) => keys.ctr(ods, g)),
     beds: keys.beds(ods),
+    spell: keys.spell(ods),
+    spellIndex: keys.spellIndex(ods),
   };
 }
 
@@ -220,6 +286,7 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     maxima: new Map(),
     state: [],
     trims: new Map(),
+    spellPrunes: new Map(),
     trusts: new Set(),
     expiries: new Map(),
     changes: {
@@ -301,6 +368,29 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     ctr: (keys) => {
       for (const key of keys) plan.trims.set(key, trimAt(STATE_WINDOW_MS.ctr));
     },
+    spells: (spell, index) => plan.spellPrunes.set(spell, { index, below: trimAt(0) }),
+  };
+  // Discharges this batch makes, for its later criteria-to-reside changes of the same spells.
+  const dischargedInBatch = new Map<string, DischargeRecord>();
+  const dischargeOf = (ods: string, spellId: string) => {
+    const spell = spellOf(ods, spellId);
+    return dischargedInBatch.get(spell) ?? input.discharged?.get(spell);
+  };
+  /** The not-meeting count of a discharge: its field in its 12 counter hashes (with expiries). */
+  const dischargeCount = (ods: string, d: DischargeRecord): PlannedIncrement[] => {
+    const field = counterField(NOT_MEETING_DISCHARGES, d.group);
+    const scopes = scopesOf({ trust: ods, icb: d.icb, region: d.region });
+    return bucketsOf(d.at).flatMap((bucket) =>
+      scopes.map((scope) => {
+        // A correction may change the discharge's buckets: the change log says so.
+        let changed = plan.changes.buckets.get(scope);
+        if (!changed) plan.changes.buckets.set(scope, (changed = new Set()));
+        changed.add(`${bucket.size}:${bucket.id}`);
+        const key = keys.counters(scope, bucket.size, bucket.id);
+        expire(key, bucket.end + options.retention[bucket.size]);
+        return { key, field, by: 1 };
+      }),
+    );
   };
   let seenDay = { start: Number.NaN, ids: [] as string[] };
   const taken = new Set<string>();
@@ -353,7 +443,19 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
       for (const scope of group.scopes) plan.changes.gauges.add(scope);
     }
     for (const op of item.effects.state) {
-      const planned = resolveStateOp(op, trust, trim, group.keys);
+      if (op.op === 'discharge' && !dischargeOf(item.providerOds, op.spellId)) {
+        const { icb, region } = item.attribution;
+        const first = op.ifNotMeeting[0]?.group ?? 'unknown';
+        dischargedInBatch.set(spellOf(item.providerOds, op.spellId), {
+          at: op.at,
+          group: first,
+          icb,
+          region,
+        });
+      }
+      const discharge = op.op === 'ctr' ? dischargeOf(item.providerOds, op.spellId) : undefined;
+      const corrections = discharge ? dischargeCount(item.providerOds, discharge) : [];
+      const planned = resolveStateOp(op, trust, trim, group.keys, item.attribution, corrections);
       // A discharge may count in the event's buckets ("not meeting" discharges).
       if (planned.op === 'discharge' && planned.ifNotMeeting.length > 0) group.counted = true;
       plan.state.push(planned);
@@ -382,6 +484,7 @@ interface Trim {
   closed(key: string): void;
   open(set: OpenSet, keys: GroupKeys): void;
   ctr(keys: GroupKeys): void;
+  spells(spell: string, index: string): void;
 }
 
 function resolveStateOp(
@@ -389,6 +492,8 @@ function resolveStateOp(
   keys: TrustKeys,
   trim: Trim,
   counterKeys: readonly string[],
+  attribution: Attribution,
+  corrections: PlannedIncrement[],
 ): PlannedStateOp {
   const closed = (set: ClosedSet) => {
     const key = keys.closed[set];
@@ -401,8 +506,10 @@ function resolveStateOp(
   };
   const ctr = () => {
     trim.ctr(keys.ctr);
+    trim.spells(keys.spell, keys.spellIndex);
     return keys.ctr;
   };
+  const window = STATE_WINDOW_MS.ctr;
   switch (op.op) {
     case 'open':
       return {
@@ -418,11 +525,15 @@ function resolveStateOp(
     case 'ctr':
       return {
         op: 'ctr',
-        closed: closed('spell'),
         ctr: ctr(),
+        spell: keys.spell,
+        index: keys.spellIndex,
         id: op.spellId,
-        group: op.meets ? -1 : AGE_GROUPS.indexOf(op.group),
+        group: AGE_GROUPS.indexOf(op.group),
+        meets: op.meets,
         at: op.at,
+        window,
+        corrections,
       };
     case 'discharge': {
       const ifNotMeeting: PlannedIncrement[] = [];
@@ -435,9 +546,14 @@ function resolveStateOp(
         op: 'discharge',
         closed: closed('spell'),
         ctr: ctr(),
+        spell: keys.spell,
+        index: keys.spellIndex,
         id: op.spellId,
         at: op.at,
-        since: op.at - STATE_WINDOW_MS.ctr,
+        window,
+        group: AGE_GROUPS.indexOf(op.ifNotMeeting[0]?.group ?? 'unknown'),
+        icb: attribution.icb,
+        region: attribution.region,
         ifNotMeeting,
       };
     }

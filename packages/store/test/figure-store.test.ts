@@ -53,7 +53,14 @@ async function applyBatch(input: Partial<PlanInput>) {
   const items = input.items ?? [];
   const probe = await store.probe(partitionOf, items);
   return store.apply(
-    store.plan(batch({ ...input, storedOffset: probe.storedOffset, seen: probe.seen })),
+    store.plan(
+      batch({
+        ...input,
+        storedOffset: probe.storedOffset,
+        seen: probe.seen,
+        discharged: probe.discharged,
+      }),
+    ),
   );
 }
 
@@ -99,7 +106,7 @@ describe('figure store', () => {
     // B's batch is offsets 5 and 6: a new event and a resend of x. B probes: nothing stored yet.
     const mine = [item(T0, [one('ed_attendances')]), { ...x }];
     const probeB = await store.probe(partition, mine);
-    expect(probeB).toEqual({ storedOffset: null, seen: new Set() });
+    expect(probeB).toEqual({ storedOffset: null, seen: new Set(), discharged: new Map() });
     // Zombie A applies offsets 0-4, x among them, up to exactly B's first offset.
     const probeA = await store.probe(partition, [x]);
     const planA = store.plan(
@@ -114,7 +121,7 @@ describe('figure store', () => {
     });
     // Re-probed, B sees x applied: it counts once.
     const again = await store.probe(partition, mine);
-    expect(again).toEqual({ storedOffset: '5', seen: new Set([x.eventId]) });
+    expect(again).toEqual({ storedOffset: '5', seen: new Set([x.eventId]), discharged: new Map() });
     const fresh = { ...stale, storedOffset: again.storedOffset, seen: again.seen };
     expect(await store.apply(store.plan(batch(fresh)))).toEqual({ applied: true });
     expect(await t.redis.hget(trustDayKey(), 'ed_attendances:adult')).toBe('2');
@@ -234,6 +241,53 @@ describe('figure store', () => {
       'discharges_home:adult': '2',
       'discharges_not_meeting_ctr:adult': '1',
     });
+  });
+
+  it('figure store should count a discharge by the criteria in force at it, correcting its bucket when a change arrives after the discharge', async () => {
+    partition = 15;
+    const inc = [one('discharges_not_meeting_ctr', 'adult')];
+    const ctr = (spellId: string, meets: boolean, at: number) =>
+      item(at, [], [{ op: 'ctr', spellId, meets, group: 'adult', at }]);
+    const discharge = (spellId: string, at: number) =>
+      item(at, [one('discharges_home')], [{ op: 'discharge', spellId, at, ifNotMeeting: inc }]);
+    const notMeeting = async () =>
+      Number(await t.redis.hget(trustDayKey(), 'discharges_not_meeting_ctr:adult'));
+    // s1 meets, then is discharged: not counted.
+    await applyBatch({ items: [ctr('s1', true, T0 - 3 * MIN), discharge('s1', T0)] });
+    expect(await notMeeting()).toBe(0);
+    // A later batch brings a change dated before the discharge: it no longer met. Counted now, in
+    // the discharge's own buckets.
+    await applyBatch({
+      storedOffset: '10',
+      firstOffset: '10',
+      nextOffset: '20',
+      items: [ctr('s1', false, T0 - MIN)],
+    });
+    expect(await notMeeting()).toBe(1);
+    // A change dated after the discharge has no bearing; one between corrects it back.
+    await applyBatch({
+      storedOffset: '20',
+      firstOffset: '20',
+      nextOffset: '30',
+      items: [ctr('s1', true, T0 + MIN), ctr('s1', true, T0 - 2 * MIN)],
+    });
+    expect(await notMeeting()).toBe(1);
+    await applyBatch({
+      storedOffset: '30',
+      firstOffset: '30',
+      nextOffset: '40',
+      items: [ctr('s1', true, T0 - MIN / 2)],
+    });
+    expect(await notMeeting()).toBe(0);
+    expect(await t.redis.hget(trustDayKey(), 'discharges_home:adult')).toBe('1');
+    // Not discharged: the gauge follows the latest change by event time, not arrival.
+    await applyBatch({
+      storedOffset: '40',
+      firstOffset: '40',
+      nextOffset: '50',
+      items: [ctr('s2', false, T0 + 2 * MIN), ctr('s2', true, T0 + MIN)],
+    });
+    expect(await t.redis.zrange(`${p()}:g:nmctr:${TRUST}:adult`, '0', '-1')).toEqual(['s2']);
   });
 
   it('figure store should ignore an older bed snapshot', async () => {

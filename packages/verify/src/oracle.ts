@@ -134,7 +134,6 @@ const DEFINITIONS: Record<
 };
 
 const groupOf = (a: AcceptedEvent): AgeGroup => ageGroupOf(a.event.ageBand);
-const last = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
 
 export class BruteForce {
   /** Accepted events, deduplicated, in send order. */
@@ -275,8 +274,22 @@ export class BruteForce {
 }
 
 /**
- * A discharge counts when it is its spell's first and the spell's latest CTR before it says no,
- * no more than the spell window (STATE_WINDOW_MS.ctr) before it.
+ * The spell's criteria-to-reside change in force at `at`, by event time: the latest by occurredAt
+ * of those at or before `at` (a tie goes to the later sent), whatever order they arrived in.
+ */
+function ctrInForce(events: readonly AcceptedEvent[], at: number): AcceptedEvent | undefined {
+  let found: AcceptedEvent | undefined;
+  for (const a of events) {
+    if (!is(a.event, 'CRITERIA_TO_RESIDE_CHANGED') || a.event.occurredAt > at) continue;
+    if (!found || a.event.occurredAt >= found.event.occurredAt) found = a;
+  }
+  return found;
+}
+
+/**
+ * A discharge counts when it is its spell's first and the spell's criteria-to-reside change in
+ * force at the discharge (by event time: the latest at or before it, even one that arrived after
+ * the discharge) says no, no more than the spell window (STATE_WINDOW_MS.ctr) before it.
  */
 function findNotMeetingDischarges(accepted: readonly AcceptedEvent[]): Set<number> {
   const bySpell = new Map<string, AcceptedEvent[]>();
@@ -291,8 +304,8 @@ function findNotMeetingDischarges(accepted: readonly AcceptedEvent[]): Set<numbe
   for (const events of bySpell.values()) {
     const first = events.find((a) => is(a.event, 'DISCHARGE'));
     if (!first) continue;
-    const before = events.filter((a) => a.seq < first.seq);
-    const latest = last(before)?.event as EventOf<'CRITERIA_TO_RESIDE_CHANGED'> | undefined;
+    const latest = ctrInForce(events, first.event.occurredAt)?.event as
+      EventOf<'CRITERIA_TO_RESIDE_CHANGED'> | undefined;
     // A change more than the spell window before the discharge is not of this spell.
     const recent = latest && inStateWindow('ctr', latest.occurredAt, first.event.occurredAt);
     if (recent && !latest.payload.meetsCriteria) found.add(first.seq);
@@ -348,17 +361,22 @@ function addOpenItems(
 }
 
 /**
- * Not meeting = the spell's latest CTR event says so, within the spell window of asOf, and the
- * spell has no discharge.
+ * Not meeting = the spell's latest CTR event by event time says so (a tie: the later sent), within
+ * the spell window of asOf, and the spell has no discharge.
  */
 function addNotMeeting(gauges: GaugeFigures, events: readonly AcceptedEvent[], asOf: number) {
   const discharged = new Set<string>();
-  const latest = new Map<string, AcceptedEvent>();
+  const bySpell = new Map<string, AcceptedEvent[]>();
   for (const a of events) {
     if (is(a.event, 'DISCHARGE')) discharged.add(a.event.payload.spellId);
-    if (is(a.event, 'CRITERIA_TO_RESIDE_CHANGED')) latest.set(a.event.payload.spellId, a);
+    if (is(a.event, 'CRITERIA_TO_RESIDE_CHANGED')) {
+      const list = bySpell.get(a.event.payload.spellId);
+      if (list) list.push(a);
+      else bySpell.set(a.event.payload.spellId, [a]);
+    }
   }
-  for (const [spellId, a] of latest) {
+  for (const [spellId, changes] of bySpell) {
+    const a = ctrInForce(changes, Infinity)!;
     const meets = (a.event as EventOf<'CRITERIA_TO_RESIDE_CHANGED'>).payload.meetsCriteria;
     const live = inStateWindow('ctr', a.event.occurredAt, asOf);
     if (!meets && live && !discharged.has(spellId)) {

@@ -1,5 +1,6 @@
 // The reference semantics of applying accepted events, in memory: what the Redis script must do,
-// written as plainly as possible. Tests compare it with the brute-force oracle; the store's own
+// written as plainly as possible. Criteria to reside are judged by event time (a spell keeps its
+// history of changes; a late change corrects its discharge's count). Tests compare it with the brute-force oracle; the store's own
 // tests can compare the Redis state with it.
 import {
   AGE_GROUPS,
@@ -34,6 +35,32 @@ export interface TrustState {
   ctr: Record<AgeGroup, Map<string, number>>;
   /** `<site>:<bedType>` → newest snapshot (`g:beds:<ods>`). */
   beds: Map<string, { at: number; open: number; occupied: number }>;
+  /** Spell id → its criteria-to-reside changes in apply order and first discharge (`g:spell:<ods>`). */
+  spells: Map<string, SpellRecord>;
+}
+
+interface SpellRecord {
+  changes: { at: number; meets: boolean; group: AgeGroup }[];
+  discharge?: {
+    at: number;
+    counted: boolean;
+    keys: readonly string[];
+    increments: readonly CounterIncrement[];
+  };
+}
+
+/** The change in force at `at` by event time: the latest at or before it, a tie to the later applied. */
+function inForce(spell: SpellRecord, at: number) {
+  let found: SpellRecord['changes'][number] | undefined;
+  for (const change of spell.changes)
+    if (change.at <= at && (!found || change.at >= found.at)) found = change;
+  return found;
+}
+
+/** A discharge at `at` is of a spell not meeting: the change in force then says so, within the window. */
+function notMeetingAt(spell: SpellRecord, at: number): boolean {
+  const change = inForce(spell, at);
+  return change !== undefined && !change.meets && inStateWindow('ctr', change.at, at);
 }
 
 export interface MemoryStore {
@@ -63,6 +90,7 @@ function trustState(store: MemoryStore, ods: string): TrustState {
       closed: { ed: new Map(), rtt: new Map(), spell: new Map() },
       ctr: perGroup(() => new Map()),
       beds: new Map(),
+      spells: new Map(),
     };
     store.trusts.set(ods, state);
   }
@@ -88,33 +116,57 @@ function count(
   }
 }
 
-/** Applies one state op to a trust's state; returns the increments it triggers (discharge). */
-function applyOp(state: TrustState, op: StateOp): readonly CounterIncrement[] {
+/**
+ * Applies one state op to a trust's state, counting what it triggers: a discharge's not-meeting
+ * count in `keys` (the event's scopes and buckets), or a late change's correction of an earlier
+ * discharge in that discharge's keys.
+ */
+function applyOp(store: MemoryStore, state: TrustState, op: StateOp, keys: readonly string[]) {
   switch (op.op) {
     case 'open':
       // Ignored once closed (the departure or stop came first). Otherwise the id lives in its
       // group's set only: a repeated open with another group moves it.
-      if (state.closed[op.set].has(op.id)) return [];
+      if (state.closed[op.set].has(op.id)) return;
       for (const g of AGE_GROUPS) state.open[op.set][g].delete(op.id);
       state.open[op.set][op.group].set(op.id, op.score);
-      return [];
+      return;
     case 'close':
       for (const g of AGE_GROUPS) state.open[op.set][g].delete(op.id);
       state.closed[op.set].set(op.id, op.at);
-      return [];
-    case 'ctr':
-      if (state.closed.spell.has(op.spellId)) return [];
+      return;
+    case 'ctr': {
+      let spell = state.spells.get(op.spellId);
+      if (!spell) state.spells.set(op.spellId, (spell = { changes: [] }));
+      const { discharge } = spell;
+      if (discharge && op.at > discharge.at) return; // after the discharge: no bearing
+      spell.changes.push({ at: op.at, meets: op.meets, group: op.group });
+      if (discharge) {
+        // Late news of the time before the discharge: judge it again, correct its count.
+        const counted = notMeetingAt(spell, discharge.at);
+        if (counted !== discharge.counted) {
+          const sign = counted ? 1 : -1;
+          const increments = discharge.increments.map((i) => ({ ...i, by: sign * i.by }));
+          count(store, discharge.keys, increments);
+          discharge.counted = counted;
+        }
+        return;
+      }
+      const latest = inForce(spell, Infinity)!;
       for (const g of AGE_GROUPS) state.ctr[g].delete(op.spellId);
-      if (!op.meets) state.ctr[op.group].set(op.spellId, op.at);
-      return [];
+      if (!latest.meets) state.ctr[latest.group].set(op.spellId, latest.at);
+      return;
+    }
     case 'discharge': {
-      const notMeeting = AGE_GROUPS.some((g) => {
-        const since = state.ctr[g].get(op.spellId);
-        return since !== undefined && inStateWindow('ctr', since, op.at);
-      });
+      let spell = state.spells.get(op.spellId);
+      if (!spell) state.spells.set(op.spellId, (spell = { changes: [] }));
+      if (!spell.discharge) {
+        const counted = notMeetingAt(spell, op.at);
+        if (counted) count(store, keys, op.ifNotMeeting);
+        spell.discharge = { at: op.at, counted, keys, increments: op.ifNotMeeting };
+      }
       for (const g of AGE_GROUPS) state.ctr[g].delete(op.spellId);
       state.closed.spell.set(op.spellId, op.at);
-      return notMeeting ? op.ifNotMeeting : [];
+      return;
     }
     case 'beds': {
       const slot = `${op.siteOds}:${op.bedType}`;
@@ -122,7 +174,7 @@ function applyOp(state: TrustState, op: StateOp): readonly CounterIncrement[] {
       if (stored === undefined || op.at >= stored.at) {
         state.beds.set(slot, { at: op.at, open: op.open, occupied: op.occupied });
       }
-      return [];
+      return;
     }
   }
 }
@@ -147,7 +199,7 @@ export function applyInMemory(
     store.fresh.set(scope, Math.max(store.fresh.get(scope) ?? -Infinity, occurredAt));
   }
   const state = trustState(store, attribution.trust);
-  for (const op of effects.state) count(store, keys, applyOp(state, op));
+  for (const op of effects.state) applyOp(store, state, op, keys);
 }
 
 /** A scope's counters in one bucket, read back as figures. */

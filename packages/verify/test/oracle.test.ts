@@ -121,7 +121,14 @@ describe('BruteForce figures', () => {
       discharge('S2'), // counts
       discharge('S2'), // a second discharge never counts
       discharge('S3'),
-      ctr('S3', false), // after the discharge: ignored
+      // Dated after the discharge: ignored (one dated at or before it would count, however late).
+      {
+        event: event(
+          'CRITERIA_TO_RESIDE_CHANGED',
+          { spellId: 'S3', meetsCriteria: false },
+          { occurredAt: T0 + 1 },
+        ),
+      },
     ]);
     expect(today(o).discharges_not_meeting_ctr.total).toBe(1);
     expect(today(o).discharges_home.total).toBe(4);
@@ -173,6 +180,34 @@ describe('BruteForce figures', () => {
         .discharges_not_meeting_ctr.total;
     expect(notMeeting(withDischarge(late - 1), late - 1)).toBe(1);
     expect(notMeeting(withDischarge(late), late)).toBe(0);
+  });
+
+  it('should count a discharge by the criteria in force at it, even when the change arrives after the discharge (regression: partition order)', () => {
+    const change = (spellId: string, meetsCriteria: boolean, at: number) => ({
+      event: event('CRITERIA_TO_RESIDE_CHANGED', { spellId, meetsCriteria }, { occurredAt: at }),
+    });
+    const leaving = (spellId: string) => ({
+      event: event('DISCHARGE', { spellId, admittedAt: T0 - 9 * HOUR, destination: 'HOME' }),
+    });
+    const counted = (log: SentRecord[]) => today(oracle(log)).discharges_not_meeting_ctr.total;
+    // The change saying "no longer meets" reaches the pipeline after the discharge.
+    expect(
+      counted([change('S', true, T0 - 3 * HOUR), leaving('S'), change('S', false, T0 - HOUR)]),
+    ).toBe(1);
+    // A change dated after the discharge has no bearing on it, whenever it arrives.
+    expect(
+      counted([change('S', false, T0 - HOUR), leaving('S'), change('S', true, T0 + MIN)]),
+    ).toBe(1);
+    // The latest by event time wins, not the latest to arrive.
+    expect(
+      counted([change('S', false, T0 - HOUR), change('S', true, T0 - 2 * HOUR), leaving('S')]),
+    ).toBe(1);
+    expect(
+      counted([change('S', true, T0 - HOUR), change('S', false, T0 - 2 * HOUR), leaving('S')]),
+    ).toBe(0);
+    // Not discharged: the gauge follows the latest change by event time too.
+    const live = oracle([change('S', false, T0 - HOUR), change('S', true, T0 - 2 * HOUR)]);
+    expect(live.gauges('t:RGT', T0).gauges.ctr_not_meeting.total).toBe(1);
   });
 
   it('should hold a spell not meeting in the group of its latest CTR event', () => {

@@ -8,14 +8,20 @@
 import { randomBytes } from 'node:crypto';
 import { describeMachine, machineInfo, markdownTable, writeSection } from '@pulse/bench';
 import type { ActivityEvent } from '@pulse/contracts';
-import { attribute, bucketsOf, DAY_MS, effectsOf, HOUR_MS, londonDayBounds } from '@pulse/kpi';
+import { attribute, DAY_MS, HOUR_MS, londonDayBounds } from '@pulse/kpi';
 import type { BucketSize } from '@pulse/kpi';
 import { keyPartitioner } from '@pulse/kafka';
 import { createLogger } from '@pulse/logging';
 import { createRedis } from '@pulse/redis';
 import type { Redis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
-import { createFigureStore, DEFAULT_GRACE_MS, DEFAULT_RETENTION, partitionKey } from '@pulse/store';
+import {
+  createFigureStore,
+  DEFAULT_GRACE_MS,
+  DEFAULT_RETENTION,
+  partitionKey,
+  planItemOf,
+} from '@pulse/store';
 import type { PlanItem } from '@pulse/store';
 import { ACTIVITY_PARTITIONS, ACTIVITY_TOPIC } from '@pulse/topology';
 import { generateActivity } from 'simulator';
@@ -71,6 +77,7 @@ async function applyDays(redis: Redis): Promise<number> {
       nextOffset: String(offsets[partition]! + items.length),
       items,
       seen: probe.seen,
+      discharged: probe.discharged,
       clock,
     });
     offsets[partition]! += items.length;
@@ -91,14 +98,7 @@ async function applyDays(redis: Redis): Promise<number> {
     const attribution = attribute(event, resolve);
     if (!attribution) continue;
     const partition = partitionOf(event.providerOds);
-    pending[partition]!.push({
-      eventId: event.eventId,
-      providerOds: event.providerOds,
-      occurredAt: event.occurredAt,
-      attribution,
-      buckets: bucketsOf(event.occurredAt),
-      effects: effectsOf(event),
-    });
+    pending[partition]!.push(planItemOf(event, attribution));
     applied++;
     if (pending[partition]!.length >= CHUNK) await flush(partition);
   }

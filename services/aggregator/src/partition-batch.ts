@@ -1,9 +1,7 @@
 // One partition batch, end to end: classify, dead-letter, probe, plan, apply (re-probing when
 // fenced), resolve. It knows nothing of kafkajs: the consumer hands it plain records and a small
 // control surface, so the exactly-once protocol of docs/aggregation.md reads top to bottom here.
-import type { ActivityEvent } from '@pulse/contracts';
-import { bucketsOf, effectsOf } from '@pulse/kpi';
-import { MAX_PLAN_ARGUMENTS, planArguments } from '@pulse/store';
+import { MAX_PLAN_ARGUMENTS, planArguments, planItemOf } from '@pulse/store';
 import type { FigureStore, PlanItem, PlanRejection } from '@pulse/store';
 import type { ClassifyContext, Classification } from './classify.js';
 import { classify } from './classify.js';
@@ -150,6 +148,16 @@ export async function processPartitionBatch(
 interface Classified {
   record: BatchRecord;
   result: Classification;
+  /** An accepted record's plan item (its effects, buckets and attribution). */
+  item?: PlanItem;
+}
+
+/** Classifies a record; an accepted one gets its plan item. */
+function classified(record: BatchRecord, ctx: ClassifyContext): Classified {
+  const input = { key: record.key, value: record.value, timestamp: Number(record.timestamp) };
+  const result = classify(input, ctx);
+  if (result.kind !== 'accepted') return { record, result };
+  return { record, result, item: planItemOf(result.event, result.attribution) };
 }
 
 async function processChunk(
@@ -163,13 +171,7 @@ async function processChunk(
   // Each verdict depends on the record alone (its timestamp, not this process's clock), so a
   // retry, a restart or another consumer after a rebalance judges every record the same way: a
   // record dead-lettered by one attempt can never be counted by another.
-  let pending: Classified[] = chunk.map((record) => ({
-    record,
-    result: classify(
-      { key: record.key, value: record.value, timestamp: Number(record.timestamp) },
-      ctx,
-    ),
-  }));
+  let pending: Classified[] = chunk.map((record) => classified(record, ctx));
   // The chunk's record time: the newest timestamp, which trims the state sets.
   let recordClock = -Infinity;
   for (const { timestamp } of chunk) recordClock = Math.max(recordClock, Number(timestamp));
@@ -177,7 +179,7 @@ async function processChunk(
   const nextOffset = next(chunk[chunk.length - 1]!.offset);
 
   for (;;) {
-    const probe = await deps.store.probe(partition, acceptedEvents(pending));
+    const probe = await deps.store.probe(partition, acceptedItems(pending));
     const stored = probe.storedOffset;
     const first = pending[0]!.record.offset;
     if (stored !== null && BigInt(stored) < BigInt(first)) {
@@ -208,7 +210,7 @@ async function processChunk(
     const items: PlanItem[] = [];
     const byCode = new Map<string, number>();
     let newest: number | undefined;
-    for (const { record, result } of pending) {
+    for (const { record, result, item } of pending) {
       if (result.kind === 'rejected') {
         rejections.push({ providerOds: result.providerOds, code: result.code });
         byCode.set(result.code, (byCode.get(result.code) ?? 0) + 1);
@@ -219,18 +221,9 @@ async function processChunk(
         }
         continue;
       }
-      const { event, attribution } = result;
-      items.push({
-        eventId: event.eventId,
-        providerOds: event.providerOds,
-        occurredAt: event.occurredAt,
-        emittedAt: event.emittedAt,
-        attribution,
-        buckets: bucketsOf(event.occurredAt),
-        effects: effectsOf(event),
-      });
-      if (!probe.seen.has(event.eventId) && (newest === undefined || event.occurredAt > newest)) {
-        newest = event.occurredAt;
+      items.push(item!);
+      if (!probe.seen.has(item!.eventId) && (newest === undefined || item!.occurredAt > newest)) {
+        newest = item!.occurredAt;
       }
     }
     const plan = deps.store.plan({
@@ -243,6 +236,7 @@ async function processChunk(
       items,
       rejections,
       seen: probe.seen,
+      discharged: probe.discharged,
       clock: recordClock,
     });
     const args = planArguments(plan);
@@ -269,9 +263,9 @@ async function processChunk(
   }
 }
 
-/** The accepted events, which the probe reads as { eventId, occurredAt }. */
-function acceptedEvents(pending: readonly Classified[]): ActivityEvent[] {
-  const events: ActivityEvent[] = [];
-  for (const { result } of pending) if (result.kind === 'accepted') events.push(result.event);
-  return events;
+/** The accepted records' plan items, which the probe reads ids, days and spells of. */
+function acceptedItems(pending: readonly Classified[]): PlanItem[] {
+  const items: PlanItem[] = [];
+  for (const { item } of pending) if (item) items.push(item);
+  return items;
 }

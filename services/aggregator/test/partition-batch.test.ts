@@ -25,7 +25,11 @@ function harness() {
   const options = resolveStoreOptions({ prefix: 'p', topic: 't' });
   const deps: PartitionBatchDeps = {
     store: {
-      probe: async () => ({ storedOffset: applied.at(-1)?.next ?? null, seen: new Set<string>() }),
+      probe: async () => ({
+        storedOffset: applied.at(-1)?.next ?? null,
+        seen: new Set<string>(),
+        discharged: new Map(),
+      }),
       plan: (input) => planBatch(input, options),
       async apply(plan) {
         if (world.failNextApply) {

@@ -136,6 +136,7 @@ export async function testApp(
         items,
         storedOffset: probe.storedOffset,
         seen: probe.seen,
+        discharged: probe.discharged,
         clock: AS_OF,
       });
       expect(await store.apply(plan)).toEqual({ applied: true });

@@ -21,6 +21,52 @@ local function key(j)
   return KEYS[tonumber(ARGV[i + j])]
 end
 
+-- A spell's criteria-to-reside record (g:spell:<ods> field <spell id>):
+-- 'discharged at|counted 0/1|discharge group|icb|region|history', history 'at,meets,group;…' in
+-- apply order (meets 1/0, group 1..3); the first five are empty until the spell is discharged.
+local function readSpell(hash, id)
+  local v = redis.call('HGET', hash, id)
+  if not v then
+    return { d = '', c = '0', g = '', icb = '', region = '', hist = '' }
+  end
+  local d, c, g, icb, region, hist =
+    string.match(v, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
+  return { d = d, c = c, g = g, icb = icb, region = region, hist = hist }
+end
+
+local function writeSpell(hash, id, s)
+  local v = s.d .. '|' .. s.c .. '|' .. s.g .. '|' .. s.icb .. '|' .. s.region .. '|' .. s.hist
+  redis.call('HSET', hash, id, v)
+end
+
+-- The change in force at `at` by event time: the latest at or before it, a tie going to the later
+-- applied. Returns its time (a number), meets ('1'/'0') and group ('1'..'3'), or nil.
+local function inForce(hist, at)
+  local bestAt, bestMeets, bestGroup
+  for t, m, g in string.gmatch(hist, '([^,;]+),([^,;]+),([^,;]+)') do
+    local n = tonumber(t)
+    if n <= at and (not bestAt or n >= bestAt) then
+      bestAt, bestMeets, bestGroup = n, m, g
+    end
+  end
+  return bestAt, bestMeets, bestGroup
+end
+
+-- Whether a discharge at `at` is of a spell not meeting the criteria: the change in force then
+-- says no and is no more than `window` before it.
+local function notMeetingAt(hist, at, window)
+  local t, meets = inForce(hist, at)
+  return t ~= nil and meets == '0' and t >= at - window
+end
+
+-- HINCRBY the n (k field by) triples from ARGV[f], each times `sign`.
+local function increments(f, n, sign)
+  for _ = 1, n do
+    redis.call('HINCRBY', KEYS[tonumber(ARGV[f])], ARGV[f + 1], sign * tonumber(ARGV[f + 2]))
+    f = f + 3
+  end
+end
+
 while i <= n do
   local op = ARGV[i]
   if op == 'S' then
@@ -64,42 +110,58 @@ while i <= n do
     redis.call('ZADD', key(1), ARGV[i + 6], id)
     i = i + 7
   elseif op == 'R' then
-    local id = ARGV[i + 6]
-    if not redis.call('ZSCORE', key(1), id) then
-      for g = 2, 4 do
+    -- spell index k1 k2 k3 g id at meets window n (k field by)*n
+    local spell, index, id = key(1), key(2), ARGV[i + 7]
+    local at, window, n = tonumber(ARGV[i + 8]), tonumber(ARGV[i + 10]), tonumber(ARGV[i + 11])
+    local s = readSpell(spell, id)
+    local entry = ARGV[i + 8] .. ',' .. ARGV[i + 9] .. ',' .. ARGV[i + 6]
+    local f = i + 12
+    if s.d == '' then
+      -- Not discharged: the live gauge follows the latest change by event time.
+      s.hist = s.hist == '' and entry or s.hist .. ';' .. entry
+      local t, meets, group = inForce(s.hist, math.huge)
+      for g = 3, 5 do
         redis.call('ZREM', key(g), id)
       end
-      local group = tonumber(ARGV[i + 5])
-      if group > 0 then
-        redis.call('ZADD', key(1 + group), ARGV[i + 7], id)
+      if meets == '0' then
+        redis.call('ZADD', key(2 + tonumber(group)), t, id)
       end
+      writeSpell(spell, id, s)
+      redis.call('ZADD', index, t + window, id)
+    elseif at <= tonumber(s.d) then
+      -- A change dated at or before the discharge, arriving after it: the discharge is judged
+      -- again and its count corrected in its own buckets (the n increments, from the probe).
+      s.hist = s.hist == '' and entry or s.hist .. ';' .. entry
+      local now = notMeetingAt(s.hist, tonumber(s.d), window) and '1' or '0'
+      if now ~= s.c and n > 0 then
+        increments(f, n, now == '1' and 1 or -1)
+        s.c = now
+      end
+      writeSpell(spell, id, s)
     end
-    i = i + 8
+    i = f + 3 * n
   elseif op == 'D' then
-    local id = ARGV[i + 5]
-    local since = tonumber(ARGV[i + 7])
-    local notMeeting = false
-    for g = 2, 4 do
-      local score = redis.call('ZSCORE', key(g), id)
-      if score then
-        if tonumber(score) >= since then
-          notMeeting = true
-        end
-        redis.call('ZREM', key(g), id)
+    -- closed spell index k1 k2 k3 id at window group icb region n (k field by)*n
+    local spell, index, id, at = key(2), key(3), ARGV[i + 7], ARGV[i + 8]
+    local n = tonumber(ARGV[i + 13])
+    local f = i + 14
+    local s = readSpell(spell, id)
+    if s.d == '' then
+      -- The spell's first discharge: counted when the change in force at it says no.
+      local counted = notMeetingAt(s.hist, tonumber(at), tonumber(ARGV[i + 9]))
+      if counted then
+        increments(f, n, 1)
       end
+      s.d, s.c, s.g = at, counted and '1' or '0', ARGV[i + 10]
+      s.icb, s.region = ARGV[i + 11], ARGV[i + 12]
+      writeSpell(spell, id, s)
+      redis.call('ZADD', index, at, id)
     end
-    local count = tonumber(ARGV[i + 8])
-    local f = i + 9
-    if notMeeting then
-      for _ = 1, count do
-        redis.call('HINCRBY', KEYS[tonumber(ARGV[f])], ARGV[f + 1], ARGV[f + 2])
-        f = f + 3
-      end
-    else
-      f = f + 3 * count
+    for g = 4, 6 do
+      redis.call('ZREM', key(g), id)
     end
-    redis.call('ZADD', key(1), ARGV[i + 6], id)
-    i = f
+    redis.call('ZADD', key(1), at, id)
+    i = f + 3 * n
   elseif op == 'B' then
     local hash, field, at = key(1), ARGV[i + 2], ARGV[i + 3]
     local current = redis.call('HGET', hash, field)
@@ -110,6 +172,18 @@ while i <= n do
   elseif op == 'T' then
     redis.call('ZREMRANGEBYSCORE', key(1), '-inf', '(' .. ARGV[i + 2])
     i = i + 3
+  elseif op == 'P' then
+    -- Spell records whose index score is below `at` go, with their index entries.
+    local hash, index, below = key(1), key(2), '(' .. ARGV[i + 3]
+    local gone = redis.call('ZRANGEBYSCORE', index, '-inf', below)
+    local first = 1
+    while first <= #gone do
+      local upto = math.min(#gone, first + CHUNK - 1)
+      redis.call('HDEL', hash, unpack(gone, first, upto))
+      first = upto + 1
+    end
+    redis.call('ZREMRANGEBYSCORE', index, '-inf', below)
+    i = i + 4
   elseif op == 'X' then
     redis.call('PEXPIREAT', key(1), ARGV[i + 2])
     i = i + 3

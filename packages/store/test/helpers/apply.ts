@@ -15,6 +15,7 @@ export async function probeAndApply(
     nextOffset: String(first + items.length),
     items,
     seen: probe.seen,
+    discharged: probe.discharged,
     clock,
   });
   return { plan, result: await store.apply(plan) };
