@@ -3,13 +3,9 @@
 // `--drop <prefix>` only drops a prefix left behind (never the active one).
 // SIGTERM/SIGINT stop it; before the switch nothing changes for readers (its prefix is dropped),
 // after it the live aggregators carry on from the new prefix's offsets.
-import { createKafka } from '@pulse/kafka';
-import { createLogger } from '@pulse/logging';
-import { createRedis } from '@pulse/redis';
 import { runMain } from '@pulse/service';
 import { dropPrefix, readActivePrefix } from '@pulse/store';
-import { AGGREGATOR_REDIS_OPTIONS } from './aggregator.js';
-import { loadAggregatorConfig } from './config.js';
+import { connectClients } from './clients.js';
 import { rebuild } from './rebuild.js';
 
 const SERVICE = 'aggregator-rebuild';
@@ -17,17 +13,7 @@ const SERVICE = 'aggregator-rebuild';
 runMain(
   SERVICE,
   async ({ onClose, useLogger }) => {
-    const config = loadAggregatorConfig(process.env);
-    const logger = createLogger({ service: SERVICE, level: config.logLevel });
-    useLogger(logger);
-    const kafka = createKafka({ brokers: config.brokers, clientId: SERVICE, logger });
-    const redis = createRedis(config.redisUrl, {
-      logger,
-      name: SERVICE,
-      options: AGGREGATOR_REDIS_OPTIONS,
-    });
-    onClose(() => redis.quit());
-    await redis.connect();
+    const { config, logger, kafka, redis } = await connectClients(SERVICE, { onClose, useLogger });
     const [flag, stale] = process.argv.slice(2);
     if (flag === '--drop') {
       const active = await readActivePrefix(redis, config.keyPrefix);
