@@ -175,7 +175,6 @@ describe('rebuild from the log', () => {
     });
     await redis.connect();
     onTestFinished(() => void redis.quit());
-    let servedAtSwitch: string | undefined;
     const result = await rebuild(loadAggregatorConfig(world.env), {
       kafka: world.kafka,
       redis,
@@ -186,7 +185,6 @@ describe('rebuild from the log', () => {
       onSwitched: async (prefix) => {
         // Until the API has read the pointer it serves the old prefix; then the new one, asked
         // before the rebuild goes on to retire and drop the old.
-        servedAtSwitch = api.pointer.current();
         await waitFor('the API to follow the pointer', async () =>
           answers.some((a) => a.prefix === prefix),
         );
@@ -196,7 +194,6 @@ describe('rebuild from the log', () => {
     await asking;
 
     expect(result.previous).toBe(world.prefix);
-    expect(servedAtSwitch).toBe(world.prefix);
     expect(await world.redis.get(activePrefixKey(world.prefix))).toBe(result.prefix);
     await api.pointer.refresh();
     expect(api.pointer.current()).toBe(result.prefix);
