@@ -1,6 +1,6 @@
 export { createFigureStore } from './figure-store.js';
 export type { ApplyResult, FigureStore, ProbeEvent, ProbeResult } from './figure-store.js';
-export { planBatch, planItemOf, spellOf } from './plan.js';
+export { planBatch, planItemOf, SEEN_REPLAY_FLOOR_MS, spellOf } from './plan.js';
 export type {
   BatchPlan,
   DischargeRecord,
@@ -46,4 +46,15 @@ export type {
   ScopeChange,
 } from './change-log.js';
 export { cursorOps } from './cursors.js';
+export {
+  checkNotRetired,
+  dropPrefix,
+  followActivePrefix,
+  PrefixRetiredError,
+  readActivePrefix,
+  RETIRED_OFFSET,
+  RETIRED_OFFSET_TTL_MS,
+  retirePrefix,
+} from './prefixes.js';
+export type { ActivePrefix, FollowOptions, PrefixSpace } from './prefixes.js';
 export type { CursorOps } from './cursors.js';

@@ -99,7 +99,20 @@ export interface PlanInput {
    * open ids and not-meeting spells older than that and their state window (STATE_WINDOW_MS).
    */
   clock: number;
+  /**
+   * The writer's clock (wall time + CLOCK_OFFSET_MS, epoch ms), when known: each seen-id set the
+   * batch writes is then kept at least SEEN_REPLAY_FLOOR_MS past it. Live, a set's own lifetime
+   * (day end + grace + 1 day) is always longer; a rebuild replaying old days would otherwise
+   * write sets already expired, and a resend later in the log would count again.
+   */
+  now?: number;
 }
+
+/**
+ * The least time a seen-id set outlives the batch that wrote it (see PlanInput.now): a rebuild
+ * must replay the grace period plus a day of the log within it (docs/aggregation.md, "Rebuild").
+ */
+export const SEEN_REPLAY_FLOOR_MS = DAY_MS;
 
 /** Three keys, one per age group in AGE_GROUPS order. */
 export type GroupKeys = readonly [string, string, string];
@@ -437,7 +450,10 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
       const seenKey = keys.seen(day.day);
       let ids = plan.seen.get(seenKey);
       if (!ids) plan.seen.set(seenKey, (ids = []));
-      expire(seenKey, day.end + options.grace + DAY_MS);
+      expire(
+        seenKey,
+        Math.max(day.end + options.grace + DAY_MS, (input.now ?? 0) + SEEN_REPLAY_FLOOR_MS),
+      );
       seenDay = { start: dayStart, ids };
     }
     seenDay.ids.push(item.eventId);

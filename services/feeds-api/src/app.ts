@@ -12,6 +12,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FeedsApiConfig } from './config.js';
 import type { AppDeps } from './ports.js';
 import auth from './plugins/auth.js';
+import dashboard from './plugins/dashboard.js';
 import docs from './plugins/docs.js';
 import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import httpCache from './plugins/http-cache.js';
@@ -41,6 +42,8 @@ export type AppConfig = Pick<FeedsApiConfig, 'corsOrigins' | 'publicUrl'> & {
   workLimits?: Partial<WorkLimits>;
   /** Per-client request limits; applied when deps.rateLimitStore is given too. */
   rateLimits?: RateLimits;
+  /** The built dashboard's folder, served at `/` (none: `/` is a 404). */
+  dashboardDir?: string;
 };
 
 /** Response headers a browser on another origin may read (CORS). */
@@ -137,5 +140,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     },
     { prefix: '/v1' },
   );
+  if (config.dashboardDir !== undefined) {
+    await app.register(dashboard, { root: config.dashboardDir });
+  }
   return app;
 }
