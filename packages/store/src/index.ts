@@ -7,6 +7,7 @@ export type {
   PlanInput,
   PlanItem,
   PlanRejection,
+  PlannedReport,
   PlannedStateOp,
 } from './plan.js';
 export { encodePlan, MAX_PLAN_ARGUMENTS, planArguments, planFits } from './encode.js';
@@ -25,9 +26,15 @@ export type {
 } from './options.js';
 export { CursorExpiredError, StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
-export { partitionKey } from './keys.js';
+export { familyFreshField, partitionKey, reportedField } from './keys.js';
 export { createFigureReader, SERIES_CHUNK_BUCKETS } from './reader.js';
-export type { Completeness, FigureReader, ReaderOptions } from './reader.js';
+export type {
+  Completeness,
+  FigureReader,
+  ReaderOptions,
+  Reporting,
+  SeriesPoint,
+} from './reader.js';
 export type { GaugeReading } from './reader-gauges.js';
 export { createChangeReader } from './change-log.js';
 export type {

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createServiceApp, operations } from '@pulse/service';
+import accepts from '@fastify/accepts';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -11,6 +12,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FeedsApiConfig } from './config.js';
 import type { AppDeps } from './ports.js';
 import auth from './plugins/auth.js';
+import dashboard from './plugins/dashboard.js';
 import docs from './plugins/docs.js';
 import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import httpCache from './plugins/http-cache.js';
@@ -40,6 +42,8 @@ export type AppConfig = Pick<FeedsApiConfig, 'corsOrigins' | 'publicUrl'> & {
   workLimits?: Partial<WorkLimits>;
   /** Per-client request limits; applied when deps.rateLimitStore is given too. */
   rateLimits?: RateLimits;
+  /** The built dashboard's folder, served at `/` (none: `/` is a 404). */
+  dashboardDir?: string;
 };
 
 /** Response headers a browser on another origin may read (CORS). */
@@ -99,6 +103,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   if (config.rateLimits && deps.rateLimitStore) {
     await app.register(rateLimit, { limits: config.rateLimits, ...deps.rateLimitStore });
   }
+  // Content negotiation (JSON or CSV) of the figure routes: src/formats.ts.
+  await app.register(accepts);
   // ETags hash the JSON body, so they are made before compression.
   await app.register(httpCache);
   await app.register(compress, { encodings: ['br', 'gzip', 'deflate'] });
@@ -134,5 +140,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     },
     { prefix: '/v1' },
   );
+  if (config.dashboardDir !== undefined) {
+    await app.register(dashboard, { root: config.dashboardDir });
+  }
   return app;
 }

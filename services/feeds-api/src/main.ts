@@ -1,5 +1,6 @@
 // The feeds-api process: reads the environment, connects Redis, loads reference data and listens;
 // the service kit's runMain closes it gracefully on SIGTERM/SIGINT. Everything else is in buildApp.
+import { dashboardBuilt, dashboardDir } from '@pulse/dashboard';
 import { createLogger } from '@pulse/logging';
 import { createRedis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
@@ -53,17 +54,23 @@ runMain('feeds-api', async ({ onClose, useLogger }) => {
         'development key (npm run token) are accepted; never run a deployment like this',
     );
   }
-  const app = await buildApp(config, {
-    refdata,
-    figures,
-    readiness: storeReadiness(redis, layout),
-    changeLog: followingChangeLog(pointer, config.keyPrefix, (prefix) =>
-      changeLogFromStore(redis, { ...layout, prefix }),
-    ),
-    logger,
-    verify,
-    rateLimitStore: { redis, prefix: config.keyPrefix },
-  });
+  // The dashboard at `/` once built (turbo builds it before feeds-api; the image ships it).
+  const dashboard = dashboardBuilt() ? dashboardDir : undefined;
+  if (!dashboard) logger.warn({ dashboardDir }, 'dashboard not built: `/` is not served');
+  const app = await buildApp(
+    { ...config, dashboardDir: dashboard },
+    {
+      refdata,
+      figures,
+      readiness: storeReadiness(redis, layout),
+      changeLog: followingChangeLog(pointer, config.keyPrefix, (prefix) =>
+        changeLogFromStore(redis, { ...layout, prefix }),
+      ),
+      logger,
+      verify,
+      rateLimitStore: { redis, prefix: config.keyPrefix },
+    },
+  );
   onClose(() => app.close());
 
   await app.listen({ port: config.port, host: config.host });
