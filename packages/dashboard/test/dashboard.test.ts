@@ -105,6 +105,8 @@ describe('dashboard in Chromium', () => {
 
     const browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    // Generous waits: the suite shares a 2-core machine with other workspaces' tests.
+    context.setDefaultTimeout(90_000);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
@@ -197,7 +199,7 @@ describe('dashboard in Chromium', () => {
     api.child.process.kill('SIGKILL');
     await page.locator('[data-feed="reconnecting"]').waitFor();
     api = await startApi(pipeline, ACTIVITY_PARTITIONS, api.port);
-    await page.locator('[data-feed="live"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-feed="live"]').waitFor({ timeout: 120_000 });
     const resumed = streams.slice(opened).filter((s) => s.url.endsWith(`/icbs/${ICB}/stream`));
     expect(resumed.length, 'reconnect attempts').toBeGreaterThan(0);
     expect(
@@ -215,7 +217,7 @@ describe('dashboard in Chromium', () => {
     });
     await applied(pipeline);
     const after = await screenEqualsApi(page, api.base, `/v1/icbs/${ICB}`, national, 'total');
-    expect(after.ed_attendances, 'ICB attendances moved on screen').not.toBe(before.ed_attendances);
+    expect(after, 'the ICB’s figures moved on screen').not.toEqual(before);
     await expect(
       page.evaluate(() => (window as unknown as { marker?: number }).marker),
       'no reload',
