@@ -3,7 +3,6 @@
 import {
   bucketsBetween,
   DEPRECATED_COUNTER_ALIASES,
-  deriveRates,
   londonDayBounds,
   QUARTER_MS,
   HOUR_MS,
@@ -14,6 +13,7 @@ import type { Completeness, FiguresSource, LiveFigures } from './ports.js';
 import type { ScopeInfo } from './scopes.js';
 import type { Snapshot } from './schemas/snapshot.js';
 import { iso } from './time.js';
+import { occupancyPct, periodRates } from './units.js';
 
 export interface SnapshotParts {
   scope: ScopeInfo;
@@ -24,6 +24,8 @@ export interface SnapshotParts {
   lastHour: CounterFigures;
   newestEventAt: number | null;
   completeness: Completeness;
+  /** Derived figures unrounded (the `exact` parameter); default rounded (units.ts). */
+  exact?: boolean;
 }
 
 /** The rolling hour: the four complete 15-minute buckets before asOf. */
@@ -42,13 +44,12 @@ function withDeprecatedAliases(counters: CounterFigures) {
     Record<keyof typeof DEPRECATED_COUNTER_ALIASES, CounterFigures[keyof CounterFigures]>;
 }
 
-function period(from: number, to: number, counters: CounterFigures) {
-  const { ed_within_4h_share, ambulance_handover_hours_lost } = deriveRates(counters);
+function period(from: number, to: number, counters: CounterFigures, exact: boolean) {
   return {
     from: iso(from),
     to: iso(to),
     counters: withDeprecatedAliases(counters),
-    rates: { ed_within_4h_share, ambulance_handover_hours_lost },
+    rates: periodRates(counters, exact),
   };
 }
 
@@ -56,6 +57,7 @@ export function composeSnapshot(parts: SnapshotParts): Snapshot {
   const day = londonDayBounds(parts.londonDate);
   const hour = lastHourOf(parts.asOf);
   const { newestEventAt, asOf } = parts;
+  const exact = parts.exact ?? false;
   return {
     scope: parts.scope,
     asOf: iso(asOf),
@@ -63,19 +65,20 @@ export function composeSnapshot(parts: SnapshotParts): Snapshot {
     live: {
       gauges: parts.live.gauges,
       beds: parts.live.beds,
-      ga_occupancy_pct: deriveRates(parts.today, parts.live.beds).ga_occupancy_pct,
+      ga_occupancy_pct: occupancyPct(parts.live.beds, exact),
     },
-    today: period(day.start, day.end, parts.today),
-    lastHour: period(hour.from, hour.to, parts.lastHour),
+    today: period(day.start, day.end, parts.today, exact),
+    lastHour: period(hour.from, hour.to, parts.lastHour, exact),
     freshness: {
       newestEventAt: newestEventAt === null ? null : iso(newestEventAt),
       ageSeconds: newestEventAt === null ? null : (asOf - newestEventAt) / 1000,
     },
     completeness: {
+      from: iso(hour.from),
+      to: iso(asOf),
+      families: parts.completeness.families,
       reported: parts.completeness.reported,
       expected: parts.completeness.expected,
-      from: iso(asOf - HOUR_MS),
-      to: iso(asOf),
     },
   };
 }
@@ -87,6 +90,7 @@ export async function readSnapshot(
   info: ScopeInfo,
   asOf: number,
   londonDate: string,
+  exact = false,
 ): Promise<Snapshot> {
   const hour = lastHourOf(asOf);
   const [live, today, lastHour, newestEventAt, completeness] = await Promise.all([
@@ -94,7 +98,7 @@ export async function readSnapshot(
     figures.counters(scope, '1d', [londonDate]),
     figures.counters(scope, '15m', bucketsBetween('15m', hour.from, hour.to)),
     figures.freshness(scope),
-    figures.completeness(scope, asOf, londonDate),
+    figures.completeness(scope, asOf, londonDate, hour.from),
   ]);
   return composeSnapshot({
     scope: info,
@@ -105,5 +109,6 @@ export async function readSnapshot(
     lastHour,
     newestEventAt,
     completeness,
+    exact,
   });
 }

@@ -1,6 +1,15 @@
 // A feeds-api built on the real Redis of the test run, the real figure store and the real
 // reference data. Figures are written the way the aggregator writes them: plan, then apply.
-import { bucketsOf, DAY_MS, type AgeGroup, type CounterIncrement, type StateOp } from '@pulse/kpi';
+import {
+  bucketsOf,
+  DAY_MS,
+  FIGURE_FAMILY,
+  londonDateOf,
+  type AgeGroup,
+  type CounterIncrement,
+  type FigureFamily,
+  type StateOp,
+} from '@pulse/kpi';
 import type { Redis } from '@pulse/redis';
 import { loadRefData, type RefData } from '@pulse/refdata';
 import { createFigureReader, createFigureStore, type PlanItem } from '@pulse/store';
@@ -64,11 +73,29 @@ export interface TestApp {
 
 export interface TestEvent {
   at: number;
+  /** The provider (default TRUST), attributed as the reference data says on the event's date. */
+  trust?: string;
+  /** Default: the family of the first counter, else of the first state op (as effectsOf says). */
+  family?: FigureFamily;
   counters?: { figure: CounterIncrement['figure']; group?: AgeGroup; by?: number }[];
   state?: StateOp[];
 }
 
 let eventNo = 0;
+
+function familyOf(e: TestEvent): FigureFamily {
+  const counter = e.counters?.[0];
+  if (counter) return FIGURE_FAMILY[counter.figure];
+  const op = e.state?.[0];
+  if (op?.op === 'open' || op?.op === 'close') return op.set === 'ed' ? 'ae' : 'rtt';
+  return op?.op === 'beds' ? 'beds' : 'inpatient';
+}
+
+function attributionOf(refs: RefData, trust: string, at: number) {
+  const r = refs.resolveProvider(trust, londonDateOf(at));
+  if (r.status !== 'ok') throw new Error(`test trust ${trust} is not open on ${londonDateOf(at)}`);
+  return { trust, icb: r.icb.code, region: r.region.code };
+}
 
 export async function testApp(
   config: Partial<AppConfig> = {},
@@ -114,11 +141,12 @@ export async function testApp(
     async apply(events) {
       const items: PlanItem[] = events.map((e) => ({
         eventId: `feeds-api-test-${++eventNo}`,
-        providerOds: TRUST,
+        providerOds: e.trust ?? TRUST,
         occurredAt: e.at,
-        attribution: { trust: TRUST, icb: ICB, region: REGION },
+        attribution: attributionOf(refs, e.trust ?? TRUST, e.at),
         buckets: bucketsOf(e.at),
         effects: {
+          family: e.family ?? familyOf(e),
           counters: (e.counters ?? []).map((c) => ({
             figure: c.figure,
             group: c.group ?? 'adult',

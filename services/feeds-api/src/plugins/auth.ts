@@ -38,8 +38,11 @@ declare module 'fastify' {
     authFailure: string | undefined;
   }
   interface FastifyContextConfig {
-    /** The route's body is figures of this kind: it gets a disclosure level. */
-    figures?: 'snapshot' | 'series';
+    /**
+     * The route's body is figures of this kind: it gets a disclosure level (`series-list`: a
+     * `series` array of series bodies, each its own).
+     */
+    figures?: 'snapshot' | 'series' | 'series-list';
   }
 }
 
@@ -115,21 +118,40 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
     }
   });
 
-  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
-    const kind = request.routeOptions.config.figures;
-    if (kind === undefined || reply.statusCode !== 200) return payload;
-    const body = payload as FigureBody;
+  /** One body's level for this principal, and the body at that level. */
+  const disclose = (
+    principal: Principal,
+    kind: 'snapshot' | 'series',
+    body: FigureBody,
+  ): [Disclosure, FigureBody] => {
     const [first, last] =
       kind === 'snapshot'
         ? [body.londonDate!, body.londonDate!]
         : [londonDateOf(Date.parse(body.from!)), londonDateOf(Date.parse(body.to!) - 1)];
-    const level: Disclosure = disclosureFor(request.principal, body.scope, first, last, refdata);
+    const level: Disclosure = disclosureFor(principal, body.scope, first, last, refdata);
+    return [level, level === 'exact' ? { ...body, disclosure: 'exact' } : control[kind](body)];
+  };
+
+  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
+    const kind = request.routeOptions.config.figures;
+    if (kind === undefined || reply.statusCode !== 200) return payload;
+    let level: Disclosure;
+    let body: unknown;
+    if (kind === 'series-list') {
+      // Each series at its own level; the response is exact only if every series is.
+      const list = payload as { series: FigureBody[] };
+      const disclosed = list.series.map((series) => disclose(request.principal, 'series', series));
+      level = disclosed.every(([l]) => l === 'exact') ? 'exact' : 'controlled';
+      body = { ...list, series: disclosed.map(([, series]) => series) };
+    } else {
+      [level, body] = disclose(request.principal, kind, payload as FigureBody);
+    }
     reply.header(DISCLOSURE_HEADER, level);
-    if (level === 'exact') return { ...body, disclosure: 'exact' };
     // A tag made over the exact figures must not validate the controlled body.
     const etag = reply.getHeader('etag');
-    if (typeof etag === 'string') reply.header('etag', bodyEtag(`${etag}:controlled`));
-    return control[kind](body);
+    if (level === 'controlled' && typeof etag === 'string')
+      reply.header('etag', bodyEtag(`${etag}:controlled`));
+    return body;
   });
 
   app.addHook('onResponse', async (request, reply) => {
