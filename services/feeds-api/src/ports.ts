@@ -8,7 +8,7 @@ import type { ReadinessCheck } from '@pulse/service';
 import type { FigureReader } from '@pulse/store';
 import type { ChangeLog } from './stream/change-log.js';
 import type { Verifier } from './auth/verifier.js';
-import type { DisclosureControl } from './plugins/auth.js';
+import type { TreeControl } from './public-tier.js';
 
 /** Live gauges and bed figures of a scope, as of an instant. */
 export interface LiveFigures {
@@ -54,6 +54,6 @@ export interface AppDeps {
   verify: Verifier;
   /** Where per-client rate limits are counted: Redis and the key prefix (`<KEY_PREFIX>`). */
   rateLimitStore?: { redis: Redis; prefix: string };
-  /** Disclosure control of public-tier bodies (default @pulse/disclosure's, src/disclosure.ts). */
-  disclosure?: DisclosureControl;
+  /** Disclosure control of the public tier's trees (default @pulse/disclosure's, src/disclosure.ts). */
+  disclosure?: TreeControl;
 }

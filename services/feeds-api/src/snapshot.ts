@@ -1,7 +1,12 @@
 // Reading one snapshot: which buckets make "today" and "the last hour", the reads in parallel,
 // and the pure composition of the response (also used to build the documented example).
 import {
+  addSplit,
+  BED_FIGURES,
   bucketsBetween,
+  emptyBedFigures,
+  emptyCounterFigures,
+  emptyGaugeFigures,
   DEPRECATED_COUNTER_ALIASES,
   deriveRates,
   londonDayBounds,
@@ -9,6 +14,7 @@ import {
   HOUR_MS,
   type CounterFigures,
   type Scope,
+  type Split,
 } from '@pulse/kpi';
 import type { Completeness, FiguresSource, LiveFigures } from './ports.js';
 import type { ScopeInfo } from './scopes.js';
@@ -81,13 +87,13 @@ export function composeSnapshot(parts: SnapshotParts): Snapshot {
 }
 
 /** Reads everything a snapshot needs, in parallel. */
-export async function readSnapshot(
+export async function readSnapshotParts(
   figures: FiguresSource,
   scope: Scope,
   info: ScopeInfo,
   asOf: number,
   londonDate: string,
-): Promise<Snapshot> {
+): Promise<SnapshotParts> {
   const hour = lastHourOf(asOf);
   const [live, today, lastHour, newestEventAt, completeness] = await Promise.all([
     figures.live(scope, asOf, londonDate),
@@ -96,14 +102,52 @@ export async function readSnapshot(
     figures.freshness(scope),
     figures.completeness(scope, asOf, londonDate),
   ]);
-  return composeSnapshot({
+  return { scope: info, asOf, londonDate, live, today, lastHour, newestEventAt, completeness };
+}
+
+export async function readSnapshot(
+  figures: FiguresSource,
+  scope: Scope,
+  info: ScopeInfo,
+  asOf: number,
+  londonDate: string,
+): Promise<Snapshot> {
+  return composeSnapshot(await readSnapshotParts(figures, scope, info, asOf, londonDate));
+}
+
+function addFigures<F extends string>(into: Record<F, Split>, add: Record<F, Split>): void {
+  for (const figure of Object.keys(into) as F[]) addSplit(into[figure], add[figure]);
+}
+
+/**
+ * A parent scope's parts as the sum of its children's (read at one instant): what the figures of
+ * an ICB, region or England are on the day's structure, with parent = sum of children exactly.
+ */
+export function sumParts(
+  info: ScopeInfo,
+  asOf: number,
+  londonDate: string,
+  children: readonly SnapshotParts[],
+): SnapshotParts {
+  const sum: SnapshotParts = {
     scope: info,
     asOf,
     londonDate,
-    live,
-    today,
-    lastHour,
-    newestEventAt,
-    completeness,
-  });
+    live: { gauges: emptyGaugeFigures(), beds: emptyBedFigures() },
+    today: emptyCounterFigures(),
+    lastHour: emptyCounterFigures(),
+    newestEventAt: null,
+    completeness: { reported: 0, expected: 0 },
+  };
+  for (const child of children) {
+    addFigures(sum.live.gauges, child.live.gauges);
+    for (const bed of BED_FIGURES) sum.live.beds[bed] += child.live.beds[bed];
+    addFigures(sum.today, child.today);
+    addFigures(sum.lastHour, child.lastHour);
+    if (child.newestEventAt !== null)
+      sum.newestEventAt = Math.max(sum.newestEventAt ?? child.newestEventAt, child.newestEventAt);
+    sum.completeness.reported += child.completeness.reported;
+    sum.completeness.expected += child.completeness.expected;
+  }
+  return sum;
 }

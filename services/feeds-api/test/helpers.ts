@@ -1,6 +1,13 @@
 // A feeds-api built on the real Redis of the test run, the real figure store and the real
 // reference data. Figures are written the way the aggregator writes them: plan, then apply.
-import { bucketsOf, DAY_MS, type AgeGroup, type CounterIncrement, type StateOp } from '@pulse/kpi';
+import {
+  bucketsOf,
+  DAY_MS,
+  londonDateOf,
+  type AgeGroup,
+  type CounterIncrement,
+  type StateOp,
+} from '@pulse/kpi';
 import type { Redis } from '@pulse/redis';
 import { loadRefData, type RefData } from '@pulse/refdata';
 import { createFigureReader, createFigureStore, type PlanItem } from '@pulse/store';
@@ -64,11 +71,20 @@ export interface TestApp {
 
 export interface TestEvent {
   at: number;
+  /** The provider (default TRUST), attributed on the event's London date. */
+  trust?: string;
   counters?: { figure: CounterIncrement['figure']; group?: AgeGroup; by?: number }[];
   state?: StateOp[];
 }
 
 let eventNo = 0;
+
+function attributionOf(trust: string, at: number) {
+  if (trust === TRUST) return { trust: TRUST, icb: ICB, region: REGION };
+  const r = sharedRefData().resolveProvider(trust, londonDateOf(at));
+  if (r.status !== 'ok') throw new Error(`${trust} is not open on ${londonDateOf(at)}`);
+  return { trust, icb: r.icb.code, region: r.region.code };
+}
 
 export async function testApp(
   config: Partial<AppConfig> = {},
@@ -114,9 +130,9 @@ export async function testApp(
     async apply(events) {
       const items: PlanItem[] = events.map((e) => ({
         eventId: `feeds-api-test-${++eventNo}`,
-        providerOds: TRUST,
+        providerOds: e.trust ?? TRUST,
         occurredAt: e.at,
-        attribution: { trust: TRUST, icb: ICB, region: REGION },
+        attribution: attributionOf(e.trust ?? TRUST, e.at),
         buckets: bucketsOf(e.at),
         effects: {
           counters: (e.counters ?? []).map((c) => ({

@@ -19,11 +19,11 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
   if (!Number.isInteger(maxPoints) || maxPoints < 1) {
     throw new RangeError(`maxPoints must be a positive integer, got ${maxPoints}`);
   }
-  const { figures, refdata, now } = app.pulse;
+  const { figures, refdata, now, publicTier } = app.pulse;
 
   for (const route of SCOPE_ROUTES) {
     app.get(`${route.prefix}/series`, {
-      config: { cacheControl: 'no-cache', figures: 'series' },
+      config: { cacheControl: 'no-cache' },
       schema: {
         tags: ['series'],
         operationId: `${route.kind}Series`,
@@ -45,7 +45,7 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
           ),
         },
       },
-      handler: async (request) => {
+      handler: async (request, reply) => {
         const { code = '' } = request.params as { code?: string };
         const query = request.query as SeriesQuery;
         const interval = query.interval ?? '1h';
@@ -58,6 +58,8 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
         const metric =
           DEPRECATED_COUNTER_ALIASES[query.metric as DeprecatedCounterAlias] ??
           (query.metric as CounterFigure);
+        if (reply.disclose(scope, first, last) === 'controlled')
+          return publicTier.series(scope, info, metric, interval, from, to);
         const points = await figures.counterSeries(scope, metric, interval, from, to);
         return {
           scope: info,
@@ -70,6 +72,7 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
             end: iso(p.bucket.end),
             value: p.value,
           })),
+          disclosure: 'exact',
         };
       },
     });

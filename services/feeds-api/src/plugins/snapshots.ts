@@ -24,12 +24,12 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
   const cacheMs = options.cacheMs ?? 0;
   if (!Number.isInteger(cacheMs) || cacheMs < 0)
     throw new TypeError('cacheMs must be an integer >= 0');
-  const { figures, refdata, now } = app.pulse;
+  const { figures, refdata, now, publicTier } = app.pulse;
   const cache = createSnapshotCache(cacheMs, now);
 
   for (const route of SCOPE_ROUTES) {
     app.get(`${route.prefix}/snapshot`, {
-      config: { cacheControl, figures: 'snapshot' },
+      config: { cacheControl },
       schema: {
         tags: ['snapshots'],
         operationId: `${route.kind}Snapshot`,
@@ -52,6 +52,13 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
         const asOf = asOfParam(query.asOf, now());
         const londonDate = londonDateOf(asOf);
         const { scope, info } = scopeOn(refdata, route.kind, code, londonDate);
+        if (reply.disclose(scope, londonDate, londonDate) === 'controlled') {
+          const at = query.asOf === undefined ? undefined : asOf;
+          const { body, etag } = await publicTier.snapshot(scope, at);
+          reply.header('etag', etag);
+          if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+          return body;
+        }
         const read = async (): Promise<CachedSnapshot> => {
           const snapshot = await readSnapshot(figures, scope, info, asOf, londonDate);
           return { snapshot, etag: snapshotEtag(snapshot) };
@@ -62,7 +69,7 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
             : await read();
         reply.header('etag', etag);
         if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
-        return snapshot;
+        return { ...snapshot, disclosure: 'exact' };
       },
     });
   }

@@ -9,7 +9,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { londonDateOf, scopeKey } from '@pulse/kpi';
 import type { Logger } from '@pulse/logging';
-import { disclosureFor } from '../auth/access.js';
 import { ApiError } from '../errors.js';
 import { problemResponses } from '../schemas/common.js';
 import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
@@ -153,16 +152,7 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
         const wanted = parseFigures(query.figures);
         const londonDate = londonDateOf(now());
         const { scope } = scopeOn(refdata, route.kind, code, londonDate);
-        // Updates carry exact figures; disclosure control is applied per response body, so a
-        // sub-national stream is served only to a token that sees its scope exactly.
-        const principal = request.principal;
-        if (disclosureFor(principal, scope, londonDate, londonDate, refdata) !== 'exact') {
-          throw new ApiError(
-            'FORBIDDEN',
-            'The push feed of a region, ICB or trust needs a token that sees it exactly; ' +
-              "the public tier has England's stream and the controlled snapshot and series routes.",
-          );
-        }
+        reply.disclose(scope, londonDate, londonDate, STREAM_REFUSAL);
         if (!hub) throw new ApiError('UNAVAILABLE', 'The push feed has no change log to follow.');
         if (hub.connections >= maxConnections) {
           metrics.refused('total');
@@ -203,6 +193,16 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
     changesRoute(app, route, changeLog);
   }
 };
+
+/**
+ * Why the public tier has no sub-national push feed: an update is sent when the change log says a
+ * scope changed, so its timing (and its change ids) dates individual events at a trust and tells a
+ * suppressed count from zero, which disclosure control of the figures cannot hide (README, "Tiers").
+ */
+export const STREAM_REFUSAL =
+  'The push feed of a region, ICB or trust needs a token that sees it exactly: its updates follow ' +
+  "each change, which would date individual events. The public tier has England's stream and the " +
+  'disclosure-controlled snapshot and series routes.';
 
 const KIND_OF: Record<string, ScopeKind> = {
   england: 'england',
