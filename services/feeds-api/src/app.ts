@@ -42,7 +42,7 @@ export type AppConfig = Pick<FeedsApiConfig, 'corsOrigins' | 'publicUrl'> & {
   stream?: StreamSettings;
   /** Bounds on the work of expensive reads (src/work-limits.ts). */
   workLimits?: Partial<WorkLimits>;
-  /** Per-client request limits; applied when deps.rateLimitStore is given too. */
+  /** Per-client request limits; applied when deps.limitStore is given too. */
   rateLimits?: RateLimits;
   /** The public tier's trees (src/public-tier.ts has the meaning and defaults). */
   publicTier?: PublicTierSettings;
@@ -123,8 +123,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     audit: deps.logger.child({ component: 'audit' }),
     refdata: deps.refdata,
   });
-  if (config.rateLimits && deps.rateLimitStore) {
-    await app.register(rateLimit, { limits: config.rateLimits, ...deps.rateLimitStore });
+  if (config.rateLimits && deps.limitStore) {
+    await app.register(rateLimit, { limits: config.rateLimits, ...deps.limitStore });
   }
   // ETags hash the JSON body, so they are made before compression.
   await app.register(httpCache);
@@ -157,6 +157,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
         ...config.stream,
         changeLog: deps.changeLog,
         logger: deps.logger,
+        limitStore: deps.limitStore,
       });
     },
     { prefix: '/v1' },

@@ -41,7 +41,7 @@ runMain('feeds-api', async ({ onClose, useLogger }) => {
     changeLog: changeLogFromStore(redis, layout),
     logger,
     verify,
-    rateLimitStore: { redis, prefix: config.keyPrefix },
+    limitStore: { redis, prefix: config.keyPrefix },
   });
   onClose(() => app.close());
 

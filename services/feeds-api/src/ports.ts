@@ -52,8 +52,11 @@ export interface AppDeps {
   now?: () => number;
   /** Verifies Authorization headers (auth/verifier.ts's createVerifier). */
   verify: Verifier;
-  /** Where per-client rate limits are counted: Redis and the key prefix (`<KEY_PREFIX>`). */
-  rateLimitStore?: { redis: Redis; prefix: string };
+  /**
+   * Where per-client limits are kept, shared by every replica: request counts (with
+   * config.rateLimits) and concurrent streams' leases. Redis and the key prefix (`<KEY_PREFIX>`).
+   */
+  limitStore?: { redis: Redis; prefix: string };
   /** Disclosure control of the public tier's trees (default @pulse/disclosure's, src/disclosure.ts). */
   disclosure?: TreeControl;
 }
