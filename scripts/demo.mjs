@@ -6,8 +6,10 @@
 // 2. The topics (@pulse/topology's PULSE_TOPICS), then the aggregator, the feeds API and the
 //    simulator with `--catch-up` (today from London midnight, backfilled at full speed, then real
 //    time; `--speed N` replays today at N× until it catches up with the clock), as compose runs it.
-// 3. Prints the URLs once the API's /readyz answers, then England's figures every 30 s.
-// 4. SIGINT (Ctrl-C) or SIGTERM, at any moment: stops the simulator, the aggregator, the API
+// 3. Builds the dashboard (packages/dashboard), which the API serves at `/`.
+// 4. Prints the URLs (the dashboard's first) once the API's /readyz answers, then England's
+//    figures every 30 s.
+// 5. SIGINT (Ctrl-C) or SIGTERM, at any moment: stops the simulator, the aggregator, the API
 //    (each waited for), then the infrastructure it started (also while it is still starting:
 //    no broker, redis-server or temporary folder is left), and exits 0. Another Ctrl-C while
 //    stopping kills the children at once.
@@ -18,7 +20,7 @@
 // Options (scripts/demo-options.mjs; a bad one is a one-line error, exit 2): --speed N, --trusts
 // A,B (a subset, lighter), --port P, --help. Environment: KAFKA_BROKERS, REDIS_URL,
 // ACTIVITY_TOPIC, DLQ_TOPIC, KEY_PREFIX, GROUP_ID, LOG_LEVEL are passed on to the services.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -225,6 +227,11 @@ async function main() {
       KEY_PREFIX: process.env.KEY_PREFIX || DEFAULT_KEY_PREFIX,
     };
     if (stopping) return;
+    // The dashboard the API serves at `/` (packages/dashboard; under a second to build).
+    execFileSync(process.execPath, ['build.mjs'], {
+      cwd: join(root, 'packages', 'dashboard'),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     children.push(
       start('aggregator', 'services/aggregator/src/main.ts', [], {
         ...common,
@@ -256,6 +263,7 @@ async function main() {
         ? `replaying today at ${opts.speed}x until it catches up with the clock, then real time`
         : 'backfilling today so far at full speed, then real time';
     say(`ready (${mode}); Ctrl-C stops everything
+  dashboard   ${api}/
   API         ${api}
   docs        ${api}/docs
   OpenAPI     ${api}/openapi.json

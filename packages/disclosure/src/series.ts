@@ -6,8 +6,8 @@ import { DisclosureError } from './errors.js';
 import type { DecideOptions, Table } from './table.js';
 import type { ControlledSeries, Family, NullableSplit, SeriesBody } from './types.js';
 
-/** Milliseconds lost is not a count of people; a series of it has no base count to follow. */
-const WITHOUT_BASE = new Set(['ambulance_handover_ms_lost']);
+/** Time lost is not a count of people; a series of it has no base count to follow. */
+const WITHOUT_BASE = new Set(['ambulance_handover_ms_lost', 'ambulance_handover_hours_lost']);
 
 function sameBuckets(a: SeriesBody, b: SeriesBody): boolean {
   return (
@@ -22,7 +22,8 @@ function addBody(table: Table, body: SeriesBody): BodyCells {
   // per body: a point may be null, and a tree's series need not have the same null points
   const layout = new Layout<SeriesBody>();
   body.points.forEach((point, i) => {
-    if (point.value !== null) layout.split(`/points/${i}/value`, (b) => b.points[i]!.value!);
+    if (point.value !== null)
+      layout.split(`/points/${i}/value`, (b) => b.points[i]!.value!, point.known === true);
   });
   return layout.place(table, body, body.scope.kind === 'england');
 }

@@ -125,6 +125,7 @@ function period<P extends PeriodBody>(
     }
   }
   const share = {} as RateSplit;
+  const pct = {} as RateSplit;
   const hoursLost = {} as NullableSplit;
   for (const key of SPLIT_KEYS) {
     const within = `${base}/counters/ed_departures_within_4h/${key}`;
@@ -132,6 +133,15 @@ function period<P extends PeriodBody>(
     share[key] = r.derived(`${base}/rates/ed_within_4h_share/${key}`, [within, departures], () =>
       ratio(counters.ed_departures_within_4h[key]!, counters.ed_departures[key]!),
     );
+    // The same share in per cent, to 1 decimal as the feeds API rounds it.
+    pct[key] = r.derived(`${base}/rates/ed_within_4h_pct/${key}`, [within, departures], () => {
+      const value = ratio(
+        counters.ed_departures_within_4h[key]!,
+        counters.ed_departures[key]!,
+        100,
+      );
+      return value === null ? null : Math.round(value * 10) / 10;
+    });
   }
   for (const key of SPLIT_KEYS) {
     hoursLost[key] = r.derived(
@@ -144,7 +154,11 @@ function period<P extends PeriodBody>(
   return {
     ...body,
     counters,
-    rates: { ed_within_4h_share: share, ambulance_handover_hours_lost: hoursLost },
+    rates: {
+      ...('ed_within_4h_pct' in body.rates ? { ed_within_4h_pct: pct } : {}),
+      ed_within_4h_share: share,
+      ambulance_handover_hours_lost: hoursLost,
+    },
   } as ControlledPeriod<P>;
 }
 

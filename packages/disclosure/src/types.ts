@@ -53,7 +53,12 @@ export interface PeriodBody {
   from: string;
   to: string;
   counters: Record<CounterFigure, NullableSplit>;
-  rates: { ed_within_4h_share: RateSplit; ambulance_handover_hours_lost: NullableSplit };
+  rates: {
+    /** Per cent, 0-100 (the feeds API's unit for shares); absent from older bodies. */
+    ed_within_4h_pct?: RateSplit;
+    ed_within_4h_share: RateSplit;
+    ambulance_handover_hours_lost: NullableSplit;
+  };
 }
 
 /** A snapshot as the feeds API composes it (exact). */
@@ -71,7 +76,8 @@ export interface SnapshotBody {
 /** A period as published: the same counters (former names included), each split nullable. */
 export type ControlledPeriod<P extends PeriodBody = PeriodBody> = Omit<P, 'counters' | 'rates'> & {
   counters: { [K in keyof P['counters']]: NullableSplit };
-  rates: { ed_within_4h_share: RateSplit; ambulance_handover_hours_lost: NullableSplit };
+  /** The rates the body has (ed_within_4h_pct only if it had it), each split nullable. */
+  rates: { [K in keyof P['rates']]: NullableSplit };
 };
 
 export type ControlledSnapshot<B extends SnapshotBody = SnapshotBody> = Omit<
@@ -92,6 +98,12 @@ export interface SeriesPoint {
   end: string;
   /** A point may be null where there is nothing to show (left null). */
   value: NullableSplit | null;
+  /**
+   * The reader knows this value without it (the feeds API's null for a bucket no provider
+   * reported: 0): its counts are decided as published exactly, so no secondary suppression relies
+   * on hiding them.
+   */
+  known?: boolean;
 }
 
 export interface SeriesBody {

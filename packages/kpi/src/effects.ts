@@ -14,6 +14,7 @@ import {
   HANDOVER_OVER_60M_MS,
   HANDOVER_STANDARD_MS,
 } from './thresholds.js';
+import { EVENT_FAMILY } from './families.js';
 import {
   AGE_GROUPS,
   COUNTER_FIGURES,
@@ -47,7 +48,7 @@ export const DISCHARGE_FIGURE: Readonly<Record<DischargeDestination, CounterFigu
   OTHER: 'discharges_other',
 };
 
-function edDeparture(e: EventOf<'ED_DEPARTURE'>, group: AgeGroup): EventEffects {
+function edDeparture(e: EventOf<'ED_DEPARTURE'>, group: AgeGroup): Omit<EventEffects, 'family'> {
   const stay = e.occurredAt - e.payload.arrivedAt;
   const counters = [ONE.ed_departures[group]];
   if (stay <= ED_WITHIN_MS) counters.push(ONE.ed_departures_within_4h[group]);
@@ -59,7 +60,10 @@ function edDeparture(e: EventOf<'ED_DEPARTURE'>, group: AgeGroup): EventEffects 
   };
 }
 
-function ambulanceHandover(e: EventOf<'AMBULANCE_HANDOVER'>, group: AgeGroup): EventEffects {
+function ambulanceHandover(
+  e: EventOf<'AMBULANCE_HANDOVER'>,
+  group: AgeGroup,
+): Omit<EventEffects, 'family'> {
   const wait = e.occurredAt - e.payload.arrivedAt;
   const counters = [ONE.ambulance_handovers[group]];
   if (wait > HANDOVER_OVER_30M_MS) counters.push(ONE.ambulance_handovers_over_30m[group]);
@@ -74,6 +78,10 @@ function ambulanceHandover(e: EventOf<'AMBULANCE_HANDOVER'>, group: AgeGroup): E
  * them, never mutate them. Arrays are fresh per call.
  */
 export function effectsOf(event: ActivityEvent): EventEffects {
+  return { family: EVENT_FAMILY[event.eventType], ...effectsByType(event) };
+}
+
+function effectsByType(event: ActivityEvent): Omit<EventEffects, 'family'> {
   const group = ageGroupOf(event.ageBand);
   switch (event.eventType) {
     case 'ED_ARRIVAL': {

@@ -6,3 +6,4 @@ export * from './effects.js';
 export * from './gauges.js';
 export * from './rejections.js';
 export * from './data-quality.js';
+export * from './families.js';

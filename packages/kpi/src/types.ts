@@ -1,6 +1,7 @@
 // The domain model shared by the aggregator (which applies it to Redis), the read module (which
 // merges it back) and the brute-force oracle of @pulse/verify. Pure data: no I/O here.
 import type { AgeGroup } from '@pulse/contracts';
+import type { FigureFamily } from '@pulse/refdata';
 
 export type { AgeGroup } from '@pulse/contracts';
 export const AGE_GROUPS: readonly AgeGroup[] = ['child', 'adult', 'unknown'];
@@ -126,6 +127,8 @@ export type StateOp =
 
 /** What one accepted event does. */
 export interface EventEffects {
+  /** The family of figures the event reports (EVENT_FAMILY): its provider's coverage. */
+  family: FigureFamily;
   counters: CounterIncrement[];
   state: StateOp[];
 }

@@ -2,6 +2,7 @@ import { DISCHARGE_DESTINATIONS } from '@pulse/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   effectsOf,
+  FIGURE_FAMILY,
   ED_OVER_MS,
   ED_WITHIN_MS,
   HANDOVER_OVER_30M_MS,
@@ -139,6 +140,7 @@ describe('effectsOf', () => {
       ),
     );
     expect(fx).toEqual({
+      family: 'inpatient',
       counters: [],
       state: [{ op: 'ctr', spellId: 'S1', meets: false, group: 'adult', at: T0 }],
     });
@@ -169,6 +171,7 @@ describe('effectsOf', () => {
     const payload = { bedType: 'GENERAL_ACUTE', bedsOpen: 400, bedsOccupied: 380 } as const;
     const site = { op: 'beds', bedType: 'GENERAL_ACUTE', at: T0, open: 400, occupied: 380 };
     expect(effectsOf(event('BED_STATE', payload, { siteOds: 'RGT01' }))).toEqual({
+      family: 'beds',
       counters: [],
       state: [{ ...site, siteOds: 'RGT01' }],
     });
@@ -186,5 +189,39 @@ describe('effectsOf', () => {
     const stop = effectsOf(event('RTT_CLOCK_STOP', payload));
     expect(counted(stop)).toEqual({ 'rtt_clock_stops:adult': 1 });
     expect(stop.state).toEqual([{ op: 'close', set: 'rtt', id: 'P1', at: T0 }]);
+  });
+
+  it('should name the family each event reports, the family of every figure it counts', () => {
+    const stay = { attendanceId: 'A1', arrivedAt: T0 - 5 * 60 * MIN, decisionToAdmitAt: null };
+    const cases = [
+      effectsOf(
+        event('ED_ARRIVAL', {
+          attendanceId: 'A1',
+          arrivalMode: 'AMBULANCE',
+          departmentType: 1,
+          acuity: 2,
+        }),
+      ),
+      effectsOf(event('ED_DEPARTURE', { ...stay, disposal: 'ADMITTED' })),
+      effectsOf(event('AMBULANCE_HANDOVER', { arrivedAt: T0 - 90 * MIN })),
+      effectsOf(
+        event('ADMISSION', { spellId: 'S1', method: 'EMERGENCY', bedType: 'GENERAL_ACUTE' }),
+      ),
+      effectsOf(event('DISCHARGE', { spellId: 'S1', admittedAt: T0 - 1, destination: 'HOME' })),
+      effectsOf(
+        event('RTT_CLOCK_START', { pathwayId: 'P1', clockStartAt: T0, treatmentFunction: '100' }),
+      ),
+    ];
+    expect(cases.map((fx) => fx.family)).toEqual([
+      'ae',
+      'ae',
+      'ambulance-handovers',
+      'inpatient',
+      'inpatient',
+      'rtt',
+    ]);
+    for (const fx of cases) {
+      for (const c of fx.counters) expect(FIGURE_FAMILY[c.figure], c.figure).toBe(fx.family);
+    }
   });
 });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { describeMachine, machineInfo, markdownTable, writeSection } from '@pulse/bench';
 import type { AgeGroup, Attribution, CounterFigure } from '@pulse/kpi';
+import { FIGURE_FAMILY } from '@pulse/kpi';
 import { Redis } from 'ioredis';
 import type { PlanItem } from '../src/index.js';
 import { createFigureStore, encodePlan, planBatch, resolveStoreOptions } from '../src/index.js';
@@ -56,7 +57,8 @@ function realistic(item: PlanItem, n: number): PlanItem {
     group,
     by: figure.endsWith('ms_lost') ? 60_000 : 1,
   }));
-  return { ...item, effects: { counters, state: item.effects.state.slice(0, 1) } };
+  const family = FIGURE_FAMILY[counters[0]?.figure ?? 'ed_attendances'];
+  return { ...item, effects: { family, counters, state: item.effects.state.slice(0, 1) } };
 }
 
 function makeBatches(

@@ -19,6 +19,8 @@
 //                              no and is within window, HINCRBY the n increments; recorded with
 //                              g, icb, region; ZREM id from all three; ZADD it to closed
 //   P hash index at            spell records whose index score is below at go
+//   N k field n k1..kn         HSETNX field = 1 in hash k; only if it was not there, HINCRBY
+//                              field by 1 in each of the n hashes k1..kn
 //   B k field at open occupied HSET field = 'at:open:occupied' unless the stored at is newer
 //   T k at                     ZREMRANGEBYSCORE k -inf (at: members scored below at go
 //   X k at                     PEXPIREAT k at (ms)
@@ -60,6 +62,7 @@ export function planArguments(plan: BatchPlan): number {
     else if (op.op === 'ctr') n += 18 + op.corrections.length * 4;
     else n += 12;
   }
+  for (const report of plan.reports) n += 5 + report.parents.length * 2;
   return n;
 }
 
@@ -133,6 +136,10 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
         argv.push('B', k(op.key), op.field, op.at, op.open, op.occupied);
         break;
     }
+  }
+  for (const report of plan.reports) {
+    argv.push('N', k(report.key), report.field, report.parents.length);
+    for (const parent of report.parents) argv.push(k(parent));
   }
   for (const [key, below] of plan.trims) argv.push('T', k(key), below);
   for (const [key, { index, below }] of plan.spellPrunes) argv.push('P', k(key), k(index), below);

@@ -7,7 +7,8 @@ export type StoreErrorCode =
   | 'PLAN_TOO_LARGE' // a plan's script would take more than MAX_PLAN_ARGUMENTS arguments
   | 'BAD_REPLY' // Redis answered something the store does not understand
   | 'BAD_CURSOR' // a change-log cursor this store could not have issued (or for another partition count)
-  | 'CURSOR_EXPIRED'; // a change-log cursor older than the log keeps (CursorExpiredError)
+  | 'CURSOR_EXPIRED' // a change-log cursor older than the log keeps (CursorExpiredError)
+  | 'PREFIX_RETIRED'; // a writer reached a key prefix a rebuild retired (PrefixRetiredError)
 
 export class StoreError extends PulseError<StoreErrorCode> {}
 

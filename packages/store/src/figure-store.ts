@@ -6,6 +6,7 @@ import { StoreError } from './errors.js';
 import { partitionKey, partitionKeys, utcDayOf } from './keys.js';
 import { readScript } from './lua/scripts.js';
 import { execPipeline } from './pipeline.js';
+import { checkNotRetired } from './prefixes.js';
 import type { ResolvedStoreOptions, StoreOptions } from './options.js';
 import { resolveStoreOptions } from './options.js';
 import type { BatchPlan, DischargeRecord, PlanInput } from './plan.js';
@@ -54,10 +55,11 @@ export type ApplyResult = { applied: true } | { applied: false; storedOffset: st
 
 export interface FigureStore {
   readonly options: ResolvedStoreOptions;
+  /** Throws PrefixRetiredError (as probe and apply do) once a rebuild retired the prefix. */
   storedOffset(partition: number): Promise<string | null>;
   /** One round trip: the stored offset and which ids are already seen. */
   probe(partition: number, events: readonly ProbeEvent[]): Promise<ProbeResult>;
-  /** planBatch with this store's options. */
+  /** planBatch with this store's options and, unless the input has one, the writer's clock. */
   plan(input: PlanInput): BatchPlan;
   /**
    * One round trip: applies the plan if the stored offset is still its fence. Rejects a plan past
@@ -76,7 +78,8 @@ export function createFigureStore(redis: Redis, options: StoreOptions): FigureSt
   return {
     options: resolved,
 
-    storedOffset: (partition) => redis.get(keysOf(partition).offset),
+    storedOffset: async (partition) =>
+      checkNotRetired(resolved.prefix, await redis.get(keysOf(partition).offset)),
 
     async probe(partition, events) {
       const keys = keysOf(partition);
@@ -105,6 +108,7 @@ export function createFigureStore(redis: Redis, options: StoreOptions): FigureSt
         string | null,
         ...unknown[][],
       ];
+      checkNotRetired(resolved.prefix, storedOffset);
       const seen = new Set<string>();
       [...byDay.values()].forEach((ids, d) =>
         (replies[d] as number[]).forEach((flag, j) => flag === 1 && seen.add(ids[j]!)),
@@ -120,7 +124,8 @@ export function createFigureStore(redis: Redis, options: StoreOptions): FigureSt
       return { storedOffset, seen, discharged };
     },
 
-    plan: (input) => planBatch(input, resolved),
+    // The writer's clock keeps a replayed day's seen ids alive (PlanInput.now).
+    plan: (input) => planBatch({ now: Date.now() + resolved.clockOffsetMs, ...input }, resolved),
 
     async apply(plan) {
       const { keys, argv } = encodePlan(plan);
@@ -128,7 +133,8 @@ export function createFigureStore(redis: Redis, options: StoreOptions): FigureSt
       if (!Array.isArray(reply))
         throw new StoreError('BAD_REPLY', `apply: unexpected reply ${String(reply)}`);
       if (reply[0] === 1) return { applied: true };
-      return { applied: false, storedOffset: reply[1] == null ? null : String(reply[1]) };
+      const stored = checkNotRetired(resolved.prefix, reply[1] == null ? null : String(reply[1]));
+      return { applied: false, storedOffset: stored };
     },
   };
 }

@@ -1,12 +1,13 @@
 export { createFigureStore } from './figure-store.js';
 export type { ApplyResult, FigureStore, ProbeEvent, ProbeResult } from './figure-store.js';
-export { planBatch, planItemOf, spellOf } from './plan.js';
+export { planBatch, planItemOf, SEEN_REPLAY_FLOOR_MS, spellOf } from './plan.js';
 export type {
   BatchPlan,
   DischargeRecord,
   PlanInput,
   PlanItem,
   PlanRejection,
+  PlannedReport,
   PlannedStateOp,
 } from './plan.js';
 export { encodePlan, MAX_PLAN_ARGUMENTS, planArguments, planFits } from './encode.js';
@@ -25,9 +26,15 @@ export type {
 } from './options.js';
 export { CursorExpiredError, StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
-export { partitionKey } from './keys.js';
+export { familyFreshField, partitionKey, reportedField } from './keys.js';
 export { createFigureReader, SERIES_CHUNK_BUCKETS } from './reader.js';
-export type { Completeness, FigureReader, ReaderOptions } from './reader.js';
+export type {
+  Completeness,
+  FigureReader,
+  ReaderOptions,
+  Reporting,
+  SeriesPoint,
+} from './reader.js';
 export type { GaugeReading } from './reader-gauges.js';
 export { createChangeReader } from './change-log.js';
 export type {
@@ -39,4 +46,15 @@ export type {
   ScopeChange,
 } from './change-log.js';
 export { cursorOps } from './cursors.js';
+export {
+  checkNotRetired,
+  dropPrefix,
+  followActivePrefix,
+  PrefixRetiredError,
+  readActivePrefix,
+  RETIRED_OFFSET,
+  RETIRED_OFFSET_TTL_MS,
+  retirePrefix,
+} from './prefixes.js';
+export type { ActivePrefix, FollowOptions, PrefixSpace } from './prefixes.js';
 export type { CursorOps } from './cursors.js';

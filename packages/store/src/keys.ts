@@ -1,6 +1,6 @@
 // The Redis key layout of docs/aggregation.md, in one place for the writer and the reader.
 // `<p>` = `<prefix>:{<topic>:<partition>}`: the hash tag puts a partition's keys in one slot.
-import { DAY_MS, type AgeGroup, type BucketSize } from '@pulse/kpi';
+import { DAY_MS, type AgeGroup, type BucketSize, type FigureFamily } from '@pulse/kpi';
 
 /** Gauge state kinds that keep one sorted set per age group. */
 export type OpenSet = 'ed' | 'rtt';
@@ -46,4 +46,17 @@ export type PartitionKeys = ReturnType<typeof partitionKeys>;
 /** `<figure>:<group>`: the field of a counter hash. */
 export function counterField(figure: string, group: AgeGroup): string {
   return `${figure}:${group}`;
+}
+
+/**
+ * `reported:<family>`: in a trust's counter hash, 1 once the trust has reported the family in the
+ * bucket; in an ICB, region or England hash, how many of its trusts have (the series' coverage).
+ */
+export function reportedField(family: FigureFamily): string {
+  return `reported:${family}`;
+}
+
+/** `t:<ods>:<family>`: the field of the fresh hash holding a trust's newest event of a family. */
+export function familyFreshField(ods: string, family: FigureFamily): string {
+  return `t:${ods}:${family}`;
 }

@@ -1,6 +1,6 @@
 // One partition batch -> one plan: everything the apply script will do, summed per key and field.
 // Pure: no I/O, no clock. The script then does per batch what would otherwise be per event.
-import type { AgeGroup, Attribution, Bucket, EventEffects } from '@pulse/kpi';
+import type { AgeGroup, Attribution, Bucket, EventEffects, FigureFamily } from '@pulse/kpi';
 import type { ActivityEvent } from '@pulse/contracts';
 import {
   AGE_GROUPS,
@@ -13,7 +13,14 @@ import {
 } from '@pulse/kpi';
 import { StoreError } from './errors.js';
 import type { ClosedSet, OpenSet, PartitionKeys } from './keys.js';
-import { counterField, partitionKey, partitionKeys, utcDayOf } from './keys.js';
+import {
+  counterField,
+  familyFreshField,
+  partitionKey,
+  partitionKeys,
+  reportedField,
+  utcDayOf,
+} from './keys.js';
 import type { ResolvedStoreOptions } from './options.js';
 
 /** One accepted event, decoded, attributed and turned into effects by @pulse/kpi. */
@@ -92,7 +99,20 @@ export interface PlanInput {
    * open ids and not-meeting spells older than that and their state window (STATE_WINDOW_MS).
    */
   clock: number;
+  /**
+   * The writer's clock (wall time + CLOCK_OFFSET_MS, epoch ms), when known: each seen-id set the
+   * batch writes is then kept at least SEEN_REPLAY_FLOOR_MS past it. Live, a set's own lifetime
+   * (day end + grace + 1 day) is always longer; a rebuild replaying old days would otherwise
+   * write sets already expired, and a resend later in the log would count again.
+   */
+  now?: number;
 }
+
+/**
+ * The least time a seen-id set outlives the batch that wrote it (see PlanInput.now): a rebuild
+ * must replay the grace period plus a day of the log within it (docs/aggregation.md, "Rebuild").
+ */
+export const SEEN_REPLAY_FLOOR_MS = DAY_MS;
 
 /** Three keys, one per age group in AGE_GROUPS order. */
 export type GroupKeys = readonly [string, string, string];
@@ -143,6 +163,17 @@ export type PlannedStateOp =
     }
   | { op: 'beds'; key: string; field: string; at: number; open: number; occupied: number };
 
+/**
+ * A trust's first report of a family in a bucket: set `field` to 1 in the trust's counter hash
+ * unless it is there already, and only then add one to it in each of `parents` (the ICB, region
+ * and England hashes of the same bucket), so they count each of their trusts once.
+ */
+export interface PlannedReport {
+  key: string;
+  field: string;
+  parents: readonly string[];
+}
+
 export interface BatchPlan {
   partition: number;
   offsetKey: string;
@@ -158,6 +189,8 @@ export interface BatchPlan {
   /** Hash -> field -> value, stored only if greater (freshness, data-quality `newest`). */
   maxima: Map<string, Map<string, number>>;
   state: PlannedStateOp[];
+  /** The families each trust reported, per bucket (coverage). */
+  reports: PlannedReport[];
   /**
    * Sorted sets the state ops touched -> the instant their members are trimmed below (after the
    * ops): closed ids below `clock - grace`, open ids and not-meeting spells below `clock - grace -
@@ -214,6 +247,8 @@ interface CounterGroup {
    */
   sums: Map<string, number>;
   newest: number;
+  /** Family -> newest occurredAt of the group's events of that family. */
+  families: Map<FigureFamily, number>;
 }
 
 /** The keys of one trust's gauge state and data quality, built once per plan. */
@@ -285,6 +320,7 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     increments: new Map(),
     maxima: new Map(),
     state: [],
+    reports: [],
     trims: new Map(),
     spellPrunes: new Map(),
     trusts: new Set(),
@@ -338,6 +374,7 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
         counted: false,
         sums: new Map(),
         newest: -Infinity,
+        families: new Map(),
       };
       groups.set(id, group);
     }
@@ -413,7 +450,10 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
       const seenKey = keys.seen(day.day);
       let ids = plan.seen.get(seenKey);
       if (!ids) plan.seen.set(seenKey, (ids = []));
-      expire(seenKey, day.end + options.grace + DAY_MS);
+      expire(
+        seenKey,
+        Math.max(day.end + options.grace + DAY_MS, (input.now ?? 0) + SEEN_REPLAY_FLOOR_MS),
+      );
       seenDay = { start: dayStart, ids };
     }
     seenDay.ids.push(item.eventId);
@@ -426,6 +466,9 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
 
     const group = groupOf(item);
     if (item.occurredAt > group.newest) group.newest = item.occurredAt;
+    const familyNewest = group.families.get(item.effects.family);
+    if (familyNewest === undefined || item.occurredAt > familyNewest)
+      group.families.set(item.effects.family, item.occurredAt);
     for (const increment of item.effects.counters) {
       if (increment.by === 0) continue;
       // Redis does not roll a script back: a bad HINCRBY mid-script would leave half a batch.
@@ -469,6 +512,19 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
       let buckets = plan.changes.buckets.get(scope);
       if (!buckets) plan.changes.buckets.set(scope, (buckets = new Set()));
       for (const bucket of group.buckets) buckets.add(bucket);
+    }
+    // keys: per bucket, the trust's hash then its ICB's, region's and England's (scopesOf).
+    const width = group.scopes.length;
+    const trust = group.scopes[0]!.slice(2);
+    for (const [family, newest] of group.families) {
+      max(plan.maxima, keys.fresh, familyFreshField(trust, family), newest);
+      for (let b = 0; b < group.keys.length; b += width) {
+        plan.reports.push({
+          key: group.keys[b]!,
+          field: reportedField(family),
+          parents: group.keys.slice(b + 1, b + width),
+        });
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 // The read side: a scope's counters, gauges, freshness, completeness and data quality, merged
 // over every partition of the topic. Each method is one pipelined round trip.
-import type { RefData } from '@pulse/refdata';
+import { expectedToReport, type RefData } from '@pulse/refdata';
 import type { Redis } from 'ioredis';
 import type {
   Bucket,
@@ -8,6 +8,7 @@ import type {
   CounterFigure,
   CounterFigures,
   DataQuality,
+  FigureFamily,
   RejectionCode,
   Scope,
   Split,
@@ -19,6 +20,8 @@ import {
   bucketsBetween,
   emptyCounterFigures,
   emptySplit,
+  FIGURE_FAMILIES,
+  FIGURE_FAMILY,
   HOUR_MS,
   londonDateOf,
   scopeKey,
@@ -29,7 +32,13 @@ import { readScript } from './lua/scripts.js';
 import { execPipeline } from './pipeline.js';
 import type { GaugeReading } from './reader-gauges.js';
 import { defineGaugesScript, readGauges } from './reader-gauges.js';
-import { counterField, partitionKey, partitionKeys } from './keys.js';
+import {
+  counterField,
+  familyFreshField,
+  partitionKey,
+  partitionKeys,
+  reportedField,
+} from './keys.js';
 import type { PartitionKeys } from './keys.js';
 
 /**
@@ -46,11 +55,27 @@ export interface ReaderOptions {
   refdata: RefData;
 }
 
-export interface Completeness {
+export interface Reporting {
   /** Trusts expected to report in the scope on the date. */
   expected: string[];
-  /** Of those, the ones whose newest event is within the hour before asOf. */
+  /** Of those, the ones whose newest event is at or after `since`. */
   reporting: string[];
+}
+
+export interface Completeness extends Reporting {
+  /**
+   * Per figure family: the trusts expected to report it on the date (refdata's
+   * expectedToReport), and those whose newest event of that family is at or after `since`.
+   */
+  families: Record<FigureFamily, Reporting>;
+}
+
+/** One bucket of a counter series. */
+export interface SeriesPoint {
+  bucket: Bucket;
+  value: Split;
+  /** How many of the scope's trusts reported the figure's family in the bucket. */
+  reported: number;
 }
 
 export interface FigureReader {
@@ -63,12 +88,27 @@ export interface FigureReader {
     size: BucketSize,
     from: number,
     to: number,
-  ): Promise<{ bucket: Bucket; value: Split }[]>;
+  ): Promise<SeriesPoint[]>;
+  /** Per bucket (in bucketIds order), how many of the scope's trusts reported each family in it. */
+  coverage(
+    scope: Scope,
+    size: BucketSize,
+    bucketIds: readonly string[],
+  ): Promise<Record<FigureFamily, number>[]>;
   /** Live gauges and G&A beds summed over the scope's trusts on londonDate (default: asOf's). */
   gauges(scope: Scope, asOf: number, londonDate?: string): Promise<GaugeReading>;
   /** Newest occurredAt applied for the scope, or null if none. */
   freshness(scope: Scope): Promise<number | null>;
-  completeness(scope: Scope, asOf: number, londonDate?: string): Promise<Completeness>;
+  /**
+   * Trusts in scope on londonDate (default: asOf's) with an event applied at or after `since`
+   * (default asOf - 1 hour), overall and per figure family.
+   */
+  completeness(
+    scope: Scope,
+    asOf: number,
+    londonDate?: string,
+    since?: number,
+  ): Promise<Completeness>;
   dataQuality(ods: string): Promise<DataQuality>;
 }
 
@@ -105,6 +145,34 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
       ? [scope.code]
       : options.refdata.trustsInScope(scope, londonDate).map((trust) => trust.odsCode);
 
+  /**
+   * The same fields of a scope's counter hashes in many buckets, in chunks of
+   * SERIES_CHUNK_BUCKETS: per chunk, one read-only script per partition (a round trip each chunk,
+   * the event loop free between them). Per chunk, its ids and each partition's values, bucket by
+   * bucket, field by field.
+   */
+  const readFields = async (
+    key: string,
+    size: BucketSize,
+    ids: readonly string[],
+    fields: readonly string[],
+  ): Promise<[string[], number[][]][]> => {
+    const chunks: [string[], number[][]][] = [];
+    for (let at = 0; at < ids.length; at += SERIES_CHUNK_BUCKETS) {
+      const chunk = ids.slice(at, at + SERIES_CHUNK_BUCKETS);
+      const pipeline = redis.pipeline();
+      for (const p of partitions) {
+        seriesScript.queue(
+          pipeline,
+          chunk.map((id) => p.counters(key, size, id)),
+          [...fields],
+        );
+      }
+      chunks.push([chunk, (await execPipeline(pipeline)) as number[][]]);
+    }
+    return chunks;
+  };
+
   return {
     async counters(scope, size, bucketIds) {
       const key = scopeKey(scope);
@@ -124,28 +192,38 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
       const key = scopeKey(scope);
       const ids = bucketsBetween(size, from, to);
       const fields = AGE_GROUPS.map((group) => counterField(figure, group));
-      const points: { bucket: Bucket; value: Split }[] = [];
-      // In chunks, one read-only script per partition each: a round trip per chunk, and the
-      // event loop is free between them, however long the series.
-      for (let at = 0; at < ids.length; at += SERIES_CHUNK_BUCKETS) {
-        const chunk = ids.slice(at, at + SERIES_CHUNK_BUCKETS);
-        const pipeline = redis.pipeline();
-        for (const p of partitions) {
-          const keys = chunk.map((id) => p.counters(key, size, id));
-          seriesScript.queue(pipeline, keys, fields);
-        }
-        const results = (await execPipeline(pipeline)) as number[][];
+      fields.push(reportedField(FIGURE_FAMILY[figure]));
+      const points: SeriesPoint[] = [];
+      for (const [chunk, rows] of await readFields(key, size, ids, fields)) {
         chunk.forEach((id, b) => {
           const value = emptySplit();
-          for (const counts of results) {
-            for (let g = 0; g < fields.length; g++) {
-              addToSplit(value, AGE_GROUPS[g]!, counts[b * fields.length + g]!);
-            }
+          let reported = 0;
+          for (const counts of rows) {
+            const at = b * fields.length;
+            AGE_GROUPS.forEach((group, g) => addToSplit(value, group, counts[at + g]!));
+            reported += counts[at + AGE_GROUPS.length]!;
           }
-          points.push({ bucket: bucketForId(size, id), value });
+          points.push({ bucket: bucketForId(size, id), value, reported });
         });
       }
       return points;
+    },
+
+    async coverage(scope, size, bucketIds) {
+      const fields = FIGURE_FAMILIES.map(reportedField);
+      const out: Record<FigureFamily, number>[] = [];
+      for (const [chunk, rows] of await readFields(scopeKey(scope), size, bucketIds, fields)) {
+        chunk.forEach((_, b) => {
+          const counts = Object.fromEntries(FIGURE_FAMILIES.map((f) => [f, 0])) as Record<
+            FigureFamily,
+            number
+          >;
+          for (const row of rows)
+            FIGURE_FAMILIES.forEach((family, f) => (counts[family] += row[b * fields.length + f]!));
+          out.push(counts);
+        });
+      }
+      return out;
     },
 
     gauges: (scope, asOf, londonDate = londonDateOf(asOf)) =>
@@ -160,18 +238,36 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
       return newest.length > 0 ? Math.max(...newest) : null;
     },
 
-    async completeness(scope, asOf, londonDate = londonDateOf(asOf)) {
+    async completeness(scope, asOf, londonDate = londonDateOf(asOf), since = asOf - HOUR_MS) {
       const expected = trustsOf(scope, londonDate);
-      if (expected.length === 0) return { expected, reporting: [] };
-      const fields = expected.map((ods) => `t:${ods}`);
+      const trusts = expected.map((ods) => options.refdata.trust(ods));
+      // Fields: each trust's newest event, then its newest of each family.
+      const fields = expected.flatMap((ods) => [
+        `t:${ods}`,
+        ...FIGURE_FAMILIES.map((family) => familyFreshField(ods, family)),
+      ]);
+      const width = 1 + FIGURE_FAMILIES.length;
       const pipeline = redis.pipeline();
-      for (const p of partitions) pipeline.hmget(p.fresh, ...fields);
-      const results = (await execPipeline(pipeline)) as (string | null)[][];
-      const since = asOf - HOUR_MS;
-      const reporting = expected.filter((_, t) =>
-        results.some((row) => row[t] !== null && Number(row[t]) >= since),
-      );
-      return { expected, reporting };
+      if (fields.length > 0) for (const p of partitions) pipeline.hmget(p.fresh, ...fields);
+      const results = (fields.length > 0 ? await execPipeline(pipeline) : []) as (
+        string | null
+      )[][];
+      const reported = (t: number, f: number) =>
+        results.some((row) => row[t * width + f] != null && Number(row[t * width + f]) >= since);
+      const families = Object.fromEntries(
+        FIGURE_FAMILIES.map((family, f) => {
+          const counted: Reporting = { expected: [], reporting: [] };
+          expected.forEach((ods, t) => {
+            const trust = trusts[t];
+            if (!trust || !expectedToReport(trust, family)) return;
+            counted.expected.push(ods);
+            if (reported(t, 1 + f)) counted.reporting.push(ods);
+          });
+          return [family, counted];
+        }),
+      ) as Record<FigureFamily, Reporting>;
+      const reporting = expected.filter((_, t) => reported(t, 0));
+      return { expected, reporting, families };
     },
 
     async dataQuality(ods) {

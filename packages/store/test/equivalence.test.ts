@@ -1,6 +1,8 @@
 // Random batches through probe + plan + Lua, read back with the reader, must equal the
 // in-memory reference applier (@pulse/verify) for every scope and bucket, every gauge and freshness.
 import {
+  bucketForId,
+  FIGURE_FAMILIES,
   parseScopeKey,
   STATE_WINDOW_MS,
   type Attribution,
@@ -12,6 +14,7 @@ import {
   createMemoryStore,
   memoryCounters,
   memoryGauges,
+  memoryReported,
   type MemoryStore,
 } from '@pulse/verify';
 import type { RefData } from '@pulse/refdata';
@@ -41,6 +44,8 @@ const refdata = {
     TRUSTS.filter(
       (t) => scope.kind === 'england' || (scope.kind === 'icb' ? t.icb : t.region) === scope.code,
     ).map((t) => ({ odsCode: t.trust })),
+  // Every trust an acute one: expected to report every family.
+  trust: (ods: string) => ({ odsCode: ods, kind: 'acute', aeTypes: [1] }),
 } as unknown as RefData;
 
 /** Entries the reference holds that are older than clock - grace - their window, and Redis's. */
@@ -146,6 +151,31 @@ describe('figure store equivalence', () => {
         compared += ids.length;
       }
       expect(compared).toBeGreaterThan(100);
+
+      // Coverage: how many trusts reported each family in each bucket, counted once per trust.
+      let covered = 0;
+      for (const [group, ids] of byScopeAndSize) {
+        const [scope, size] = group.split('|') as [string, BucketSize];
+        const read = await reader.coverage(parseScopeKey(scope), size, ids);
+        ids.forEach((id, b) => {
+          for (const family of FIGURE_FAMILIES) {
+            const want = memoryReported(memory, scope, size, id, family);
+            expect(read[b]![family], `${group} ${id} ${family}`).toBe(want);
+            if (want > 1) covered++;
+          }
+        });
+        // The series read returns the same count beside each value.
+        const first = bucketForId(size, ids[0]!);
+        const series = await reader.counterSeries(
+          parseScopeKey(scope),
+          'ed_attendances',
+          size,
+          first.start,
+          first.end,
+        );
+        expect(series[0]!.reported).toBe(memoryReported(memory, scope, size, ids[0]!, 'ae'));
+      }
+      expect(covered).toBeGreaterThan(10);
       // No counter hash exists in Redis that the reference lacks.
       const counterKeys = (await t.keys()).filter((k) => k.includes(':c:'));
       expect(counterKeys.length).toBeLessThanOrEqual(memory.counters.size * PARTITIONS);
@@ -174,6 +204,19 @@ describe('figure store equivalence', () => {
       expect(trimmed).toBeGreaterThan(0);
       for (const [scope, newest] of memory.fresh)
         expect(await reader.freshness(parseScopeKey(scope))).toBe(newest);
+      // Completeness per family: the trusts whose newest event of the family is at or after since.
+      for (const since of [CLOCK - 3 * 86_400_000, CLOCK - 30 * HOUR, CLOCK - HOUR]) {
+        const { families } = await reader.completeness({ kind: 'england' }, CLOCK, '', since);
+        for (const family of FIGURE_FAMILIES) {
+          const want = TRUSTS.map((a) => a.trust).filter(
+            (ods) => (memory.familyFresh.get(`${ods}:${family}`) ?? -Infinity) >= since,
+          );
+          expect(families[family], `${family} since ${since}`).toEqual({
+            expected: TRUSTS.map((a) => a.trust),
+            reporting: want,
+          });
+        }
+      }
       const quality = await Promise.all(TRUSTS.map((a) => reader.dataQuality(a.trust)));
       expect(quality.reduce((n, q) => n + q.accepted, 0)).toBe(accepted.size);
       expect(quality.reduce((n, q) => n + q.duplicates, 0)).toBe(duplicates);

@@ -70,7 +70,10 @@ describe('figure store', () => {
     const plan = store.plan(batch({ items: [item(T0, [one('ed_attendances')])] }));
     expect(await store.apply(plan)).toEqual({ applied: true });
     expect(await store.apply(plan)).toEqual({ applied: false, storedOffset: '10' });
-    expect(await t.redis.hgetall(trustDayKey())).toEqual({ 'ed_attendances:adult': '1' });
+    expect(await t.redis.hgetall(trustDayKey())).toEqual({
+      'ed_attendances:adult': '1',
+      'reported:ae': '1',
+    });
     expect(await store.storedOffset(partition)).toBe('10');
   });
 
@@ -240,7 +243,55 @@ describe('figure store', () => {
     expect(await t.redis.hgetall(trustDayKey())).toEqual({
       'discharges_home:adult': '2',
       'discharges_not_meeting_ctr:adult': '1',
+      'reported:inpatient': '1',
     });
+  });
+
+  it('figure store should count each trust once per bucket and family in its parents, across batches', async () => {
+    partition = 15;
+    const other = { providerOds: 'RYY', attribution: { ...ATTRIBUTION, trust: 'RYY' } };
+    const beds = {
+      op: 'beds',
+      siteOds: TRUST,
+      bedType: 'GENERAL_ACUTE',
+      at: T0,
+      open: 9,
+      occupied: 8,
+    } as const;
+    await applyBatch({
+      items: [
+        item(T0, [one('ed_attendances')]),
+        item(T0 + MIN, [one('ed_departures')]),
+        item(T0, [], [beds]),
+        item(T0 + 2 * MIN, [one('ed_attendances')], [], other),
+      ],
+    });
+    await applyBatch({
+      firstOffset: '10',
+      nextOffset: '11',
+      items: [
+        item(T0 + 3 * MIN, [one('ed_attendances')]),
+        item(T0 + 16 * MIN, [one('rtt_clock_starts_recorded')]),
+      ],
+    });
+    const hash = (scope: string, size: '15m' | '1d', id: string) =>
+      t.redis.hmget(
+        `${p()}:c:${scope}:${size}:${id}`,
+        'reported:ae',
+        'reported:beds',
+        'reported:rtt',
+      );
+    const quarter = String(T0 - (T0 % (15 * MIN)));
+    expect(await hash(`t:${TRUST}`, '15m', quarter)).toEqual(['1', '1', null]);
+    expect(await hash('t:RYY', '15m', quarter)).toEqual(['1', null, null]);
+    for (const parent of [`i:${ATTRIBUTION.icb}`, `r:${ATTRIBUTION.region}`, 'e']) {
+      expect(await hash(parent, '15m', quarter), parent).toEqual(['2', '1', null]);
+      expect(await hash(parent, '1d', londonDateOf(T0)), parent).toEqual(['2', '1', '1']);
+    }
+    // Each trust's newest event of each family, beside its newest event.
+    expect(
+      await t.redis.hmget(`${p()}:fresh`, `t:${TRUST}:ae`, `t:${TRUST}:rtt`, 't:RYY:ae'),
+    ).toEqual([String(T0 + 3 * MIN), String(T0 + 16 * MIN), String(T0 + 2 * MIN)]);
   });
 
   it('figure store should count a discharge by the criteria in force at it, correcting its bucket when a change arrives after the discharge', async () => {
@@ -361,7 +412,10 @@ describe('figure store', () => {
     expect(await replay.apply(plan)).toEqual({ applied: true });
     // 60 days is past the 35-day retention of 15-minute buckets on Redis's clock, not the writer's.
     const counters = `${p()}:c:t:${TRUST}:15m:${quarter}`;
-    expect(await t.redis.hgetall(counters)).toEqual({ 'ed_attendances:adult': '1' });
+    expect(await t.redis.hgetall(counters)).toEqual({
+      'ed_attendances:adult': '1',
+      'reported:ae': '1',
+    });
     expect(await t.redis.pexpiretime(counters)).toBe(quarter + 15 * MIN + 35 * DAY - offset);
     const seenDay = new Date(at).toISOString().slice(0, 10);
     expect(await t.redis.scard(`${p()}:seen:${seenDay}`)).toBe(1);

@@ -14,3 +14,4 @@ export { deleteKeysWithPrefix, redisPrefix, testRedis } from './redis-helpers.js
 export * from './infra-entry.js';
 export { testInfra, testLogger } from './test-infra.js';
 export { freePort } from './ports.js';
+export { isRunning, runFromSource, waitFor, waitForOk, type Child } from './processes.js';

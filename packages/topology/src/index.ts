@@ -85,6 +85,43 @@ export function partitionKey(prefix: string, topic: string, partition: number): 
   return `${prefix}:{${topic}:${partition}}`;
 }
 
+/**
+ * The Redis key naming the key prefix the figures are served from: `<base>:active-prefix`, where
+ * `<base>` is KEY_PREFIX. Absent, the figures live under `<base>` itself. A rebuild from the log
+ * (docs/aggregation.md, "Rebuild") writes every figure under a fresh prefix and then sets this
+ * key to it; the feeds API reads from, and the aggregators write to, the prefix it names.
+ */
+export function activePrefixKey(base: string): string {
+  return `${base}:active-prefix`;
+}
+
+/** The prefix a rebuild started at `startedAt` (epoch ms) writes: `<base>:r<startedAt>`. */
+export function rebuildPrefix(base: string, startedAt: number): string {
+  if (!Number.isSafeInteger(startedAt) || startedAt < 0)
+    throw new RangeError(`a rebuild's start must be epoch ms, got ${startedAt}`);
+  return `${base}:r${startedAt}`;
+}
+
+/** Thrown by parseActivePrefix for a pointer that names no prefix a rebuild could have made. */
+export class ActivePrefixError extends Error {
+  override name = 'ActivePrefixError';
+}
+
+/**
+ * The prefix the pointer at activePrefixKey(base) names: `base` when it is absent (null), else
+ * its value, which must be `base` or a rebuild prefix of it (`<base>:r<digits>`). Anything else
+ * (another deployment's prefix, junk) throws, so no reader or writer follows it.
+ */
+export function parseActivePrefix(base: string, value: string | null): string {
+  if (value === null || value === base) return base;
+  const rest = value.startsWith(`${base}:r`) ? value.slice(base.length + 2) : '';
+  if (/^\d{1,16}$/.test(rest)) return value;
+  throw new ActivePrefixError(
+    `${activePrefixKey(base)} names no prefix of ${base}: expected ${base} or ${base}:r<digits>, ` +
+      `got ${JSON.stringify(value.slice(0, 120))}`,
+  );
+}
+
 /** Header names of a dead letter, part of the contract: tools and the data-quality feed read them. */
 export const DLQ_HEADERS = {
   code: 'pulse-error-code',

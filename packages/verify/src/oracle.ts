@@ -27,6 +27,7 @@ import {
   type CounterFigure,
   type CounterFigures,
   type DataQuality,
+  type FigureFamily,
   type GaugeFigures,
   type RejectionCode,
   type Resolver,
@@ -133,6 +134,19 @@ const DEFINITIONS: Record<
   rtt_clock_stops: (e) => one(is(e, 'RTT_CLOCK_STOP')),
 };
 
+/** The family of figures each event type reports, from the design's list of figures. */
+const FAMILY_OF: Record<EventType, FigureFamily> = {
+  ED_ARRIVAL: 'ae',
+  ED_DEPARTURE: 'ae',
+  AMBULANCE_HANDOVER: 'ambulance-handovers',
+  ADMISSION: 'inpatient',
+  DISCHARGE: 'inpatient',
+  CRITERIA_TO_RESIDE_CHANGED: 'inpatient',
+  BED_STATE: 'beds',
+  RTT_CLOCK_START: 'rtt',
+  RTT_CLOCK_STOP: 'rtt',
+};
+
 const groupOf = (a: AcceptedEvent): AgeGroup => ageGroupOf(a.event.ageBand);
 
 export class BruteForce {
@@ -226,6 +240,36 @@ export class BruteForce {
       addToSplit(figures.discharges_not_meeting_ctr, groupOf(a), notMeeting);
     }
     return figures;
+  }
+
+  /**
+   * Coverage: how many distinct trusts of the scope have an accepted event of the family in the
+   * bucket (a series point's `coverage.reported`).
+   */
+  reported(
+    scope: Scope | string,
+    size: BucketSize,
+    bucketId: string,
+    family: FigureFamily,
+  ): number {
+    const bucket = bucketForId(size, bucketId);
+    const trusts = new Set<string>();
+    for (const a of this.eventsOf(scope)) {
+      const t = a.event.occurredAt;
+      if (bucket.start <= t && t < bucket.end && FAMILY_OF[a.event.eventType] === family)
+        trusts.add(a.trust);
+    }
+    return trusts.size;
+  }
+
+  /** Newest occurredAt of a trust's accepted events of one family; undefined if none. */
+  familyFreshness(ods: string, family: FigureFamily): number | undefined {
+    let newest: number | undefined;
+    for (const { event } of this.eventsOf(`t:${ods}`)) {
+      if (FAMILY_OF[event.eventType] === family)
+        newest = Math.max(newest ?? -Infinity, event.occurredAt);
+    }
+    return newest;
   }
 
   /** Newest occurredAt of the scope's accepted events; undefined if none. */

@@ -20,6 +20,7 @@ import {
   type CounterFigures,
   type CounterIncrement,
   type EventEffects,
+  type FigureFamily,
   type GaugeFigures,
   type StateOp,
   type StateWindow,
@@ -68,12 +69,22 @@ export interface MemoryStore {
   counters: Map<string, Map<string, number>>;
   /** Scope → newest occurredAt applied. */
   fresh: Map<string, number>;
+  /** `<ods>:<family>` → newest occurredAt of the trust's events of that family. */
+  familyFresh: Map<string, number>;
+  /** `<scope>:<size>:<bucket>` → family → the trusts that reported it there. */
+  reported: Map<string, Map<FigureFamily, Set<string>>>;
   /** Provider ODS → live state. */
   trusts: Map<string, TrustState>;
 }
 
 export function createMemoryStore(): MemoryStore {
-  return { counters: new Map(), fresh: new Map(), trusts: new Map() };
+  return {
+    counters: new Map(),
+    fresh: new Map(),
+    familyFresh: new Map(),
+    reported: new Map(),
+    trusts: new Map(),
+  };
 }
 
 const perGroup = <T>(make: () => T): Record<AgeGroup, T> => ({
@@ -198,6 +209,18 @@ export function applyInMemory(
   for (const scope of scopes) {
     store.fresh.set(scope, Math.max(store.fresh.get(scope) ?? -Infinity, occurredAt));
   }
+  const familyKey = `${attribution.trust}:${effects.family}`;
+  store.familyFresh.set(
+    familyKey,
+    Math.max(store.familyFresh.get(familyKey) ?? -Infinity, occurredAt),
+  );
+  for (const key of keys) {
+    let families = store.reported.get(key);
+    if (families === undefined) store.reported.set(key, (families = new Map()));
+    let trusts = families.get(effects.family);
+    if (trusts === undefined) families.set(effects.family, (trusts = new Set()));
+    trusts.add(attribution.trust);
+  }
   const state = trustState(store, attribution.trust);
   for (const op of effects.state) applyOp(store, state, op, keys);
 }
@@ -215,6 +238,17 @@ export function memoryCounters(
     addToSplit(figures[figure], group, n);
   }
   return figures;
+}
+
+/** How many trusts of a scope reported a family in one bucket (a series point's coverage). */
+export function memoryReported(
+  store: MemoryStore,
+  scope: string,
+  size: BucketSize,
+  bucketId: string,
+  family: FigureFamily,
+): number {
+  return store.reported.get(counterKey(scope, size, bucketId))?.get(family)?.size ?? 0;
 }
 
 /** The live gauges summed over some trusts, as of an instant (state within its window only). */

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   effectsOf,
+  FIGURE_FAMILIES,
   londonDayBounds,
   parseScopeKey,
   STATE_WINDOW_MS,
@@ -15,6 +16,7 @@ import {
   createMemoryStore,
   memoryCounters,
   memoryGauges,
+  memoryReported,
   type MemoryStore,
 } from '../src/index.js';
 import { isKnownProvider, LOG_CLOCK, randomLog, resolve, TRUSTS } from './random-log.js';
@@ -73,6 +75,32 @@ describe.each([1, 2, 3, 4])('effectsOf and applyInMemory against the oracle (see
   it('should agree on freshness of every scope', () => {
     for (const scope of oracle.scopes()) {
       expect(store.fresh.get(scope)).toBe(oracle.freshness(scope));
+    }
+  });
+
+  it('should agree on the coverage of every scope, bucket and family, and each trust family freshness', () => {
+    const wrong: string[] = [];
+    let several = 0;
+    for (const scope of oracle.scopes()) {
+      for (const size of SIZES) {
+        for (const id of oracle.bucketIds(size)) {
+          for (const family of FIGURE_FAMILIES) {
+            const want = oracle.reported(scope, size, id, family);
+            if (want > 1) several++;
+            if (memoryReported(store, scope, size, id, family) !== want)
+              wrong.push(`${counterKey(scope, size, id)} ${family}`);
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(several).toBeGreaterThan(0);
+    for (const ods of TRUSTS) {
+      for (const family of FIGURE_FAMILIES) {
+        expect(store.familyFresh.get(`${ods}:${family}`), `${ods} ${family}`).toBe(
+          oracle.familyFreshness(ods, family),
+        );
+      }
     }
   });
 

@@ -9,9 +9,9 @@ import type { Redis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
 import type { RefData } from '@pulse/refdata';
 import type { ReadinessCheck } from '@pulse/service';
-import { createFigureStore } from '@pulse/store';
-import { DLQ_PARTITIONS } from '@pulse/topology';
-import type { FigureStore } from '@pulse/store';
+import { createFigureStore, followActivePrefix, PrefixRetiredError } from '@pulse/store';
+import { DLQ_HEADERS, DLQ_PARTITIONS } from '@pulse/topology';
+import type { ActivePrefix, FigureStore } from '@pulse/store';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AggregatorConfig } from './config.js';
 import { chunkDeadLetters, type DeadLetter } from './dlq.js';
@@ -32,6 +32,12 @@ export const AGGREGATOR_REDIS_OPTIONS = { enableAutoPipelining: false } as const
 /** How often the lag gauge is read from the topic's end offsets and Redis (see lag.ts). */
 export const LAG_REFRESH_MS = 5_000;
 
+/**
+ * How often the active-prefix pointer is read again (a rebuild's switch). A writer still on the
+ * retired prefix is fenced out at its next apply and follows at once; this is for idle ones.
+ */
+export const POINTER_REFRESH_MS = 1_000;
+
 export interface AggregatorDeps {
   kafka: Kafka;
   /** The writer's connection; create it with AGGREGATOR_REDIS_OPTIONS. */
@@ -43,6 +49,12 @@ export interface AggregatorDeps {
   codec?: Codec;
   /** Defaults to a fresh registry with the process' default metrics. */
   metrics?: AggregatorMetrics;
+  /**
+   * A rebuild's: write this key prefix whatever the pointer says, and dead-letter only records at
+   * or after `deadLetterFrom(partition)` (those before it the live aggregators dead-lettered).
+   * Without it the aggregator writes the prefix the pointer under KEY_PREFIX names, and follows it.
+   */
+  rebuild?: { prefix: string; deadLetterFrom(partition: number): Promise<bigint> };
 }
 
 export interface Aggregator {
@@ -55,6 +67,7 @@ export interface Aggregator {
   /** /readyz checks: the group joined and Redis answering. */
   readonly readiness: readonly ReadinessCheck[];
   readonly metrics: AggregatorMetrics;
+  /** The store of the prefix being written now (it changes when a rebuild switches the pointer). */
   readonly store: FigureStore;
   /** Resolves when the consumer crashed and will not restart by itself (main exits then). */
   readonly crashed: Promise<Error>;
@@ -67,15 +80,27 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
   const refdata = deps.refdata ?? loadRefData();
   const codec = deps.codec ?? createCodec();
   const metrics = deps.metrics ?? createMetrics();
-  const store = createFigureStore(deps.redis, {
-    prefix: config.keyPrefix,
-    topic: config.activityTopic,
-    grace: config.graceMs,
-    retention: config.retentionMs,
-    // Key lifetimes on wall time plus CLOCK_OFFSET_MS: a replayed past period keeps its keys.
-    clockOffsetMs: config.clockOffsetMs,
-    changeLog: config.changeLog,
-  });
+  const storeOf = (prefix: string) =>
+    createFigureStore(deps.redis, {
+      prefix,
+      topic: config.activityTopic,
+      grace: config.graceMs,
+      retention: config.retentionMs,
+      // Key lifetimes on wall time plus CLOCK_OFFSET_MS: a replayed past period keeps its keys.
+      clockOffsetMs: config.clockOffsetMs,
+      changeLog: config.changeLog,
+    });
+  // The prefix written: a rebuild's own, else the pointer's (read at start, then followed).
+  let store = storeOf(deps.rebuild?.prefix ?? config.keyPrefix);
+  let pointer: ActivePrefix | undefined;
+  const follow = (prefix: string) => {
+    if (prefix === store.options.prefix) return;
+    log.info(
+      { from: store.options.prefix, to: prefix },
+      'key prefix switched: writing the new one',
+    );
+    store = storeOf(prefix);
+  };
   const producer: Producer = createProducer(deps.kafka);
   const consumer: Consumer = deps.kafka.consumer({
     groupId: config.groupId,
@@ -115,6 +140,12 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
   });
 
   async function sendDeadLetters(letters: DeadLetter[]): Promise<void> {
+    if (deps.rebuild && letters.length > 0) {
+      const from = await deps.rebuild.deadLetterFrom(
+        Number(letters[0]!.headers[DLQ_HEADERS.partition]),
+      );
+      letters = letters.filter((l) => BigInt(l.headers[DLQ_HEADERS.offset]!) >= from);
+    }
     // In sends the broker accepts whatever the burst (see MAX_DEAD_LETTER_BYTES), in order.
     for (const chunk of chunkDeadLetters(letters)) {
       await producer.send({
@@ -125,8 +156,7 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     }
   }
 
-  const batchDeps: PartitionBatchDeps = {
-    store,
+  const batchDeps: Omit<PartitionBatchDeps, 'store'> = {
     sendDeadLetters,
     classifyContext: (partition) => ({
       codec,
@@ -154,16 +184,29 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     metrics.consumed(batch.messages.length);
     if (batch.isEmpty()) return;
     const { topic, partition } = batch;
-    const outcome = await processPartitionBatch(
-      { topic, partition, records: batch.messages },
-      {
-        resolveOffset: payload.resolveOffset,
-        heartbeat: payload.heartbeat,
-        canContinue: () => !payload.isStale(),
-        seek: (offset) => consumer.seek({ topic, partition, offset }),
-      },
-      batchDeps,
-    );
+    // One prefix for the whole batch: a switch meanwhile fences its applies out (retired).
+    const writing = store;
+    let outcome;
+    try {
+      outcome = await processPartitionBatch(
+        { topic, partition, records: batch.messages },
+        {
+          resolveOffset: payload.resolveOffset,
+          heartbeat: payload.heartbeat,
+          canContinue: () => !payload.isStale(),
+          seek: (offset) => consumer.seek({ topic, partition, offset }),
+        },
+        { ...batchDeps, store: writing },
+      );
+    } catch (err) {
+      if (!(err instanceof PrefixRetiredError) || !pointer) throw err;
+      // A rebuild retired this prefix: follow the pointer, then read the batch again from its
+      // first record, against the new prefix's stored offset (skipping or seeking back from it).
+      follow(await pointer.refresh());
+      if (store === writing) throw err;
+      consumer.seek({ topic, partition, offset: batch.firstOffset()! });
+      return;
+    }
     if (outcome.nextOffset !== null) {
       // Redis is authoritative; the Kafka commit serves lag tooling and a quicker resume.
       try {
@@ -177,7 +220,9 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
 
   return {
     metrics,
-    store,
+    get store() {
+      return store;
+    },
     crashed,
     isJoined: () => joined,
     refreshLag: async () => lagMonitor?.refresh(),
@@ -187,6 +232,14 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     ],
 
     async start() {
+      if (!deps.rebuild) {
+        pointer = await followActivePrefix(deps.redis, config.keyPrefix, {
+          refreshMs: POINTER_REFRESH_MS,
+          onChange: follow,
+          onError: (err) => log.error({ err }, 'active-prefix pointer not followed'),
+        });
+        follow(pointer.current());
+      }
       admin = deps.kafka.admin();
       await admin.connect();
       await ensureTopics(admin, [{ topic: config.dlqTopic, numPartitions: DLQ_PARTITIONS }]);
@@ -216,7 +269,7 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
         eachBatch,
       });
       log.info(
-        { topic: config.activityTopic, group: config.groupId, prefix: config.keyPrefix },
+        { topic: config.activityTopic, group: config.groupId, prefix: store.options.prefix },
         'consuming',
       );
     },
@@ -224,6 +277,7 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
     async stop() {
       // kafkajs waits for the running eachBatch calls (each commits at its end), then leaves.
       lagMonitor?.stop();
+      pointer?.stop();
       await consumer.disconnect();
       await producer.disconnect();
       await admin?.disconnect();

@@ -11,3 +11,5 @@ export type { AggregatorMetrics } from './metrics.js';
 export { buildOpsApp } from './ops-app.js';
 export type { OpsAppDeps } from './ops-app.js';
 export { processPartitionBatch } from './partition-batch.js';
+export { rebuild } from './rebuild.js';
+export type { RebuildDeps, RebuildResult } from './rebuild.js';

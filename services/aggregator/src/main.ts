@@ -2,12 +2,9 @@
 // /metrics and starts consuming. The service kit's runMain stops it on SIGTERM or SIGINT (the
 // current batch finishes and is committed), and exits 1 if the consumer stops for good, so the
 // supervisor restarts it.
-import { createKafka } from '@pulse/kafka';
-import { createLogger } from '@pulse/logging';
-import { createRedis } from '@pulse/redis';
 import { runMain } from '@pulse/service';
-import { AGGREGATOR_REDIS_OPTIONS, buildAggregator } from './aggregator.js';
-import { loadAggregatorConfig } from './config.js';
+import { buildAggregator } from './aggregator.js';
+import { connectClients } from './clients.js';
 import { buildOpsApp } from './ops-app.js';
 
 const SERVICE = 'aggregator';
@@ -15,17 +12,7 @@ const SERVICE = 'aggregator';
 runMain(
   SERVICE,
   async ({ onClose, useLogger }) => {
-    const config = loadAggregatorConfig(process.env);
-    const logger = createLogger({ service: SERVICE, level: config.logLevel });
-    useLogger(logger);
-    const kafka = createKafka({ brokers: config.brokers, clientId: SERVICE, logger });
-    const redis = createRedis(config.redisUrl, {
-      logger,
-      name: SERVICE,
-      options: AGGREGATOR_REDIS_OPTIONS,
-    });
-    onClose(() => redis.quit());
-    await redis.connect();
+    const { config, logger, kafka, redis } = await connectClients(SERVICE, { onClose, useLogger });
 
     const aggregator = buildAggregator(config, { kafka, redis, logger });
     const ops = await buildOpsApp({

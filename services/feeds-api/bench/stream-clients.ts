@@ -13,7 +13,9 @@ interface Target {
 }
 
 type Message =
-  { type: 'connect'; base: string; targets: Target[] } | { type: 'window' } | { type: 'report' };
+  | { type: 'connect'; base: string; token: string; targets: Target[] }
+  | { type: 'window' }
+  | { type: 'report' };
 
 interface KindStats {
   connections: number;
@@ -30,6 +32,8 @@ const requests: ClientRequest[] = [];
 let open = 0;
 let ended = 0;
 let failed = 0;
+/** Refused connections by HTTP status, to say why they failed. */
+const refused: Record<string, number> = {};
 
 function statsOf(kind: string): KindStats {
   let s = kinds.get(kind);
@@ -66,17 +70,18 @@ function onEvent(stats: KindStats, block: string, received: number): void {
     stats.delivery.push(received - Number(block.slice(sent + 9, block.indexOf(',', sent))));
 }
 
-function connect(base: string, target: Target): Promise<void> {
+function connect(base: string, token: string, target: Target): Promise<void> {
   const stats = statsOf(target.kind);
   return new Promise((resolve) => {
     const req = request(`${base}${target.path}`, {
       agent: false,
-      headers: { accept: 'text/event-stream' },
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
     });
     requests.push(req);
     req.on('response', (res) => {
       if (res.statusCode !== 200) {
         failed += 1;
+        refused[String(res.statusCode)] = (refused[String(res.statusCode)] ?? 0) + 1;
         res.resume();
         resolve();
         return;
@@ -123,9 +128,11 @@ process.on('message', (message: Message) => {
       const all = message.targets.flatMap((t) => Array.from({ length: t.count }, () => t));
       // In waves, each waiting for its first events, so the server is not flooded with handshakes.
       for (let i = 0; i < all.length; i += 250) {
-        await Promise.all(all.slice(i, i + 250).map((t) => connect(message.base, t)));
+        await Promise.all(
+          all.slice(i, i + 250).map((t) => connect(message.base, message.token, t)),
+        );
       }
-      process.send!({ type: 'connected', open, failed });
+      process.send!({ type: 'connected', open, failed, refused });
     })();
   } else if (message.type === 'window') {
     for (const s of kinds.values()) {

@@ -24,6 +24,7 @@ import { loadRefData } from '@pulse/refdata';
 import { deleteKeysWithPrefix, freePort, repoRoot } from '@pulse/testkit';
 import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 import { generateActivity } from 'simulator';
+import { DEV_PRIVATE_JWK, signToken } from '../src/index.js';
 
 const SUBSCRIBERS = Number(process.env['PULSE_BENCH_STREAM_SUBSCRIBERS'] ?? 10_000);
 const SECONDS = Number(process.env['PULSE_BENCH_STREAM_SECONDS'] ?? 30);
@@ -116,10 +117,14 @@ function clients() {
     });
   return {
     child,
-    async connect(base: string, targets: { path: string; kind: string; count: number }[]) {
+    async connect(
+      base: string,
+      token: string,
+      targets: { path: string; kind: string; count: number }[],
+    ) {
       const done = next('connected');
-      child.send({ type: 'connect', base, targets });
-      return (await done) as { open: number; failed: number };
+      child.send({ type: 'connect', base, token, targets });
+      return (await done) as { open: number; failed: number; refused: Record<string, number> };
     },
     window: () => child.send({ type: 'window' }),
     async report(): Promise<Report> {
@@ -165,15 +170,20 @@ function publish(topic: string, stop: AbortSignal): Promise<number> {
   const to = Date.now() - 60_000;
   const from = to - 3 * DAY_MS;
   const trusts = refdata.trusts(londonDateOf(from));
-  const events = generateActivity({
-    seed: 'stream-bench',
-    from,
-    to,
-    trusts,
-    openTrusts: trusts,
-    rttScale: 0,
-  });
-  const iterator = events[Symbol.iterator]();
+  // Three simulated days, then three more under another seed (new event ids), for as long as
+  // the run lasts: a slow connection phase must not exhaust the source.
+  const iterator = (function* () {
+    for (let round = 0; ; round += 1) {
+      yield* generateActivity({
+        seed: `stream-bench-${round}`,
+        from,
+        to,
+        trusts,
+        openTrusts: trusts,
+        rttScale: 0,
+      });
+    }
+  })();
   const producer = createProducer(kafka);
   return (async () => {
     await producer.connect();
@@ -191,8 +201,7 @@ function publish(topic: string, stop: AbortSignal): Promise<number> {
         // At most 2,000 a request (as the simulator sends), however far behind the schedule.
         while (sent + messages.length < due && messages.length < 2_000) {
           const next = iterator.next();
-          if (next.done) throw new Error('the simulator ran out of events');
-          if (next.value.occurredAt < from) continue;
+          if (next.done || next.value.occurredAt < from) continue;
           messages.push({
             key: next.value.providerOds,
             value: codec.encode({ ...next.value, emittedAt: now }),
@@ -221,14 +230,20 @@ async function measure(
   server: ChildProcess,
   base: string,
   plan: { path: string; kind: string; count: number }[],
+  token: string,
 ): Promise<Phase> {
   const subscribers = clients();
   try {
     const before = usage(server.pid!);
     const connectStart = Date.now();
-    const connected = await subscribers.connect(base, plan);
+    const connected = await subscribers.connect(base, token, plan);
     const connectSeconds = (Date.now() - connectStart) / 1000;
-    if (connected.failed > 0) console.warn(`${connected.failed} subscribers could not connect`);
+    if (connected.failed > 0) {
+      const why = Object.entries(connected.refused).map(([status, n]) => `${n} × HTTP ${status}`);
+      console.warn(
+        `${connected.failed} subscribers could not connect (${why.join(', ') || 'errors'})`,
+      );
+    }
     await sleep(5_000);
     subscribers.window();
     const start = usage(server.pid!);
@@ -287,6 +302,9 @@ async function main(): Promise<void> {
       PORT: String(apiPort),
       STREAM_MAX_CONNECTIONS: String(SUBSCRIBERS * 2),
       STREAM_MAX_PER_CLIENT: String(SUBSCRIBERS * 2),
+      // Every subscriber holds the same national token (sub-national streams need one): one
+      // client, so its request budget must cover every connection.
+      RATE_LIMIT_TOKEN: String(SUBSCRIBERS * 10),
       LOG_LEVEL: 'warn',
     });
     children.push(api);
@@ -299,7 +317,11 @@ async function main(): Promise<void> {
       kind === 'england' ? '/v1/england/stream' : `/v1/${kind}s/${code}/stream`,
     );
     console.log(`feed: ${SUBSCRIBERS} subscribers over ${plan.length} scopes`);
-    const feed = await measure(api, `http://127.0.0.1:${apiPort}`, plan);
+    const token = await signToken(
+      { role: 'national', subject: 'stream-bench', ttlSeconds: 3_600 },
+      DEV_PRIVATE_JWK,
+    );
+    const feed = await measure(api, `http://127.0.0.1:${apiPort}`, plan, token);
     stop.abort();
     const achieved = await publishing;
     publishing = undefined;
@@ -323,6 +345,7 @@ async function main(): Promise<void> {
       bare,
       `http://127.0.0.1:${barePort}`,
       plan.map((t) => ({ ...t, path: `/bare/${t.kind}` })),
+      token,
     );
 
     const ms = (n: number) => (Number.isFinite(n) ? Math.round(n) : 'n/a');

@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FeedsApiConfig } from './config.js';
 import type { AppDeps } from './ports.js';
 import auth from './plugins/auth.js';
+import dashboard from './plugins/dashboard.js';
 import docs from './plugins/docs.js';
 import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import httpCache from './plugins/http-cache.js';
@@ -46,6 +47,8 @@ export type AppConfig = Pick<FeedsApiConfig, 'corsOrigins' | 'publicUrl'> & {
   rateLimits?: RateLimits;
   /** The public tier's trees (src/public-tier.ts has the meaning and defaults). */
   publicTier?: PublicTierSettings;
+  /** The built dashboard's folder, served at `/` (none: `/` is a 404). */
+  dashboardDir?: string;
 };
 
 export interface PublicTierSettings {
@@ -162,5 +165,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     },
     { prefix: '/v1' },
   );
+  if (config.dashboardDir !== undefined) {
+    await app.register(dashboard, { root: config.dashboardDir });
+  }
   return app;
 }

@@ -16,6 +16,7 @@ export function snapshotEtag(s: Snapshot): string {
     s.freshness.newestEventAt,
     s.completeness.reported,
     s.completeness.expected,
+    s.completeness.families,
   ];
   const hash = createHash('sha256').update(JSON.stringify(stable)).digest('base64url').slice(0, 27);
   return `W/"${hash}"`;

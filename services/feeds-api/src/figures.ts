@@ -1,8 +1,14 @@
 // The FiguresSource port over the @pulse/store reader: per-bucket counters summed, completeness
 // reduced to counts. The reader merges partitions; this only reshapes.
-import { addSplit, emptyCounterFigures, COUNTER_FIGURES, type CounterFigures } from '@pulse/kpi';
-import type { FigureReader } from '@pulse/store';
-import type { FiguresSource } from './ports.js';
+import {
+  addSplit,
+  emptyCounterFigures,
+  COUNTER_FIGURES,
+  FIGURE_FAMILIES,
+  type CounterFigures,
+} from '@pulse/kpi';
+import type { FigureReader, Reporting } from '@pulse/store';
+import type { Completeness, FiguresSource } from './ports.js';
 
 function sum(perBucket: readonly CounterFigures[]): CounterFigures {
   const total = emptyCounterFigures();
@@ -18,9 +24,16 @@ export function figuresFromReader(reader: FigureReader): FiguresSource {
       reader.counterSeries(scope, figure, size, from, to),
     live: (scope, asOf, londonDate) => reader.gauges(scope, asOf, londonDate),
     freshness: (scope) => reader.freshness(scope),
-    async completeness(scope, asOf, londonDate) {
-      const { expected, reporting } = await reader.completeness(scope, asOf, londonDate);
-      return { expected: expected.length, reported: reporting.length };
+    async completeness(scope, asOf, londonDate, since) {
+      const read = await reader.completeness(scope, asOf, londonDate, since);
+      const counts = ({ expected, reporting }: Reporting) => ({
+        expected: expected.length,
+        reported: reporting.length,
+      });
+      const families = Object.fromEntries(
+        FIGURE_FAMILIES.map((family) => [family, counts(read.families[family])]),
+      ) as Completeness['families'];
+      return { ...counts(read), families };
     },
   };
 }

@@ -7,3 +7,5 @@ export type { AppDeps, Completeness, FiguresSource, LiveFigures } from './ports.
 export { tokenCommand, TOKEN_USAGE } from './auth/token-command.js';
 export { signToken, ROLES, DEFAULT_AUDIENCE, DEFAULT_ISSUER, type Role } from './auth/tokens.js';
 export { DEV_PRIVATE_JWK } from './auth/dev-key.js';
+export { followingChangeLog, followingFigures } from './active-prefix.js';
+export { createVerifier } from './auth/verifier.js';

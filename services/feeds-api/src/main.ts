@@ -1,10 +1,12 @@
 // The feeds-api process: reads the environment, connects Redis, loads reference data and listens;
 // the service kit's runMain closes it gracefully on SIGTERM/SIGINT. Everything else is in buildApp.
+import { dashboardBuilt, dashboardDir } from '@pulse/dashboard';
 import { createLogger } from '@pulse/logging';
 import { createRedis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
 import { runMain } from '@pulse/service';
-import { createFigureReader } from '@pulse/store';
+import { createFigureReader, followActivePrefix } from '@pulse/store';
+import { followingChangeLog, followingFigures } from './active-prefix.js';
 import { buildApp } from './app.js';
 import { keySource } from './auth/keys.js';
 import { createVerifier } from './auth/verifier.js';
@@ -13,6 +15,9 @@ import { figuresFromReader } from './figures.js';
 import { changeLogFromStore } from './stream/store-change-log.js';
 import { beyondLastPartitionKey, partitionCountProblem, storeReadiness } from './readiness.js';
 
+/** How often the active-prefix pointer is read again, ms: a rebuild's switch is served within it. */
+const POINTER_REFRESH_MS = 1_000;
+
 runMain('feeds-api', async ({ onClose, useLogger }) => {
   const config = loadFeedsApiConfig();
   const logger = createLogger({ service: 'feeds-api', level: config.logLevel });
@@ -20,12 +25,27 @@ runMain('feeds-api', async ({ onClose, useLogger }) => {
   const redis = createRedis(config.redisUrl, { logger, name: 'feeds-api' });
   onClose(() => redis.quit());
   const refdata = loadRefData();
+  // Connect eagerly so a wrong REDIS_URL is reported at start; /readyz tracks it afterwards.
+  await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable yet'));
+  // The figures are read from the prefix the pointer names (a rebuild switches it), read at start
+  // (waiting for Redis if it is not reachable yet) and every POINTER_REFRESH_MS after.
+  const pointer = await followActivePrefix(redis, config.keyPrefix, {
+    refreshMs: POINTER_REFRESH_MS,
+    onChange: (prefix, previous) =>
+      logger.info({ prefix, previous }, 'figures now read from a rebuilt prefix'),
+    onError: (err) => logger.error({ err }, 'active-prefix pointer not followed'),
+  });
+  onClose(() => pointer.stop());
   const layout = {
-    prefix: config.keyPrefix,
+    get prefix() {
+      return pointer.current();
+    },
     topic: config.activityTopic,
     partitions: config.topicPartitions,
   };
-  const reader = createFigureReader(redis, { ...layout, refdata });
+  const figures = followingFigures(pointer, (prefix) =>
+    figuresFromReader(createFigureReader(redis, { ...layout, prefix, refdata })),
+  );
   const keys = await keySource(config.auth);
   const verify = await createVerifier({ ...config.auth, keys });
   if (keys.kind === 'development') {
@@ -34,19 +54,25 @@ runMain('feeds-api', async ({ onClose, useLogger }) => {
         'development key (npm run token) are accepted; never run a deployment like this',
     );
   }
-  const app = await buildApp(config, {
-    refdata,
-    figures: figuresFromReader(reader),
-    readiness: storeReadiness(redis, layout),
-    changeLog: changeLogFromStore(redis, layout),
-    logger,
-    verify,
-    limitStore: { redis, prefix: config.keyPrefix },
-  });
+  // The dashboard at `/` once built (turbo builds it before feeds-api; the image ships it).
+  const dashboard = dashboardBuilt() ? dashboardDir : undefined;
+  if (!dashboard) logger.warn({ dashboardDir }, 'dashboard not built: `/` is not served');
+  const app = await buildApp(
+    { ...config, dashboardDir: dashboard },
+    {
+      refdata,
+      figures,
+      readiness: storeReadiness(redis, layout),
+      changeLog: followingChangeLog(pointer, config.keyPrefix, (prefix) =>
+        changeLogFromStore(redis, { ...layout, prefix }),
+      ),
+      logger,
+      verify,
+      limitStore: { redis, prefix: config.keyPrefix },
+    },
+  );
   onClose(() => app.close());
 
-  // Connect eagerly so a wrong REDIS_URL is reported at start; /readyz tracks it afterwards.
-  await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable yet'));
   await app.listen({ port: config.port, host: config.host });
   // Not awaited before listening: the command waits for Redis if it is not reachable yet.
   partitionCountProblem(redis, layout).then(

@@ -1,6 +1,13 @@
 // What the routes need from the outside world, as small interfaces. buildApp takes them in `deps`,
 // so routes are tested against real Redis through the real reader, and nothing else leaks in.
-import type { BedFigures, BucketSize, CounterFigures, GaugeFigures, Scope } from '@pulse/kpi';
+import type {
+  BedFigures,
+  BucketSize,
+  CounterFigures,
+  FigureFamily,
+  GaugeFigures,
+  Scope,
+} from '@pulse/kpi';
 import type { Logger } from '@pulse/logging';
 import type { RefData } from '@pulse/refdata';
 import type { Redis } from '@pulse/redis';
@@ -16,17 +23,25 @@ export interface LiveFigures {
   beds: BedFigures;
 }
 
-/** Providers of a scope that reported recently, out of those expected on the day. */
-export interface Completeness {
+/** Providers of a scope that reported since an instant, out of those expected on the day. */
+export interface Reported {
   reported: number;
   expected: number;
+}
+
+/** Overall (every provider in scope, any event) and per figure family (providers expected to report it). */
+export interface Completeness extends Reported {
+  families: Record<FigureFamily, Reported>;
 }
 
 /** Reads the aggregator's figures (the @pulse/store reader, merged over partitions). */
 export interface FiguresSource {
   /** Counter figures of a scope summed over the given buckets of one size. */
   counters(scope: Scope, size: BucketSize, bucketIds: readonly string[]): Promise<CounterFigures>;
-  /** One figure per bucket covering [from, to), in time order (zeros where nothing counted). */
+  /**
+   * One figure per bucket covering [from, to), in time order (zeros where nothing counted), each
+   * with how many providers of the scope reported the figure's family in it.
+   */
   counterSeries: FigureReader['counterSeries'];
   /**
    * Gauges summed over the scope's trusts on londonDate: the current open sets and bed snapshots;
@@ -35,8 +50,13 @@ export interface FiguresSource {
   live(scope: Scope, asOf: number, londonDate: string): Promise<LiveFigures>;
   /** The newest event time (epoch ms) applied for the scope now, or null if none. */
   freshness(scope: Scope): Promise<number | null>;
-  /** The scope's expected trusts on londonDate whose newest event (now) is at or after asOf − 1 h. */
-  completeness(scope: Scope, asOf: number, londonDate: string): Promise<Completeness>;
+  /** The scope's trusts on londonDate whose newest event (now) is at or after `since`. */
+  completeness(
+    scope: Scope,
+    asOf: number,
+    londonDate: string,
+    since: number,
+  ): Promise<Completeness>;
 }
 
 export interface AppDeps {

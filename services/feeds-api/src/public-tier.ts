@@ -23,14 +23,27 @@ import {
   bucketForId,
   bucketsBetween,
   emptySplit,
+  FIGURE_FAMILY,
   londonDateOf,
   scopeKey,
   type BucketSize,
-  type CounterFigure,
   type Scope,
   type Split,
 } from '@pulse/kpi';
-import type { ControlledSeries, Family, Suppression } from '@pulse/disclosure';
+import {
+  DisclosureError,
+  type ControlledSeries,
+  type Family,
+  type Suppression,
+} from '@pulse/disclosure';
+import {
+  expectedCounter,
+  honestPoints,
+  type Coverage,
+  type HonestPoint,
+  type StoredPoint,
+} from './honest-series.js';
+import type { ResolvedMetric } from './metrics.js';
 import type { RefData } from '@pulse/refdata';
 import { ApiError } from './errors.js';
 import { bodyEtag } from './plugins/http-cache.js';
@@ -44,7 +57,10 @@ import { iso } from './time.js';
 import type { Gate } from './work-limits.js';
 
 /** A series body as the series route serves it, exact or controlled (@pulse/disclosure's form). */
-export type SeriesBody = ControlledSeries;
+export type SeriesBody = ControlledSeries & Record<string, unknown>;
+
+/** A point of a public series: its value, coverage and whether it is open (as the exact tier). */
+type PublicPoint = SeriesBody['points'][number] & { coverage: Coverage; open: boolean };
 
 /** Controls whole trees (default @pulse/disclosure's, src/disclosure.ts). */
 export interface TreeControl {
@@ -81,7 +97,7 @@ export interface PublicTier {
   series(
     scope: Scope,
     info: ScopeInfo,
-    metric: CounterFigure,
+    metric: ResolvedMetric,
     interval: BucketSize,
     from: number,
     to: number,
@@ -203,11 +219,13 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
   }
 
   async function buildSeries(
-    metric: CounterFigure,
+    metric: ResolvedMetric,
     interval: BucketSize,
     from: number,
     to: number,
   ): Promise<Entry> {
+    const asOf = now();
+    const family = FIGURE_FAMILY[metric.figure];
     const buckets = bucketsBetween(interval, from, to).map((id) => bucketForId(interval, id));
     // The structure of each point's London date; consecutive points on one structure are
     // controlled as one tree (points are independent: no relation joins two buckets).
@@ -217,34 +235,32 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
       let s = shapes.get(date);
       if (!s) {
         const root = structureOn(refdata, date);
-        s = {
-          root,
-          shape: nodes(root)
-            .map((n) => `${scopeKey(n.scope)}<${n.children.length}`)
-            .join(),
-        };
+        const shape = nodes(root)
+          .map((n) => `${scopeKey(n.scope)}<${n.children.length}`)
+          .join();
+        s = { root, shape };
         shapes.set(date, s);
       }
       return s;
     };
     // Every trust of any of the range's structures, read once over the whole range.
     const trusts = new Map<string, Node>();
-    for (const b of buckets)
+    for (const b of buckets) {
       for (const t of trustsOf(structure(b.start).root)) trusts.set(scopeKey(t.scope), t);
-    const read = new Map<string, Split[]>();
+    }
+    const read = new Map<string, StoredPoint<Split>[]>();
     await Promise.all(
       [...trusts].map(async ([key, t]) => {
-        const points = await figures.counterSeries(t.scope, metric, interval, from, to);
-        read.set(
-          key,
-          points.map((p) => p.value),
-        );
+        read.set(key, await figures.counterSeries(t.scope, metric.figure, interval, from, to));
       }),
     );
     const bodies = new Map<string, SeriesBody>();
     const bodyOf = (info: ScopeInfo): SeriesBody => ({
       scope: info,
-      metric,
+      metric: metric.name,
+      unit: metric.unit,
+      family,
+      asOf: iso(asOf),
       interval,
       from: iso(buckets[0]?.start ?? from),
       to: iso(buckets.at(-1)?.end ?? to),
@@ -257,30 +273,58 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
       let end = start + 1;
       while (end < buckets.length && structure(buckets[end]!.start).shape === shape) end++;
       const slice = buckets.slice(start, end);
-      const valuesOf = (node: Node): Split[] => {
+      /** A scope's stored points over the slice: a trust's as read, a parent's the sums. */
+      const storedOf = (node: Node): StoredPoint<Split>[] => {
         if (node.scope.kind === 'trust') return read.get(scopeKey(node.scope))!.slice(start, end);
-        const kids = node.children.map(valuesOf);
-        return slice.map((_, i) => {
-          const sum = emptySplit();
-          for (const kid of kids) addSplit(sum, kid[i]!);
-          return sum;
+        const kids = node.children.map(storedOf);
+        return slice.map((bucket, i) => {
+          const value = emptySplit();
+          let reported = 0;
+          for (const kid of kids) {
+            addSplit(value, kid[i]!.value);
+            reported += kid[i]!.reported;
+          }
+          return { bucket, value, reported };
         });
       };
-      const family = (node: Node): Family<SeriesBody> => {
-        const values = valuesOf(node);
-        const points = slice.map((b, i) => ({
-          start: iso(b.start),
-          end: iso(b.end),
-          value: values[i]!,
-        }));
-        const body = { ...bodyOf(node.info), points };
+      const honest = new Map<Node, HonestPoint<Split>[]>();
+      const family_ = (node: Node): Family<SeriesBody> => {
+        const stored = storedOf(node);
+        const points = honestPoints(stored, asOf, expectedCounter(refdata, node.scope, family));
+        honest.set(node, points);
+        const body: SeriesBody = {
+          ...bodyOf(node.info),
+          // The control sees every true count; a point the exact tier shows as null (no provider
+          // reported, or the future) is 0 and known to readers as such (`known`).
+          points: stored.map((p, i) => ({
+            start: iso(p.bucket.start),
+            end: iso(p.bucket.end),
+            value: p.value,
+            known: points[i]!.value === null,
+          })),
+        };
         return node.children.length === 0
           ? { body }
-          : { body, children: node.children.map(family) };
+          : { body, children: node.children.map(family_) };
       };
-      for (const [key, part] of byScope(control.seriesTree(family(root)))) {
+      const tree = family_(root);
+      const controlled = controlOrHide(tree);
+      const byNode = new Map<string, Node>(nodes(root).map((n) => [scopeKey(n.scope), n]));
+      for (const [key, part] of byScope(controlled)) {
         const body = bodies.get(key) ?? bodyOf(part.scope);
-        part.points.forEach((point, i) => (body.points[start + i] = point));
+        const points = honest.get(byNode.get(key)!)!;
+        part.points.forEach((point, i) => {
+          const h = points[i]!;
+          const value = h.value === null ? null : published(point.value, metric);
+          const shown: PublicPoint = {
+            start: point.start,
+            end: point.end,
+            value,
+            coverage: h.coverage,
+            open: h.open,
+          };
+          body.points[start + i] = shown;
+        });
         for (const s of part.suppressed) {
           const path = s.path.replace(
             /^\/points\/(\d+)/,
@@ -292,29 +336,58 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
       }
       start = end;
     }
-    // A point of a day whose structure lacks the scope (not in force that day): an ICB or region
-    // then has nothing attributed (0); a trust's own count is shown only if 0, else suppressed.
+    // A point of a day whose structure lacks the scope (not in force that day): nothing is
+    // attributed to it there; shown as the exact tier shows an unreported bucket (null).
     for (const [key, body] of bodies) {
+      const own = read.get(key);
       buckets.forEach((b, i) => {
         if (body.points[i] !== undefined) return;
-        const own = read.get(key)?.[i] ?? emptySplit();
-        const zero = own.total === 0;
-        body.points[i] = {
+        const stored = own?.[i];
+        if (stored && stored.value.total > 0) {
+          for (const group of ['child', 'adult', 'unknown', 'total'])
+            body.suppressed.push({ path: `/points/${i}/value/${group}`, reason: 'suppressed' });
+        }
+        const missing: PublicPoint = {
           start: iso(b.start),
           end: iso(b.end),
-          value: zero ? emptySplit() : { child: null, adult: null, unknown: null, total: null },
+          value:
+            stored && stored.value.total > 0
+              ? { child: null, adult: null, unknown: null, total: null }
+              : null,
+          coverage: { reported: 0, expected: 0 },
+          open: asOf >= b.start && asOf < b.end,
         };
-        if (!zero) {
-          for (const group of ['child', 'adult', 'unknown', 'total'])
-            body.suppressed.push({
-              path: `/points/${i}/value/${group}`,
-              reason: 'suppressed',
-            });
-        }
+        body.points[i] = missing;
       });
       body.suppressed.sort((a, b) => pointOf(a) - pointOf(b));
     }
     return { bodies, weight: bodies.size * Math.max(1, buckets.length) };
+  }
+
+  /**
+   * The controlled tree; where the control finds a small count that no suppression can protect
+   * (pinned by England's exact figure and values readers know, such as unreported buckets), every
+   * value below national level is hidden instead.
+   */
+  function controlOrHide(tree: Family<SeriesBody>): Family<SeriesBody> {
+    try {
+      return control.seriesTree(tree);
+    } catch (err) {
+      if (!(err instanceof DisclosureError) || err.code !== 'UNPROTECTABLE') throw err;
+      const hide = (node: Family<SeriesBody>): Family<SeriesBody> => {
+        const national = node.body.scope.kind === 'england';
+        const suppressed: SeriesBody['suppressed'] = [];
+        const points = node.body.points.map((p, i) => {
+          if (national || p.value === null) return p;
+          for (const group of ['child', 'adult', 'unknown', 'total'] as const)
+            suppressed.push({ path: `/points/${i}/value/${group}`, reason: 'suppressed' });
+          return { ...p, value: { child: null, adult: null, unknown: null, total: null } };
+        });
+        const body = { ...node.body, points, suppressed };
+        return node.children ? { body, children: node.children.map(hide) } : { body };
+      };
+      return hide(tree);
+    }
   }
 
   return {
@@ -327,9 +400,9 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
       return found(entry, scope) as ControlledSnapshot;
     },
 
-    async series(scope, info, metric, interval, from, to) {
+    async series(scope, _info, metric, interval, from, to) {
       checkSeriesRange(interval, from, to, maxSeriesPoints);
-      const key = `series:${metric}:${interval}:${from}:${to}:${Math.floor(now() / tickMs)}`;
+      const key = `series:${metric.name}:${interval}:${from}:${to}:${Math.floor(now() / tickMs)}`;
       const entry = await tree(key, () => buildSeries(metric, interval, from, to));
       const body = entry.bodies.get(scopeKey(scope)) as SeriesBody | undefined;
       // scopeBetween admits a scope in force on some date of the range, which has it in its tree.
@@ -360,4 +433,10 @@ function notInStructure(scope: Scope): ApiError {
 /** The point index of a suppression's path, for ordering. */
 function pointOf(s: Suppression): number {
   return Number(/^\/points\/(\d+)/.exec(s.path)?.[1] ?? 0);
+}
+
+/** A controlled split in the metric's unit: counts as they are; a split with a null stays so. */
+function published(value: SeriesBody['points'][number]['value'], metric: ResolvedMetric) {
+  if (value === null || Object.values(value).some((v) => v === null)) return value;
+  return metric.convert(value as Split, false);
 }

@@ -7,8 +7,8 @@ import {
   emptyBedFigures,
   emptyCounterFigures,
   emptyGaugeFigures,
+  FIGURE_FAMILIES,
   DEPRECATED_COUNTER_ALIASES,
-  deriveRates,
   londonDayBounds,
   QUARTER_MS,
   HOUR_MS,
@@ -20,6 +20,7 @@ import type { Completeness, FiguresSource, LiveFigures } from './ports.js';
 import type { ScopeInfo } from './scopes.js';
 import type { Snapshot } from './schemas/snapshot.js';
 import { iso } from './time.js';
+import { occupancyPct, periodRates } from './units.js';
 
 export interface SnapshotParts {
   scope: ScopeInfo;
@@ -30,6 +31,8 @@ export interface SnapshotParts {
   lastHour: CounterFigures;
   newestEventAt: number | null;
   completeness: Completeness;
+  /** Derived figures unrounded (the `exact` parameter); default rounded (units.ts). */
+  exact?: boolean;
 }
 
 /** The rolling hour: the four complete 15-minute buckets before asOf. */
@@ -48,13 +51,12 @@ function withDeprecatedAliases(counters: CounterFigures) {
     Record<keyof typeof DEPRECATED_COUNTER_ALIASES, CounterFigures[keyof CounterFigures]>;
 }
 
-function period(from: number, to: number, counters: CounterFigures) {
-  const { ed_within_4h_share, ambulance_handover_hours_lost } = deriveRates(counters);
+function period(from: number, to: number, counters: CounterFigures, exact: boolean) {
   return {
     from: iso(from),
     to: iso(to),
     counters: withDeprecatedAliases(counters),
-    rates: { ed_within_4h_share, ambulance_handover_hours_lost },
+    rates: periodRates(counters, exact),
   };
 }
 
@@ -62,6 +64,7 @@ export function composeSnapshot(parts: SnapshotParts): Snapshot {
   const day = londonDayBounds(parts.londonDate);
   const hour = lastHourOf(parts.asOf);
   const { newestEventAt, asOf } = parts;
+  const exact = parts.exact ?? false;
   return {
     scope: parts.scope,
     asOf: iso(asOf),
@@ -69,19 +72,20 @@ export function composeSnapshot(parts: SnapshotParts): Snapshot {
     live: {
       gauges: parts.live.gauges,
       beds: parts.live.beds,
-      ga_occupancy_pct: deriveRates(parts.today, parts.live.beds).ga_occupancy_pct,
+      ga_occupancy_pct: occupancyPct(parts.live.beds, exact),
     },
-    today: period(day.start, day.end, parts.today),
-    lastHour: period(hour.from, hour.to, parts.lastHour),
+    today: period(day.start, day.end, parts.today, exact),
+    lastHour: period(hour.from, hour.to, parts.lastHour, exact),
     freshness: {
       newestEventAt: newestEventAt === null ? null : iso(newestEventAt),
       ageSeconds: newestEventAt === null ? null : (asOf - newestEventAt) / 1000,
     },
     completeness: {
+      from: iso(hour.from),
+      to: iso(asOf),
+      families: parts.completeness.families,
       reported: parts.completeness.reported,
       expected: parts.completeness.expected,
-      from: iso(asOf - HOUR_MS),
-      to: iso(asOf),
     },
   };
 }
@@ -100,7 +104,7 @@ export async function readSnapshotParts(
     figures.counters(scope, '1d', [londonDate]),
     figures.counters(scope, '15m', bucketsBetween('15m', hour.from, hour.to)),
     figures.freshness(scope),
-    figures.completeness(scope, asOf, londonDate),
+    figures.completeness(scope, asOf, londonDate, hour.from),
   ]);
   return { scope: info, asOf, londonDate, live, today, lastHour, newestEventAt, completeness };
 }
@@ -111,8 +115,12 @@ export async function readSnapshot(
   info: ScopeInfo,
   asOf: number,
   londonDate: string,
+  exact = false,
 ): Promise<Snapshot> {
-  return composeSnapshot(await readSnapshotParts(figures, scope, info, asOf, londonDate));
+  return composeSnapshot({
+    ...(await readSnapshotParts(figures, scope, info, asOf, londonDate)),
+    exact,
+  });
 }
 
 function addFigures<F extends string>(into: Record<F, Split>, add: Record<F, Split>): void {
@@ -137,7 +145,13 @@ export function sumParts(
     today: emptyCounterFigures(),
     lastHour: emptyCounterFigures(),
     newestEventAt: null,
-    completeness: { reported: 0, expected: 0 },
+    completeness: {
+      reported: 0,
+      expected: 0,
+      families: Object.fromEntries(
+        FIGURE_FAMILIES.map((family) => [family, { reported: 0, expected: 0 }]),
+      ) as Completeness['families'],
+    },
   };
   for (const child of children) {
     addFigures(sum.live.gauges, child.live.gauges);
@@ -148,6 +162,10 @@ export function sumParts(
       sum.newestEventAt = Math.max(sum.newestEventAt ?? child.newestEventAt, child.newestEventAt);
     sum.completeness.reported += child.completeness.reported;
     sum.completeness.expected += child.completeness.expected;
+    for (const family of FIGURE_FAMILIES) {
+      sum.completeness.families[family].reported += child.completeness.families[family].reported;
+      sum.completeness.families[family].expected += child.completeness.families[family].expected;
+    }
   }
   return sum;
 }

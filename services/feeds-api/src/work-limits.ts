@@ -91,6 +91,7 @@ export function boundedFigures(
     live: (scope, asOf, londonDate) =>
       guarded(trustsIn(scope, londonDate), () => figures.live(scope, asOf, londonDate)),
     freshness: (scope) => figures.freshness(scope),
-    completeness: (scope, asOf, londonDate) => figures.completeness(scope, asOf, londonDate),
+    completeness: (scope, asOf, londonDate, since) =>
+      figures.completeness(scope, asOf, londonDate, since),
   };
 }

@@ -80,8 +80,15 @@ export class Attacker {
     shape: ReturnType<typeof snapshotPaths>,
   ): void {
     for (const path of shape.paths) {
-      const p = at(published, path) as number | null;
-      const truth = at(exact, path) as number;
+      const p = (at(published, path) ?? null) as number | null;
+      const shown = (at(exact, path) ?? null) as number | null;
+      // A series point the exact tier shows as null: nobody reported (or the future), so 0, and
+      // every reader knows it; the public tier must show it null too.
+      if (shown === null && p === null) {
+        this.cells.set(`${name}${path}`, { lo: 0, hi: 0, truth: 0, published: null });
+        continue;
+      }
+      const truth = shown!;
       if (typeof truth !== 'number') throw new Error(`${name}${path}: no exact value`);
       let lo = 0;
       let hi = Number.POSITIVE_INFINITY;

@@ -48,18 +48,35 @@ describe('response schemas and disclosure control', () => {
     const controlled = controlSeries({
       scope: { kind: 'trust', code: 'RXN', name: 'RXN' },
       metric: 'ed_attendances',
+      unit: 'count',
+      family: 'ae',
+      asOf: '2026-04-01T10:20:00.000Z',
       interval: '1h',
       from: '2026-04-01T09:00:00.000Z',
-      to: '2026-04-01T10:00:00.000Z',
+      to: '2026-04-01T11:00:00.000Z',
       points: [
         {
           start: '2026-04-01T09:00:00.000Z',
           end: '2026-04-01T10:00:00.000Z',
           value: { child: 3, adult: 40, unknown: 0, total: 43 },
+          coverage: { reported: 1, expected: 1 },
+          open: false,
+        },
+        {
+          start: '2026-04-01T10:00:00.000Z',
+          end: '2026-04-01T11:00:00.000Z',
+          value: null,
+          coverage: { reported: 0, expected: 1 },
+          open: true,
         },
       ],
     });
     expect(controlled.points[0]!.value!.child).toBeNull();
+    // coverage and the open flag count providers, not patients: published as they are
+    expect(controlled.points.map((p) => [p.coverage, p.open, p.value === null])).toEqual([
+      [{ reported: 1, expected: 1 }, false, false],
+      [{ reported: 0, expected: 1 }, true, true],
+    ]);
     expect(errors(SeriesSchema, controlled)).toEqual([]);
   });
 });

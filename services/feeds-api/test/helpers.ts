@@ -3,9 +3,11 @@
 import {
   bucketsOf,
   DAY_MS,
+  FIGURE_FAMILY,
   londonDateOf,
   type AgeGroup,
   type CounterIncrement,
+  type FigureFamily,
   type StateOp,
 } from '@pulse/kpi';
 import type { Redis } from '@pulse/redis';
@@ -71,18 +73,27 @@ export interface TestApp {
 
 export interface TestEvent {
   at: number;
-  /** The provider (default TRUST), attributed on the event's London date. */
+  /** The provider (default TRUST), attributed as the reference data says on the event's date. */
   trust?: string;
+  /** Default: the family of the first counter, else of the first state op (as effectsOf says). */
+  family?: FigureFamily;
   counters?: { figure: CounterIncrement['figure']; group?: AgeGroup; by?: number }[];
   state?: StateOp[];
 }
 
 let eventNo = 0;
 
-function attributionOf(trust: string, at: number) {
-  if (trust === TRUST) return { trust: TRUST, icb: ICB, region: REGION };
-  const r = sharedRefData().resolveProvider(trust, londonDateOf(at));
-  if (r.status !== 'ok') throw new Error(`${trust} is not open on ${londonDateOf(at)}`);
+function familyOf(e: TestEvent): FigureFamily {
+  const counter = e.counters?.[0];
+  if (counter) return FIGURE_FAMILY[counter.figure];
+  const op = e.state?.[0];
+  if (op?.op === 'open' || op?.op === 'close') return op.set === 'ed' ? 'ae' : 'rtt';
+  return op?.op === 'beds' ? 'beds' : 'inpatient';
+}
+
+function attributionOf(refs: RefData, trust: string, at: number) {
+  const r = refs.resolveProvider(trust, londonDateOf(at));
+  if (r.status !== 'ok') throw new Error(`test trust ${trust} is not open on ${londonDateOf(at)}`);
   return { trust, icb: r.icb.code, region: r.region.code };
 }
 
@@ -132,9 +143,10 @@ export async function testApp(
         eventId: `feeds-api-test-${++eventNo}`,
         providerOds: e.trust ?? TRUST,
         occurredAt: e.at,
-        attribution: attributionOf(e.trust ?? TRUST, e.at),
+        attribution: attributionOf(refs, e.trust ?? TRUST, e.at),
         buckets: bucketsOf(e.at),
         effects: {
+          family: e.family ?? familyOf(e),
           counters: (e.counters ?? []).map((c) => ({
             figure: c.figure,
             group: c.group ?? 'adult',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AS_OF, get, iso, testApp, TRUST } from './helpers.js';
+import { londonDateOf } from '@pulse/kpi';
+import { AS_OF, get, iso, sharedRefData, testApp, TRUST } from './helpers.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -8,38 +9,108 @@ const q = (from: number, to: number) =>
   `from=${encodeURIComponent(iso(from))}&to=${encodeURIComponent(iso(to))}`;
 
 describe('series', () => {
-  it('series should list consecutive buckets with their split, zeros included', async () => {
+  it('series should list consecutive buckets with their split, coverage and open flag, null where nobody reported', async () => {
     const t = await testApp();
     await t.apply([
       { at: hourStart - 30 * MIN, counters: [{ figure: 'ed_attendances', group: 'child' }] },
       { at: hourStart + MIN, counters: [{ figure: 'ed_attendances', by: 2 }] },
     ]);
-    for (const path of [`trusts/${TRUST}`, 'icbs/QE1', 'regions/Y62', 'england']) {
+    const refdata = sharedRefData();
+    const date = londonDateOf(AS_OF);
+    for (const [path, expected] of [
+      [`trusts/${TRUST}`, 1],
+      ['icbs/QE1', refdata.trustsExpectedToReport({ kind: 'icb', code: 'QE1' }, date, 'ae').length],
+      ['england', refdata.trustsExpectedToReport({ kind: 'england' }, date, 'ae').length],
+    ] as const) {
       const res = await get(
         t,
-        `/v1/${path}/series?metric=ed_attendances&interval=1h&${q(hourStart - 2 * HOUR, hourStart + HOUR)}`,
+        `/v1/${path}/series?metric=ed_attendances&interval=1h&${q(hourStart - 2 * HOUR, hourStart + 2 * HOUR)}`,
       );
       expect(res.statusCode, path).toBe(200);
       const body = res.json();
-      expect(body).toMatchObject({ metric: 'ed_attendances', interval: '1h' });
+      expect(body).toMatchObject({
+        metric: 'ed_attendances',
+        family: 'ae',
+        interval: '1h',
+        asOf: iso(AS_OF),
+      });
+      expect(expected, path).toBeGreaterThan(0);
+      const coverage = (reported: number) => ({ reported, expected });
       expect(body.points, path).toEqual([
         {
           start: iso(hourStart - 2 * HOUR),
           end: iso(hourStart - HOUR),
-          value: { child: 0, adult: 0, unknown: 0, total: 0 },
+          value: null,
+          coverage: coverage(0),
+          open: false,
         },
         {
           start: iso(hourStart - HOUR),
           end: iso(hourStart),
           value: { child: 1, adult: 0, unknown: 0, total: 1 },
+          coverage: coverage(1),
+          open: false,
         },
         {
           start: iso(hourStart),
           end: iso(hourStart + HOUR),
           value: { child: 0, adult: 2, unknown: 0, total: 2 },
+          coverage: coverage(1),
+          open: true,
+        },
+        {
+          start: iso(hourStart + HOUR),
+          end: iso(hourStart + 2 * HOUR),
+          value: null,
+          coverage: coverage(0),
+          open: false,
         },
       ]);
     }
+  });
+
+  it('series should count each provider once per bucket and give 0, not null, when a provider reported none', async () => {
+    const t = await testApp();
+    const other = 'RTX'; // University Hospitals of Morecambe Bay, also in QE1
+    await t.apply([
+      { at: hourStart - 50 * MIN, counters: [{ figure: 'ed_departures' }] },
+      { at: hourStart - 40 * MIN, counters: [{ figure: 'ed_departures' }] },
+      { at: hourStart - 30 * MIN, trust: other, counters: [{ figure: 'ed_attendances' }] },
+      // Another family: not a report of A&E figures.
+      { at: hourStart - 90 * MIN, counters: [{ figure: 'admissions_elective' }] },
+    ]);
+    const body = (
+      await get(
+        t,
+        `/v1/icbs/QE1/series?metric=ed_attendances&interval=1h&${q(hourStart - 2 * HOUR, hourStart)}`,
+      )
+    ).json();
+    expect(body.points.map((p: { value: unknown }) => p.value)).toEqual([
+      null,
+      { child: 0, adult: 1, unknown: 0, total: 1 },
+    ]);
+    expect(body.points[1].coverage.reported).toBe(2);
+    const trust = (
+      await get(
+        t,
+        `/v1/trusts/${TRUST}/series?metric=ed_attendances&interval=1h&${q(hourStart - HOUR, hourStart)}`,
+      )
+    ).json();
+    expect(trust.points[0]).toMatchObject({
+      value: { child: 0, adult: 0, unknown: 0, total: 0 },
+      coverage: { reported: 1, expected: 1 },
+    });
+    // An ambulance trust is not expected to report A&E figures.
+    const ambulance = (
+      await get(
+        t,
+        `/v1/trusts/RX7/series?metric=ed_attendances&interval=1h&${q(hourStart - HOUR, hourStart)}`,
+      )
+    ).json();
+    expect(ambulance.points[0]).toMatchObject({
+      value: null,
+      coverage: { reported: 0, expected: 0 },
+    });
   });
 
   it('series should answer the deprecated rtt_clock_starts under rtt_clock_starts_recorded', async () => {
@@ -70,6 +141,7 @@ describe('series', () => {
     const body = res.json();
     expect(body.points).toHaveLength(1);
     expect(body.points[0].value.total).toBe(1);
+    expect(body.points[0].open).toBe(true); // the day holding asOf
     // The days in this test are whole London days around a fixed instant.
     expect(
       Date.parse(body.points[0].end) - Date.parse(body.points[0].start),
@@ -86,7 +158,9 @@ describe('series', () => {
       {
         start: '2026-03-29T00:00:00.000Z',
         end: '2026-03-29T23:00:00.000Z',
-        value: { child: 0, adult: 0, unknown: 0, total: 0 },
+        value: null,
+        coverage: { reported: 0, expected: expect.any(Number) },
+        open: false,
       },
     ]);
   });
@@ -172,5 +246,22 @@ describe('series', () => {
     );
     expect(overlap.statusCode).toBe(200);
     expect(overlap.json().points).toHaveLength(3);
+  });
+
+  it('series should list handover time lost in hours, rounded unless exact', async () => {
+    const t = await testApp();
+    await t.apply([
+      { at: hourStart + MIN, counters: [{ figure: 'ambulance_handover_ms_lost', by: 1_000_000 }] },
+    ]);
+    const url = `/v1/trusts/${TRUST}/series?metric=ambulance_handover_hours_lost&interval=1h&${q(hourStart, hourStart + HOUR)}`;
+    const body = (await get(t, url)).json();
+    expect(body).toMatchObject({ metric: 'ambulance_handover_hours_lost', unit: 'hours' });
+    expect(body.points[0].value.adult).toBe(0.28);
+    expect((await get(t, `${url}&exact=true`)).json().points[0].value.adult).toBe(
+      1_000_000 / 3_600_000,
+    );
+    const ms = (await get(t, url.replace('hours_lost', 'ms_lost'))).json();
+    expect(ms).toMatchObject({ unit: 'milliseconds' });
+    expect(ms.points[0].value.adult).toBe(1_000_000);
   });
 });

@@ -73,11 +73,28 @@ describe('snapshots', () => {
       total: 0.5,
     });
     expect(s.today.rates.ambulance_handover_hours_lost.total).toBe(0.5);
+    // One set of units: shares as per cent 0-100 (the 0-1 share is deprecated).
+    expect(s.today.rates.ed_within_4h_pct).toEqual({
+      child: null,
+      adult: 50,
+      unknown: null,
+      total: 50,
+    });
     // The rolling hour: the four complete quarters before asOf (09:37:30 -> 08:30 to 09:30).
     expect(s.lastHour.from).toBe(iso(Math.floor(AS_OF / (15 * MIN)) * 15 * MIN - HOUR));
     expect(Date.parse(s.lastHour.to) - Date.parse(s.lastHour.from)).toBe(HOUR);
     expect(s.freshness).toEqual({ newestEventAt: iso(AS_OF - 20 * MIN), ageSeconds: 1200 });
     expect(s.completeness).toMatchObject({ reported: 1, expected: 1 });
+    // The window starts with lastHour's; per family, only families the trust sent since then.
+    expect(s.completeness.from).toBe(s.lastHour.from);
+    expect(s.completeness.to).toBe(iso(AS_OF));
+    expect(s.completeness.families).toEqual({
+      ae: { reported: 1, expected: 1 },
+      'ambulance-handovers': { reported: 0, expected: 1 },
+      inpatient: { reported: 0, expected: 1 },
+      beds: { reported: 0, expected: 1 },
+      rtt: { reported: 0, expected: 1 },
+    });
   });
 
   it('snapshots should sum a trust into its ICB, region and England', async () => {
@@ -89,6 +106,10 @@ describe('snapshots', () => {
       expect(s.live.gauges.ed_in_department.total, path).toBe(2);
       expect(s.completeness.reported, path).toBe(1);
       expect(s.completeness.expected, path).toBeGreaterThan(1);
+      // Per family, the denominator is the providers expected to report it, fewer than all.
+      expect(s.completeness.families.ae.reported, path).toBe(1);
+      expect(s.completeness.families.ae.expected, path).toBeGreaterThan(1);
+      expect(s.completeness.families.ae.expected, path).toBeLessThan(s.completeness.expected);
     }
   });
 
@@ -193,5 +214,45 @@ describe('cors', () => {
       headers: { origin: 'https://dash.example.nhs.uk' },
     });
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('snapshots should round derived figures and give them exact on request', async () => {
+    const t = await testApp();
+    await t.apply([
+      { at: AS_OF - 40 * MIN, counters: [{ figure: 'ed_departures', by: 3 }] },
+      { at: AS_OF - 40 * MIN, counters: [{ figure: 'ed_departures_within_4h', by: 2 }] },
+      { at: AS_OF - 40 * MIN, counters: [{ figure: 'ambulance_handover_ms_lost', by: 1_000_000 }] },
+    ]);
+    const rates = async (query: string) =>
+      (await get(t, `/v1/trusts/${TRUST}/snapshot?${asOf}${query}`)).json().today.rates;
+    const round = await rates('');
+    expect(round.ed_within_4h_pct.adult).toBe(66.7);
+    expect(round.ed_within_4h_share.adult).toBe(0.6667);
+    expect(round.ambulance_handover_hours_lost.adult).toBe(0.28);
+    const exact = await rates('&exact=true');
+    expect(exact.ed_within_4h_pct.adult).toBe((2 / 3) * 100);
+    expect(exact.ambulance_handover_hours_lost.adult).toBe(1_000_000 / 3_600_000);
+  });
+
+  it('openapi document should state the unit of every figure of a snapshot', async () => {
+    const t = await testApp();
+    const doc = (await t.app.inject('/openapi.json')).json();
+    const snapshot =
+      doc.paths['/v1/england/snapshot'].get.responses['200'].content['application/json'].schema;
+    const figures = [
+      snapshot.properties.live.properties.gauges,
+      snapshot.properties.live.properties.beds,
+      snapshot.properties.today.properties.counters,
+      snapshot.properties.today.properties.rates,
+    ];
+    const missing: string[] = [];
+    for (const block of figures)
+      for (const [name, schema] of Object.entries(block.properties as Record<string, object>))
+        if (!('x-unit' in schema)) missing.push(name);
+    expect(missing).toEqual([]);
+    expect(snapshot.properties.live.properties.ga_occupancy_pct['x-unit']).toBe('percent');
+    expect(
+      snapshot.properties.today.properties.rates.properties.ed_within_4h_share.deprecated,
+    ).toBe(true);
   });
 });

@@ -162,6 +162,14 @@ while i <= n do
     end
     redis.call('ZADD', key(1), at, id)
     i = f + 3 * n
+  elseif op == 'N' then
+    local field, count = ARGV[i + 2], tonumber(ARGV[i + 3])
+    if redis.call('HSETNX', key(1), field, 1) == 1 then
+      for j = 1, count do
+        redis.call('HINCRBY', key(3 + j), field, 1)
+      end
+    end
+    i = i + 4 + count
   elseif op == 'B' then
     local hash, field, at = key(1), ARGV[i + 2], ARGV[i + 3]
     local current = redis.call('HGET', hash, field)

@@ -1,7 +1,7 @@
 // Random plan items for equivalence tests: effects drawn directly (not from events), with ids from
 // small pools so opens, closes, criteria changes and discharges collide in every order.
 import type { AgeGroup, Attribution, CounterIncrement, StateOp } from '@pulse/kpi';
-import { AGE_GROUPS, bucketsOf, COUNTER_FIGURES } from '@pulse/kpi';
+import { AGE_GROUPS, bucketsOf, COUNTER_FIGURES, FIGURE_FAMILIES } from '@pulse/kpi';
 import type { PlanItem } from '../../src/index.js';
 import { prng } from '@pulse/verify';
 
@@ -79,7 +79,11 @@ export function randomEvents(seed: number, from: number, spanMs: number): Random
         occurredAt,
         attribution,
         buckets: bucketsOf(occurredAt),
-        effects: { counters, state: Array.from({ length: int(3) }, () => stateOp(occurredAt)) },
+        effects: {
+          family: pick(FIGURE_FAMILIES),
+          counters,
+          state: Array.from({ length: int(3) }, () => stateOp(occurredAt)),
+        },
       };
       made.push(item);
       return item;

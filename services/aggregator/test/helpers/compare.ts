@@ -1,10 +1,12 @@
 // Compares what the aggregator wrote (read back through @pulse/store's reader) with the
 // brute-force oracle of @pulse/verify: every counter figure and age group of every scope in every
-// bucket, the live gauges and beds, freshness, and per-provider data quality.
+// bucket, each bucket's coverage per family, the live gauges and beds, freshness, and
+// per-provider data quality.
 import type { BucketSize, DataQuality, Scope } from '@pulse/kpi';
 import {
   bucketsBetween,
   bucketsOf,
+  FIGURE_FAMILIES,
   londonDateOf,
   londonDayBounds,
   parseScopeKey,
@@ -170,6 +172,16 @@ export async function compareWithOracle(
           for (const group of ['child', 'adult', 'unknown', 'total'] as const) {
             note(key, `${figure}.${group} ${size} ${id}`, split[group], got[group]);
           }
+        }
+      });
+    }
+    // Coverage: the trusts of the scope that reported each family in each bucket.
+    for (const size of SIZES) {
+      const actual = await reader.coverage(scope, size, ids[size]);
+      ids[size].forEach((id, b) => {
+        for (const family of FIGURE_FAMILIES) {
+          const expected = bucketOracle(size, id).reported(key, size, id, family);
+          note(key, `coverage ${family} ${size} ${id}`, expected, actual[b]![family]);
         }
       });
     }

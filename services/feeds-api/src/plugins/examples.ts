@@ -1,5 +1,6 @@
 // Documented examples, made by the same code that makes real responses, so they cannot drift.
 import {
+  FIGURE_FAMILIES,
   addToSplit,
   emptyBedFigures,
   emptyCounterFigures,
@@ -45,5 +46,11 @@ export const SNAPSHOT_EXAMPLE = composeSnapshot({
   today: exampleCounters(1),
   lastHour: exampleCounters(1 / 8),
   newestEventAt: AS_OF - 4_200,
-  completeness: { reported: 1, expected: 1 },
+  completeness: {
+    reported: 1,
+    expected: 1,
+    families: Object.fromEntries(
+      FIGURE_FAMILIES.map((family) => [family, { reported: 1, expected: 1 }]),
+    ) as Record<(typeof FIGURE_FAMILIES)[number], { reported: number; expected: number }>,
+  },
 });

@@ -1,7 +1,8 @@
 // GET /v1/{england|regions/{code}|icbs/{code}|trusts/{code}}/series
 import type { FastifyPluginAsync } from 'fastify';
-import { DEPRECATED_COUNTER_ALIASES } from '@pulse/kpi';
-import type { CounterFigure, DeprecatedCounterAlias } from '@pulse/kpi';
+import { FIGURE_FAMILY } from '@pulse/kpi';
+import { resolveMetric } from '../metrics.js';
+import { expectedCounter, honestPoints } from '../honest-series.js';
 import { problemResponses } from '../schemas/common.js';
 import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
 import { SeriesQuery, SeriesSchema } from '../schemas/series.js';
@@ -30,8 +31,10 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
         summary: `Time series of a counter for ${route.label}`,
         description:
           `One counter figure of ${route.label} per bucket over [from, to), split by age group. ` +
-          `At most ${maxPoints} points per request. Buckets before the retention of their size ` +
-          '(15m: 35 days, 1h: 400 days) read as zero.',
+          `At most ${maxPoints} points per request. Each point carries its coverage (providers of ` +
+          'the scope that reported the figure’s family in the bucket, out of those expected to) and ' +
+          'whether it is still open; its value is null in the future and where no provider reported ' +
+          '(so also before the retention of its size: 15m 35 days, 1h 400 days).',
         ...scopeParams(route),
         querystring: SeriesQuery,
         response: {
@@ -55,22 +58,29 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
         checkRetention(interval, to, now());
         const [first, last] = londonDatesOf(from, to);
         const { scope, info } = scopeBetween(refdata, route.kind, code, first, last);
-        const metric =
-          DEPRECATED_COUNTER_ALIASES[query.metric as DeprecatedCounterAlias] ??
-          (query.metric as CounterFigure);
+        const metric = resolveMetric(query.metric);
+        const exact = query.exact ?? false;
+        const family = FIGURE_FAMILY[metric.figure];
         if (reply.disclose(scope, first, last) === 'controlled')
           return publicTier.series(scope, info, metric, interval, from, to);
-        const points = await figures.counterSeries(scope, metric, interval, from, to);
+        const asOf = now();
+        const stored = await figures.counterSeries(scope, metric.figure, interval, from, to);
+        const points = honestPoints(stored, asOf, expectedCounter(refdata, scope, family));
         return {
           scope: info,
-          metric,
+          metric: metric.name,
+          unit: metric.unit,
+          family,
+          asOf: iso(asOf),
           interval,
           from: iso(points[0]?.bucket.start ?? from),
           to: iso(points.at(-1)?.bucket.end ?? to),
           points: points.map((p) => ({
             start: iso(p.bucket.start),
             end: iso(p.bucket.end),
-            value: p.value,
+            value: p.value === null ? null : metric.convert(p.value, exact),
+            coverage: p.coverage,
+            open: p.open,
           })),
           disclosure: 'exact',
         };

@@ -48,7 +48,8 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
       },
       handler: async (request, reply) => {
         const { code = '' } = request.params as { code?: string };
-        const query = request.query as { asOf?: string };
+        const query = request.query as { asOf?: string; exact?: boolean };
+        const exact = query.exact ?? false;
         const asOf = asOfParam(query.asOf, now());
         const londonDate = londonDateOf(asOf);
         const { scope, info } = scopeOn(refdata, route.kind, code, londonDate);
@@ -60,12 +61,12 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
           return body;
         }
         const read = async (): Promise<CachedSnapshot> => {
-          const snapshot = await readSnapshot(figures, scope, info, asOf, londonDate);
+          const snapshot = await readSnapshot(figures, scope, info, asOf, londonDate, exact);
           return { snapshot, etag: snapshotEtag(snapshot) };
         };
         const { snapshot, etag } =
           query.asOf === undefined
-            ? await cache.get(`${route.kind}:${code}:${londonDate}`, read)
+            ? await cache.get(`${route.kind}:${code}:${londonDate}:${exact}`, read)
             : await read();
         reply.header('etag', etag);
         if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();

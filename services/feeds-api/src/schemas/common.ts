@@ -47,6 +47,12 @@ export const RateSplit = Type.Object(
 );
 export type RateSplit = Static<typeof RateSplit>;
 
+export const ExactQuery = Type.Boolean({
+  description:
+    'true: derived figures (percentages, hours) unrounded, as computed from the exact counts; default false: percentages to 1 decimal, hours to 2 (counts are always exact).',
+  examples: [true],
+});
+
 export const IsoDate = (description: string) =>
   Type.String({ pattern: ISO_DATE_PATTERN, description, examples: ['2026-04-01'] });
 

@@ -9,6 +9,7 @@ import {
   type GaugeFigure,
 } from '@pulse/kpi';
 import { Type, type TNull, type TNumber, type TObject, type TUnion } from 'typebox';
+import type { Unit } from '../units.js';
 import { RateSplit, Split } from './common.js';
 
 export const COUNTER_DESCRIPTIONS: Record<CounterFigure, string> = {
@@ -25,7 +26,8 @@ export const COUNTER_DESCRIPTIONS: Record<CounterFigure, string> = {
     'Ambulance handovers more than 30 minutes after arrival (exactly 30 min is not).',
   ambulance_handovers_over_60m:
     'Ambulance handovers more than 60 minutes after arrival (exactly 60 min is not).',
-  ambulance_handover_ms_lost: 'Milliseconds lost beyond the 15-minute handover standard.',
+  ambulance_handover_ms_lost:
+    'Deprecated (milliseconds; use `rates.ambulance_handover_hours_lost`, or the series metric `ambulance_handover_hours_lost`): time lost beyond the 15-minute handover standard.',
   admissions_emergency: 'Emergency admissions.',
   admissions_elective: 'Elective admissions.',
   admissions_other: 'Other admissions (maternity, transfers…).',
@@ -58,13 +60,36 @@ const BED_DESCRIPTIONS: Record<BedFigure, string> = {
 
 const splitExample = { child: 0, adult: 0, unknown: 0, total: 0 };
 
+/** The unit of a figure, stated in the document as `x-unit` and in its description. */
+export function withUnit<T extends object>(schema: T, unit: Unit, description: string) {
+  return { ...schema, description: `${description} Unit: ${UNIT_WORDS[unit]}.`, 'x-unit': unit };
+}
+
+const UNIT_WORDS: Record<Unit, string> = {
+  count: 'a count (integer)',
+  percent: 'per cent, 0 to 100, rounded to 1 decimal (exact=true: unrounded)',
+  hours: 'hours, rounded to 2 decimals (exact=true: unrounded)',
+  milliseconds: 'milliseconds (integer)',
+  ratio: 'a ratio, 0 to 1, rounded to 4 decimals (exact=true: unrounded)',
+  seconds: 'seconds',
+};
+
+/** Counter figures whose unit is not a count. */
+const COUNTER_UNITS: Partial<Record<CounterFigure, Unit>> = {
+  ambulance_handover_ms_lost: 'milliseconds',
+};
+
 function splits<F extends string>(
   figures: readonly F[],
   descriptions: Record<F, string>,
   description: string,
 ) {
   const properties = Object.fromEntries(
-    figures.map((f) => [f, { ...Split, description: descriptions[f] }]),
+    figures.map((f) => {
+      const unit = COUNTER_UNITS[f as unknown as CounterFigure] ?? 'count';
+      const schema = withUnit(Split, unit, descriptions[f]);
+      return [f, unit === 'milliseconds' ? { ...schema, deprecated: true } : schema];
+    }),
   ) as unknown as Record<F, typeof Split>;
   return Type.Object(properties, {
     description,
@@ -79,7 +104,10 @@ export const CounterFiguresSchema = Type.Object(
     ...Object.fromEntries(
       Object.entries(DEPRECATED_COUNTER_ALIASES).map(([alias, figure]) => [
         alias,
-        { ...Split, description: `Deprecated: the same as \`${figure}\`.`, deprecated: true },
+        {
+          ...withUnit(Split, 'count', `Deprecated: the same as \`${figure}\`.`),
+          deprecated: true,
+        },
       ]),
     ),
   },
@@ -106,10 +134,14 @@ export const BedFiguresSchema: TObject<Record<BedFigure, TUnion<[TNumber, TNull]
   Object.fromEntries(
     BED_FIGURES.map((f) => [
       f,
-      Type.Union([Type.Number(), Type.Null()], {
-        description: `${BED_DESCRIPTIONS[f]} Null where disclosure control suppressed it.`,
-        examples: [812],
-      }),
+      Type.Union(
+        [Type.Number(), Type.Null()],
+        withUnit(
+          { examples: [812] },
+          'count',
+          `${BED_DESCRIPTIONS[f]} Null where disclosure control suppressed it.`,
+        ),
+      ),
     ]),
   ) as Record<BedFigure, TUnion<[TNumber, TNull]>>,
   {
@@ -120,20 +152,31 @@ export const BedFiguresSchema: TObject<Record<BedFigure, TUnion<[TNumber, TNull]
 
 export const PeriodRatesSchema = Type.Object(
   {
+    ed_within_4h_pct: withUnit(
+      RateSplit,
+      'percent',
+      'Share of ED departures within 4 hours of arrival (the 4-hour standard); null when there were none.',
+    ),
     ed_within_4h_share: {
-      ...RateSplit,
-      description: 'Share (0 to 1) of ED departures within 4 hours; null when there were none.',
+      ...withUnit(
+        RateSplit,
+        'ratio',
+        'Deprecated (use `ed_within_4h_pct`): the same share as a ratio; null when there were no departures.',
+      ),
+      deprecated: true,
     },
-    ambulance_handover_hours_lost: {
-      ...Split,
-      description: 'Ambulance handover hours lost beyond the 15-minute standard.',
-    },
+    ambulance_handover_hours_lost: withUnit(
+      Split,
+      'hours',
+      'Ambulance handover time lost beyond the 15-minute standard.',
+    ),
   },
   {
     description: 'Rates derived from the period’s counters.',
     examples: [
       {
-        ed_within_4h_share: { child: 0.9, adult: 0.72, unknown: null, total: 0.74 },
+        ed_within_4h_pct: { child: 90, adult: 72.4, unknown: null, total: 74.1 },
+        ed_within_4h_share: { child: 0.9, adult: 0.7237, unknown: null, total: 0.7411 },
         ambulance_handover_hours_lost: { child: 0, adult: 3.5, unknown: 0, total: 3.5 },
       },
     ],

@@ -1,8 +1,10 @@
-import { COUNTER_FIGURES, DEPRECATED_COUNTER_ALIASES } from '@pulse/kpi';
+import { FIGURE_FAMILIES } from '@pulse/kpi';
+import { SERIES_METRICS } from '../metrics.js';
 import { Type, type Static } from 'typebox';
-import { Instant, INSTANT_OR_DATE_PATTERN, Split } from './common.js';
+import { ExactQuery, Instant, INSTANT_OR_DATE_PATTERN, Split } from './common.js';
 import { disclosureProperties } from './disclosure.js';
 import { ScopeInfoSchema } from './scope.js';
+import { CoverageSchema } from './coverage.js';
 
 export const INTERVALS = ['15m', '1h', '1d'] as const;
 
@@ -11,9 +13,9 @@ const instantOrDate = (description: string, example: string) =>
 
 export const SeriesQuery = Type.Object(
   {
-    metric: Type.Enum([...COUNTER_FIGURES, ...Object.keys(DEPRECATED_COUNTER_ALIASES)], {
+    metric: Type.Enum([...SERIES_METRICS], {
       description:
-        'The counter figure to list (see the snapshot’s `counters` for what each counts). `rtt_clock_starts` is a deprecated name of `rtt_clock_starts_recorded`, answered under the new name.',
+        'The figure to list: a counter (see the snapshot’s `counters` for what each counts), or `ambulance_handover_hours_lost` (hours). `rtt_clock_starts` is a deprecated name of `rtt_clock_starts_recorded`, answered under the new name; `ambulance_handover_ms_lost` (milliseconds) is deprecated for `ambulance_handover_hours_lost`.',
       examples: ['ed_attendances'],
     }),
     from: instantOrDate(
@@ -31,6 +33,7 @@ export const SeriesQuery = Type.Object(
         examples: ['1h'],
       }),
     ),
+    exact: Type.Optional(ExactQuery),
   },
   { additionalProperties: false },
 );
@@ -40,7 +43,16 @@ export const SeriesPointSchema = Type.Object(
   {
     start: Instant('Bucket start (inclusive).'),
     end: Instant('Bucket end (exclusive).'),
-    value: Split,
+    value: Type.Union([Split, Type.Null()], {
+      description:
+        'The figure in the bucket; null when nothing is known of it: the bucket is in the future, or no provider of the scope reported the figure’s family in it (also after the retention of its size). 0 means reported, and none.',
+    }),
+    coverage: CoverageSchema,
+    open: Type.Boolean({
+      description:
+        'The bucket contains asOf, the instant the series was read: it is still filling, so its value can grow.',
+      examples: [false],
+    }),
   },
   {
     description: 'One bucket of the series.',
@@ -49,6 +61,8 @@ export const SeriesPointSchema = Type.Object(
         start: '2026-04-01T09:00:00.000Z',
         end: '2026-04-01T10:00:00.000Z',
         value: { child: 4, adult: 21, unknown: 0, total: 25 },
+        coverage: { reported: 131, expected: 139 },
+        open: false,
       },
     ],
   },
@@ -61,11 +75,24 @@ export const SeriesSchema = Type.Object(
       description: 'The counter figure listed.',
       examples: ['ed_attendances'],
     }),
+    unit: Type.Enum(['count', 'hours', 'milliseconds'], {
+      description:
+        'The unit of every value: count (an integer), hours (rounded to 2 decimals unless exact=true), or milliseconds (the deprecated ambulance_handover_ms_lost).',
+      examples: ['count'],
+    }),
+    family: Type.Enum([...FIGURE_FAMILIES], {
+      description: 'The family of figures the metric belongs to: whose reports `coverage` counts.',
+      examples: ['ae'],
+    }),
+    asOf: Instant(
+      'When the series was read: buckets after it are null, the one containing it open.',
+    ),
     interval: Type.Enum([...INTERVALS], { description: 'Bucket size.', examples: ['1h'] }),
     from: Instant('Start of the first bucket.'),
     to: Instant('End of the last bucket.'),
     points: Type.Array(SeriesPointSchema, {
-      description: 'Consecutive buckets in time order; zeros where nothing was counted.',
+      description:
+        'Consecutive buckets in time order: 0 where providers reported and nothing was counted, null where nothing is known.',
     }),
     ...disclosureProperties,
   },
@@ -75,19 +102,33 @@ export const SeriesSchema = Type.Object(
       {
         scope: { kind: 'england', name: 'England' },
         metric: 'ed_attendances',
+        unit: 'count',
+        family: 'ae',
+        asOf: '2026-04-01T10:20:00.000Z',
         interval: '1h',
         from: '2026-04-01T09:00:00.000Z',
-        to: '2026-04-01T11:00:00.000Z',
+        to: '2026-04-01T12:00:00.000Z',
         points: [
           {
             start: '2026-04-01T09:00:00.000Z',
             end: '2026-04-01T10:00:00.000Z',
             value: { child: 410, adult: 1930, unknown: 12, total: 2352 },
+            coverage: { reported: 138, expected: 139 },
+            open: false,
           },
           {
             start: '2026-04-01T10:00:00.000Z',
             end: '2026-04-01T11:00:00.000Z',
-            value: { child: 388, adult: 2011, unknown: 9, total: 2408 },
+            value: { child: 131, adult: 702, unknown: 3, total: 836 },
+            coverage: { reported: 135, expected: 139 },
+            open: true,
+          },
+          {
+            start: '2026-04-01T11:00:00.000Z',
+            end: '2026-04-01T12:00:00.000Z',
+            value: null,
+            coverage: { reported: 0, expected: 139 },
+            open: false,
           },
         ],
       },

@@ -6,8 +6,11 @@ import {
   CounterFiguresSchema,
   GaugeFiguresSchema,
   PeriodRatesSchema,
+  withUnit,
 } from './figures.js';
 import { ScopeInfoSchema } from './scope.js';
+import { ExactQuery } from './common.js';
+import { FamilyCompletenessSchema } from './coverage.js';
 
 export const SnapshotQuery = Type.Object(
   {
@@ -24,6 +27,7 @@ export const SnapshotQuery = Type.Object(
         examples: ['2026-04-01T12:00:00Z'],
       }),
     ),
+    exact: Type.Optional(ExactQuery),
   },
   { additionalProperties: false },
 );
@@ -52,11 +56,14 @@ export const SnapshotSchema = Type.Object(
       {
         gauges: GaugeFiguresSchema,
         beds: BedFiguresSchema,
-        ga_occupancy_pct: Type.Union([Type.Number(), Type.Null()], {
-          description:
+        ga_occupancy_pct: Type.Union(
+          [Type.Number(), Type.Null()],
+          withUnit(
+            { examples: [94.8] },
+            'percent',
             'G&A occupancy, occupied / open × 100 (of the published, so under control the rounded, beds); null when no beds are open or the beds are suppressed.',
-          examples: [94.8],
-        }),
+          ),
+        ),
       },
       {
         description:
@@ -89,19 +96,28 @@ export const SnapshotSchema = Type.Object(
     ),
     completeness: Type.Object(
       {
+        from: Instant(
+          'Start of the reporting window: the start of lastHour, so the window covers lastHour’s buckets (and the open quarter after them).',
+        ),
+        to: Instant('End of the reporting window (asOf).'),
+        families: FamilyCompletenessSchema,
         reported: Type.Integer({
           description:
-            'Providers in scope whose newest event applied (now) is at or after asOf − 1 hour.',
+            'Deprecated (use `families`): providers in scope whose newest event of any kind applied (now) is at or after `from`.',
+          deprecated: true,
           examples: [11],
         }),
         expected: Type.Integer({
-          description: 'Providers in scope on londonDate.',
+          description:
+            'Deprecated (use `families`): every provider in scope on londonDate, including those never expected to send a given figure (ambulance, mental health and community trusts for A&E).',
+          deprecated: true,
           examples: [12],
         }),
-        from: Instant('Start of the reporting window (asOf − 1 hour).'),
-        to: Instant('End of the reporting window (asOf).'),
       },
-      { description: 'How complete the figures are.' },
+      {
+        description:
+          'How complete the figures are: per figure family, the providers expected to report it (their kind, @pulse/refdata) that have sent an event of it at or after `from`.',
+      },
     ),
     ...disclosureProperties,
   },

@@ -50,7 +50,8 @@ export function changesRoute(
         `The change-log entries that changed ${route.label}'s figures after \`since\`, oldest first, ` +
         'with the buckets and gauges each changed; follow `nextCursor` page by page. Cursors are the ' +
         'stream’s event ids and are valid on every replica. A cursor older than the log keeps ' +
-        '(about an hour, see docs/aggregation.md) gets 410: read a snapshot and start from its cursor.',
+        '(about an hour, see docs/aggregation.md), or one from before the figures were rebuilt from the ' +
+        'log, gets 410: read a snapshot and start from its cursor.',
       ...scopeParams(route),
       querystring: ChangesQuery,
       response: {

@@ -38,6 +38,12 @@ describe('demo', () => {
       240_000,
     );
     expect(attendances).toBeGreaterThan(0);
+    // The dashboard it prints is served by the API, built by the demo.
+    const dashboard = /^\s+dashboard\s+(http\S+)$/m.exec(demo.output())?.[1];
+    expect(dashboard).toBe(`${api}/`);
+    const page = await fetch(dashboard!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('ICS Pulse');
     // The national token it prints reads a sub-national scope exactly; without it, never exact.
     const token = /^\s+TOKEN=(\S+)$/m.exec(demo.output())?.[1];
     expect(token).toBeDefined();

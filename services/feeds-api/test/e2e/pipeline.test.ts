@@ -11,7 +11,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  bucketForId,
   bucketsBetween,
+  FIGURE_FAMILIES,
+  FIGURE_FAMILY,
   londonDayBounds,
   QUARTER_MS,
   scopeKey,
@@ -32,6 +35,7 @@ import {
 } from '@pulse/testkit';
 import { BruteForce, createOpenApiChecker, readSentLog, toSentRecord } from '@pulse/verify';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { expectedToReport } from '@pulse/refdata';
 import { buildApp } from '../../src/app.js';
 import { figuresFromReader } from '../../src/figures.js';
 import { devVerifier, nationalAuth, sharedRefData } from '../helpers.js';
@@ -53,6 +57,7 @@ const SERIES: [string, BucketSize][] = [
   ['ambulance_handovers_over_30m', '1h'],
   ['admissions_emergency', '1d'],
   ['discharges_home', '1d'],
+  ['rtt_clock_starts_recorded', '1h'],
 ];
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -194,23 +199,55 @@ describe('end to end', () => {
       );
       const inScope =
         scope.kind === 'trust' ? [TRUST] : refdata.trustsInScope(scope, DATE).map((t) => t.odsCode);
+      // The completeness window starts with lastHour's.
+      const since = bucketForId('15m', lastHour[0]!).start;
       const reported = inScope.filter(
-        (ods) => (oracle.freshness(`t:${ods}`) ?? -Infinity) >= asOf - HOUR,
+        (ods) => (oracle.freshness(`t:${ods}`) ?? -Infinity) >= since,
       );
       expect(s.completeness, `${key} completeness`).toMatchObject({
+        from: iso(since),
         expected: inScope.length,
         reported: reported.length,
       });
+      for (const family of FIGURE_FAMILIES) {
+        const expected = inScope.filter((ods) => expectedToReport(refdata.trust(ods)!, family));
+        const reporting = expected.filter(
+          (ods) => (oracle.familyFreshness(ods, family) ?? -Infinity) >= since,
+        );
+        expect(s.completeness.families[family], `${key} ${family} completeness`).toEqual({
+          expected: expected.length,
+          reported: reporting.length,
+        });
+      }
 
       for (const [metric, interval] of SERIES) {
         const series = await get(
           `${path}/series?metric=${metric}&interval=${interval}&from=${DATE}&to=${NEXT_DATE}`,
         );
         const ids = bucketsBetween(interval, day.start, day.end);
+        const family = FIGURE_FAMILY[metric as 'ed_attendances'];
+        // Every bucket is on DATE: the providers in scope that day expected to report the family.
+        const expected = inScope.filter((ods) => expectedToReport(refdata.trust(ods)!, family));
+        expect(series.points, `${key} ${metric} ${interval}`).toEqual(
+          ids.map((id, i) => {
+            const reported = oracle.reported(key, interval, id, family);
+            const bucket = bucketForId(interval, id);
+            return {
+              start: iso(bucket.start),
+              end: iso(bucket.end),
+              value:
+                reported === 0
+                  ? null
+                  : oracle.counters(key, interval, id)[metric as 'ed_attendances'],
+              coverage: { reported, expected: expected.length },
+              open: i === ids.length - 1, // asOf is the day's last millisecond
+            };
+          }),
+        );
         expect(
-          series.points.map((p: { value: unknown }) => p.value),
-          `${key} ${metric} ${interval}`,
-        ).toEqual(ids.map((id) => oracle.counters(key, interval, id)[metric as 'ed_attendances']));
+          series.points.filter((p: { value: unknown }) => p.value !== null).length,
+          `${key} ${metric} ${interval} reported`,
+        ).toBeGreaterThan(0);
       }
     }
   }, 600_000);

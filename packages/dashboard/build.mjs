@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Builds the dashboard into dist/public/: one minified ES module bundle (Preact, uPlot and the
+// app) and one stylesheet (nhsuk-frontend's compiled CSS and uPlot's), both named by content
+// hash so feeds-api can let browsers cache them for good, an index.html naming them (never
+// cached), and the nhsuk-frontend images its CSS refers to. `--watch`-free on purpose: a build
+// takes well under a second. Also compiles src/assets.ts (the folder's path for feeds-api).
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, 'dist', 'public');
+const require = createRequire(import.meta.url);
+const nhsukDir = join(dirname(require.resolve('nhsuk-frontend/package.json')), 'dist', 'nhsuk');
+
+/**
+ * nhsuk-frontend's CSS loads the Frutiger web font from assets.nhs.uk, which its licence allows
+ * on NHS domains only: the page uses the stylesheet's own fallback (Arial) and makes no
+ * third-party request.
+ */
+const withoutWebFonts = {
+  name: 'without-web-fonts',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /nhsuk-frontend\.min\.css$/ }, async ({ path }) => ({
+      contents: readFileSync(path, 'utf8').replace(/@font-face\{[^}]*\}/g, ''),
+      loader: 'css',
+    }));
+  },
+};
+
+rmSync(join(here, 'dist'), { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const result = await build({
+  entryPoints: { app: join(here, 'src/app/main.tsx'), styles: join(here, 'src/app/styles.css') },
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['es2022'],
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  entryNames: '[name]-[hash]',
+  outdir: out,
+  metafile: true,
+  legalComments: 'linked',
+  // nhsuk-frontend's CSS refers to its images at /assets/images/, copied below.
+  external: ['/assets/*'],
+  logLevel: 'warning',
+  // nhsuk-frontend's compiled CSS keeps old-browser hacks (`@media screen\0`) esbuild warns about.
+  logOverride: { 'css-syntax-error': 'silent' },
+  plugins: [withoutWebFonts],
+});
+
+const outputs = Object.keys(result.metafile.outputs).map((file) => basename(file));
+const script = outputs.find((name) => name.startsWith('app-') && name.endsWith('.js'));
+const style = outputs.find((name) => name.startsWith('styles-') && name.endsWith('.css'));
+const template = readFileSync(join(here, 'src/app/index.html'), 'utf8');
+writeFileSync(
+  join(out, 'index.html'),
+  template.replace('%STYLE%', `/${style}`).replace('%SCRIPT%', `/${script}`),
+);
+cpSync(join(nhsukDir, 'assets', 'images'), join(out, 'assets', 'images'), { recursive: true });
+
+execFileSync(
+  process.execPath,
+  [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+  {
+    cwd: here,
+    stdio: 'inherit',
+  },
+);
+console.error(`[dashboard] built ${script} and ${style} into ${out}`);

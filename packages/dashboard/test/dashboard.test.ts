@@ -1,0 +1,226 @@
+// The dashboard in a real browser against the real pipeline: the simulator CLI publishes today
+// for ~25 trusts (NHS Essex ICB D7T5G and every 12th trust) to real Kafka, the aggregator
+// applies it to real Redis, feeds-api (main.ts) serves the built page, the API and the push
+// feed on one origin, and Debian's Chromium (playwright-core) reads the page.
+//
+// Checked: every headline tile on screen equals the API's snapshot (same mapping and formatting
+// module) for England (public tier), an ICB and a trust (national token), in the children view
+// too; drill-down by the league table's links; the league table sorts by keyboard; the public
+// tier says so and falls back to polling where the stream needs a token; a figure changes on
+// screen after more events are published, with no reload; after the API is killed and started
+// again the page reconnects with Last-Event-ID and carries on; axe-core finds no serious or
+// critical violation. Screenshots go to test-results/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { londonDateOf, londonDayBounds } from '@pulse/kpi';
+import { loadRefData } from '@pulse/refdata';
+import { ACTIVITY_PARTITIONS } from '@pulse/topology';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { TILES, tileText, type AgeView, type Snapshot } from '../src/app/figures.js';
+import {
+  applied,
+  buildDashboard,
+  devToken,
+  eventuallyEqual,
+  launchChromium,
+  publish,
+  startApi,
+  startPipeline,
+} from './browser.js';
+
+const ICB = 'D7T5G';
+const TRUST = 'RAJ';
+const SHOTS = join(import.meta.dirname, '..', 'test-results');
+
+async function apiSnapshot(base: string, path: string, token: string | null): Promise<Snapshot> {
+  const res = await fetch(`${base}${path}/snapshot`, {
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+  expect(res.status, `${path}/snapshot`).toBe(200);
+  return (await res.json()) as Snapshot;
+}
+
+const onScreen = (page: Page) =>
+  page.$$eval('[data-tile]', (elements) =>
+    Object.fromEntries(elements.map((e) => [e.getAttribute('data-tile'), e.textContent])),
+  );
+
+/** Every tile on screen equals the API's figure for the same scope, tier and age view. */
+async function screenEqualsApi(
+  page: Page,
+  base: string,
+  path: string,
+  token: string | null,
+  age: AgeView,
+): Promise<Record<string, string | null>> {
+  return eventuallyEqual(`${path} (${age})`, async () => {
+    const snapshot = await apiSnapshot(base, path, token);
+    const expected = Object.fromEntries(TILES.map((t) => [t.id, tileText(t, snapshot, age)]));
+    return { actual: await onScreen(page), expected };
+  });
+}
+
+async function noSeriousViolations(page: Page, what: string) {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const serious = result.violations.filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  );
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`),
+    `${what}: axe serious/critical violations`,
+  ).toEqual([]);
+}
+
+describe('dashboard in Chromium', () => {
+  it('should show the API’s figures live from England to a trust, and resume a dropped stream', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    buildDashboard();
+    const refdata = loadRefData();
+    const now = Date.now();
+    const date = londonDateOf(now);
+    const { start } = londonDayBounds(date);
+    const firstEnd = start + Math.floor((now - 5 * 60_000 - start) * 0.6);
+    const trusts = new Set(
+      refdata.trustsInScope({ kind: 'icb', code: ICB }, date).map((t) => t.odsCode),
+    );
+    refdata.trusts(date).forEach((t, i) => i % 12 === 0 && trusts.add(t.odsCode));
+    expect(trusts.has(TRUST)).toBe(true);
+
+    const pipeline = await startPipeline('dashboard', ACTIVITY_PARTITIONS);
+    const seeded = publish(pipeline, {
+      from: start,
+      to: firstEnd,
+      trusts: [...trusts],
+      seed: 'dashboard-1',
+      rttScale: '0.005',
+    });
+    let api = await startApi(pipeline, ACTIVITY_PARTITIONS);
+    await seeded;
+    await applied(pipeline);
+    const national = devToken('--role', 'national');
+
+    const browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    const streams: { url: string; lastEventId: string | undefined }[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/stream'))
+        streams.push({ url: request.url(), lastEventId: request.headers()['last-event-id'] });
+    });
+
+    // England, public tier: exact, live over the public stream.
+    await page.goto(`${api.base}/`);
+    await page.locator('[data-feed="live"]').waitFor();
+    await expect(page.locator('[data-tier="public"]').innerText()).resolves.toContain(
+      'Public view',
+    );
+    const england = await screenEqualsApi(page, api.base, '/v1/england', null, 'total');
+    expect(
+      Number(england.ed_attendances!.replace(/,/g, '')),
+      'England has attendances',
+    ).toBeGreaterThan(100);
+    await page.screenshot({ path: join(SHOTS, 'england.png'), fullPage: false });
+    await noSeriousViolations(page, 'England');
+
+    // The league table sorts by keyboard: Tab to a column's button, Enter.
+    const sortButton = page.locator('[data-league] [data-sort="name"]');
+    await sortButton.focus();
+    await page.keyboard.press('Enter');
+    const th = page.locator('[data-league] th:has([data-sort="name"])');
+    await expect(th.getAttribute('aria-sort')).resolves.toBe('ascending');
+    const names = await page.$$eval('[data-league] tbody th', (cells) =>
+      cells.map((c) => c.textContent ?? ''),
+    );
+    expect(names.length).toBeGreaterThan(30);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+
+    // Public tier below England: disclosure-controlled, and no stream: polled instead.
+    await page.goto(`${api.base}/#/trusts/${TRUST}`);
+    await page.locator('[data-feed="polling"]').waitFor();
+    await expect(page.locator('[data-tier="public"]').innerText()).resolves.toContain('controlled');
+    await screenEqualsApi(page, api.base, `/v1/trusts/${TRUST}`, null, 'total');
+
+    // A national token, given in the page's form, kept in sessionStorage.
+    await page.goto(`${api.base}/#/`);
+    await page.locator('summary', { hasText: 'Use an access token' }).click();
+    await page.locator('#token').fill(national);
+    await page.locator('button', { hasText: 'Use token' }).click();
+    await page.locator('[data-tier="token"]').waitFor();
+    await expect(page.evaluate(() => sessionStorage.getItem('ics-pulse-token'))).resolves.toBe(
+      national,
+    );
+
+    // Drill-down: England → region (the list) → ICB (league link) → trust (league link).
+    const icb = refdata.icb(ICB)!;
+    const regionCode = refdata.resolveProvider(TRUST, date);
+    expect(regionCode.status).toBe('ok');
+    if (regionCode.status !== 'ok') return;
+    await page.locator(`a[href="#/regions/${regionCode.region.code}"]`).first().click();
+    await page.locator(`h1[data-scope="${regionCode.region.code}"]`).waitFor();
+    await page.locator(`[data-league] a[href="#/icbs/${ICB}"]`).click();
+    await page.locator(`h1[data-scope="${ICB}"]`).waitFor();
+    await page.locator('[data-feed="live"]').waitFor();
+    await screenEqualsApi(page, api.base, `/v1/icbs/${ICB}`, national, 'total');
+    await page.locator(`[data-league] [data-row="${TRUST}"]`).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'icb.png'), fullPage: true });
+    // The README's picture (docs/img/dashboard.png is a copy): the top of the ICB's page.
+    await page.screenshot({
+      path: join(SHOTS, 'dashboard.png'),
+      fullPage: true,
+      clip: { x: 0, y: 0, width: 1280, height: 1900 },
+    });
+    await noSeriousViolations(page, icb.name);
+    await page.locator(`[data-league] a[href="#/trusts/${TRUST}"]`).click();
+    await page.locator(`h1[data-scope="${TRUST}"]`).waitFor();
+    await page.locator('[data-feed="live"]').waitFor();
+    await screenEqualsApi(page, api.base, `/v1/trusts/${TRUST}`, national, 'total');
+
+    // The children view: every tile switches to the child split.
+    await page.locator('label[for="age-child"]').click();
+    await screenEqualsApi(page, api.base, `/v1/trusts/${TRUST}`, national, 'child');
+    const curveTable = page.locator('[data-curve-table]');
+    await curveTable.waitFor({ state: 'attached' });
+    await page.locator('label[for="age-total"]').click();
+
+    // Back to the ICB; the stream is dropped (the API killed) and the page resumes on a new one.
+    await page.goto(`${api.base}/#/icbs/${ICB}`);
+    await page.locator('[data-feed="live"]').waitFor();
+    const before = await screenEqualsApi(page, api.base, `/v1/icbs/${ICB}`, national, 'total');
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    const opened = streams.length;
+    api.child.process.kill('SIGKILL');
+    await page.locator('[data-feed="reconnecting"]').waitFor();
+    api = await startApi(pipeline, ACTIVITY_PARTITIONS, api.port);
+    await page.locator('[data-feed="live"]').waitFor({ timeout: 60_000 });
+    const resumed = streams.slice(opened).filter((s) => s.url.endsWith(`/icbs/${ICB}/stream`));
+    expect(resumed.length, 'reconnect attempts').toBeGreaterThan(0);
+    expect(
+      resumed.every((s) => typeof s.lastEventId === 'string' && s.lastEventId.length > 0),
+      'every reconnect sends Last-Event-ID',
+    ).toBe(true);
+
+    // More events: the figures change on screen, with no reload, and equal the API's.
+    await publish(pipeline, {
+      from: firstEnd,
+      to: now - 60_000,
+      trusts: [...trusts],
+      seed: 'dashboard-2',
+      rttScale: '0',
+    });
+    await applied(pipeline);
+    const after = await screenEqualsApi(page, api.base, `/v1/icbs/${ICB}`, national, 'total');
+    expect(after.ed_attendances, 'ICB attendances moved on screen').not.toBe(before.ed_attendances);
+    await expect(
+      page.evaluate(() => (window as unknown as { marker?: number }).marker),
+      'no reload',
+    ).resolves.toBe(42);
+    await page.screenshot({ path: join(SHOTS, 'icb-after-resume.png'), fullPage: false });
+    expect(errors, 'page errors').toEqual([]);
+  }, 900_000);
+});

@@ -1,0 +1,47 @@
+// Coverage and completeness: how many providers a figure is made of, out of those expected.
+import { FIGURE_FAMILIES } from '@pulse/kpi';
+import { Type, type Static } from 'typebox';
+
+export const FAMILY_DESCRIPTIONS = {
+  ae: 'A&E: attendances, departures, 4 and 12 hours, patients in the department. Expected from every trust running an A&E department of any type.',
+  'ambulance-handovers':
+    'Ambulance handovers and the time they take. Expected from trusts with a type 1 A&E (acute trusts).',
+  inpatient:
+    'Admissions, discharges and the criteria to reside. Expected from acute and specialist trusts.',
+  beds: 'General & acute beds open and occupied. Expected from acute and specialist trusts.',
+  rtt: 'Referral-to-treatment clock starts, stops and waits. Expected from acute and specialist trusts.',
+} as const satisfies Record<(typeof FIGURE_FAMILIES)[number], string>;
+
+export const CoverageSchema = Type.Object(
+  {
+    reported: Type.Integer({
+      description: 'Providers that reported (sent at least one event of the family).',
+      examples: [131],
+    }),
+    expected: Type.Integer({
+      description:
+        'Providers in scope expected to report the family on the date (by their kind: GET /v1/organisations/trusts).',
+      examples: [139],
+    }),
+  },
+  {
+    description: 'Providers reported, out of those expected.',
+    examples: [{ reported: 131, expected: 139 }],
+  },
+);
+export type CoverageSchema = Static<typeof CoverageSchema>;
+
+export const FamilyCompletenessSchema = Type.Object(
+  Object.fromEntries(
+    FIGURE_FAMILIES.map((family) => [
+      family,
+      { ...CoverageSchema, description: FAMILY_DESCRIPTIONS[family] },
+    ]),
+  ) as unknown as Record<(typeof FIGURE_FAMILIES)[number], typeof CoverageSchema>,
+  {
+    description: 'Completeness per figure family.',
+    examples: [
+      Object.fromEntries(FIGURE_FAMILIES.map((family) => [family, { reported: 1, expected: 1 }])),
+    ],
+  },
+);
