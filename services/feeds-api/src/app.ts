@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createServiceApp, operations } from '@pulse/service';
+import accepts from '@fastify/accepts';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -129,6 +130,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   if (config.rateLimits && deps.limitStore) {
     await app.register(rateLimit, { limits: config.rateLimits, ...deps.limitStore });
   }
+  // Content negotiation (JSON or CSV) of the figure routes: src/formats.ts.
+  await app.register(accepts);
   // ETags hash the JSON body, so they are made before compression.
   await app.register(httpCache);
   await app.register(compress, { encodings: ['br', 'gzip', 'deflate'] });

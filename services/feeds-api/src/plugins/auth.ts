@@ -29,6 +29,11 @@ declare module 'fastify' {
      * controlled form and a caller who does not see the scope exactly gets a 403 saying it.
      */
     disclose(scope: ScopeRef, first: string, last: string, refusal?: string): Disclosure;
+    /**
+     * The same decision for each of several scopes of one response (each series of a list); the
+     * header says exact only if every one is.
+     */
+    discloseEach(scopes: readonly ScopeRef[], first: string, last: string): Disclosure[];
   }
 }
 
@@ -109,6 +114,16 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
       if (level === 'controlled' && refusal !== undefined) throw new ApiError('FORBIDDEN', refusal);
       this.header(DISCLOSURE_HEADER, level);
       return level;
+    },
+  );
+  app.decorateReply(
+    'discloseEach',
+    function (this: FastifyReply, scopes: readonly ScopeRef[], first: string, last: string) {
+      const levels = scopes.map((scope) =>
+        disclosureFor(this.request.principal, scope, first, last, refdata),
+      );
+      this.header(DISCLOSURE_HEADER, levels.every((l) => l === 'exact') ? 'exact' : 'controlled');
+      return levels;
     },
   );
 

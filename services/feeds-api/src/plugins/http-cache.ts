@@ -32,8 +32,10 @@ const httpCache: FastifyPluginAsync = async (app) => {
     const status = reply.statusCode;
     if (cacheControl === undefined || (status !== 200 && status !== 304)) return payload;
     reply.header('cache-control', cacheControl);
-    // The body depends on the token's tier: a shared cache must key on it.
-    reply.header('vary', 'Authorization');
+    // The body depends on the token's tier: a shared cache must key on it (and on whatever else
+    // the route varies on, e.g. Accept).
+    const vary = reply.getHeader('vary');
+    reply.header('vary', vary === undefined ? 'Authorization' : `${String(vary)}, Authorization`);
     if (status !== 200 || typeof payload !== 'string') return payload;
     let etag = reply.getHeader('etag') as string | undefined;
     if (etag === undefined) {

@@ -1,18 +1,49 @@
-// GET /v1/{england|regions/{code}|icbs/{code}|trusts/{code}}/series
+// GET /v1/{england|regions/{code}|icbs/{code}|trusts/{code}}/series: one metric of one scope.
+// GET /v1/series: several metrics of several scopes over the same buckets. Both as JSON or CSV.
 import type { FastifyPluginAsync } from 'fastify';
-import { FIGURE_FAMILY } from '@pulse/kpi';
+import { FIGURE_FAMILY, type BucketSize, type Scope } from '@pulse/kpi';
+import { seriesRows, type CsvSeries } from '../csv.js';
+import { ApiError } from '../errors.js';
+import { csvFileName, formatOf, jsonOrCsv, negotiate } from '../formats.js';
 import { resolveMetric } from '../metrics.js';
 import { expectedCounter, honestPoints } from '../honest-series.js';
 import { problemResponses } from '../schemas/common.js';
 import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
-import { SeriesQuery, SeriesSchema } from '../schemas/series.js';
-import { checkRetention, checkSeriesRange, londonDatesOf } from '../series.js';
-import { scopeBetween } from '../scopes.js';
+import { SeriesListQuery, SeriesListSchema, SeriesQuery, SeriesSchema } from '../schemas/series.js';
+import { checkRetention, checkSeriesRange, londonDatesOf, pointCount } from '../series.js';
+import { resolveScopeList } from '../scope-list.js';
+import { scopeBetween, type ScopeInfo } from '../scopes.js';
 import { instantParam, iso } from '../time.js';
+import type { Disclosure } from '../auth/access.js';
 
 export interface SeriesOptions {
   /** Most points one request may ask for (default 2,000: three weeks of 15-minute buckets). */
   maxPoints?: number;
+}
+
+/** A checked range: its bounds, interval and London dates. */
+interface Range {
+  interval: BucketSize;
+  from: number;
+  to: number;
+  first: string;
+  last: string;
+}
+
+const PROBLEMS = problemResponses(
+  'INVALID_PARAMETER',
+  'INVALID_RANGE',
+  'TOO_MANY_POINTS',
+  'UNKNOWN_ORGANISATION',
+  'NOT_IN_FORCE',
+);
+
+/** `a,b` and repeated parameters alike: a list, before the schema checks it. */
+function splitLists(query: Record<string, unknown>, keys: readonly string[]): void {
+  for (const key of keys) {
+    const value = query[key];
+    if (value !== undefined) query[key] = [value].flat().flatMap((v) => String(v).split(','));
+  }
 }
 
 const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
@@ -21,6 +52,56 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
     throw new RangeError(`maxPoints must be a positive integer, got ${maxPoints}`);
   }
   const { figures, refdata, now, publicTier } = app.pulse;
+
+  const rangeOf = (query: { from: string; to: string; interval?: BucketSize }): Range => {
+    const interval = query.interval ?? '1h';
+    const from = instantParam(query.from, 'from');
+    const to = instantParam(query.to, 'to');
+    checkSeriesRange(interval, from, to, maxPoints);
+    checkRetention(interval, to, now());
+    const [first, last] = londonDatesOf(from, to);
+    return { interval, from, to, first, last };
+  };
+
+  /**
+   * One metric of one scope at the caller's level: honest points in the metric's unit, exact, or
+   * the public tier's from its controlled tree of every scope (src/public-tier.ts).
+   */
+  const readSeries = async (
+    scope: Scope,
+    info: ScopeInfo,
+    name: string,
+    range: Range,
+    exact: boolean,
+    asOf: number,
+    level: Disclosure,
+  ) => {
+    const metric = resolveMetric(name);
+    if (level === 'controlled')
+      return publicTier.series(scope, info, metric, range.interval, range.from, range.to);
+    const family = FIGURE_FAMILY[metric.figure];
+    const { interval, from, to } = range;
+    const stored = await figures.counterSeries(scope, metric.figure, interval, from, to);
+    const points = honestPoints(stored, asOf, expectedCounter(refdata, scope, family));
+    return {
+      scope: info,
+      metric: metric.name,
+      unit: metric.unit,
+      family,
+      asOf: iso(asOf),
+      interval,
+      from: iso(points[0]?.bucket.start ?? from),
+      to: iso(points.at(-1)?.bucket.end ?? to),
+      points: points.map((p) => ({
+        start: iso(p.bucket.start),
+        end: iso(p.bucket.end),
+        value: p.value === null ? null : metric.convert(p.value, exact),
+        coverage: p.coverage,
+        open: p.open,
+      })),
+      disclosure: 'exact',
+    };
+  };
 
   for (const route of SCOPE_ROUTES) {
     app.get(`${route.prefix}/series`, {
@@ -34,59 +115,102 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
           `At most ${maxPoints} points per request. Each point carries its coverage (providers of ` +
           'the scope that reported the figure’s family in the bucket, out of those expected to) and ' +
           'whether it is still open; its value is null in the future and where no provider reported ' +
-          '(so also before the retention of its size: 15m 35 days, 1h 400 days).',
+          '(so also before the retention of its size: 15m 35 days, 1h 400 days). ' +
+          'As text/csv (Accept, or format=csv): one row per bucket.',
         ...scopeParams(route),
         querystring: SeriesQuery,
-        response: {
-          200: SeriesSchema,
-          ...problemResponses(
-            'INVALID_PARAMETER',
-            'INVALID_RANGE',
-            'TOO_MANY_POINTS',
-            'UNKNOWN_ORGANISATION',
-            'NOT_IN_FORCE',
-          ),
-        },
+        response: { 200: jsonOrCsv(SeriesSchema, 'The series, as JSON or CSV.'), ...PROBLEMS },
       },
       handler: async (request, reply) => {
         const { code = '' } = request.params as { code?: string };
         const query = request.query as SeriesQuery;
-        const interval = query.interval ?? '1h';
-        const from = instantParam(query.from, 'from');
-        const to = instantParam(query.to, 'to');
-        checkSeriesRange(interval, from, to, maxPoints);
-        checkRetention(interval, to, now());
-        const [first, last] = londonDatesOf(from, to);
-        const { scope, info } = scopeBetween(refdata, route.kind, code, first, last);
-        const metric = resolveMetric(query.metric);
-        const exact = query.exact ?? false;
-        const family = FIGURE_FAMILY[metric.figure];
-        if (reply.disclose(scope, first, last) === 'controlled')
-          return publicTier.series(scope, info, metric, interval, from, to);
-        const asOf = now();
-        const stored = await figures.counterSeries(scope, metric.figure, interval, from, to);
-        const points = honestPoints(stored, asOf, expectedCounter(refdata, scope, family));
-        return {
-          scope: info,
-          metric: metric.name,
-          unit: metric.unit,
-          family,
-          asOf: iso(asOf),
-          interval,
-          from: iso(points[0]?.bucket.start ?? from),
-          to: iso(points.at(-1)?.bucket.end ?? to),
-          points: points.map((p) => ({
-            start: iso(p.bucket.start),
-            end: iso(p.bucket.end),
-            value: p.value === null ? null : metric.convert(p.value, exact),
-            coverage: p.coverage,
-            open: p.open,
-          })),
-          disclosure: 'exact',
-        };
+        const range = rangeOf(query);
+        const { scope, info } = scopeBetween(refdata, route.kind, code, range.first, range.last);
+        const level = reply.disclose(scope, range.first, range.last);
+        const body = await readSeries(
+          scope,
+          info,
+          query.metric,
+          range,
+          query.exact ?? false,
+          now(),
+          level,
+        );
+        const name = csvFileName(
+          info.kind,
+          info.code,
+          body.metric,
+          range.interval,
+          body.from,
+          body.to,
+        );
+        negotiate(reply, formatOf(request, query.format), name, (b: CsvSeries) => seriesRows([b]));
+        return body;
       },
     });
   }
+
+  app.get('/series', {
+    config: { cacheControl: 'no-cache' },
+    preValidation: async (request) => {
+      splitLists(request.query as Record<string, unknown>, ['scopes', 'metric']);
+    },
+    schema: {
+      tags: ['series'],
+      operationId: 'seriesList',
+      summary: 'Time series of several metrics for several organisations',
+      description:
+        'Every metric of every organisation asked for, over the same buckets of [from, to): one ' +
+        'series each, as the single-organisation series routes give them (coverage, open, null). ' +
+        `At most ${maxPoints} points in all (points per series × organisations × metrics). ` +
+        'As text/csv (Accept, or format=csv): one row per organisation × metric × bucket, the ' +
+        'tidy form for a spreadsheet or a data frame.',
+      querystring: SeriesListQuery,
+      response: { 200: jsonOrCsv(SeriesListSchema, 'The series, as JSON or CSV.'), ...PROBLEMS },
+    },
+    handler: async (request, reply) => {
+      const query = request.query as SeriesListQuery;
+      const range = rangeOf(query);
+      const scopes = resolveScopeList(refdata, query.scopes, range.first, range.last);
+      const metrics = [...new Set(query.metric.map((m) => resolveMetric(m).name))];
+      const perSeries = pointCount(range.interval, range.from, range.to, maxPoints);
+      const total = perSeries * scopes.length * metrics.length;
+      if (total > maxPoints) {
+        throw new ApiError(
+          'TOO_MANY_POINTS',
+          `${scopes.length} organisations × ${metrics.length} metrics × ${perSeries} ${range.interval} ` +
+            `points is ${total} points; at most ${maxPoints} are served per request. Ask for fewer ` +
+            'organisations or metrics, narrow the range or use a larger interval.',
+          {
+            errors: [
+              { in: 'query', name: 'scopes', pointer: '/scopes', detail: `${total} points` },
+            ],
+          },
+        );
+      }
+      const asOf = now();
+      const exact = query.exact ?? false;
+      // One series at a time: each read is bounded on its own (work-limits.ts), and the event
+      // loop is free between them.
+      const levels = reply.discloseEach(
+        scopes.map((s) => s.scope),
+        range.first,
+        range.last,
+      );
+      const list = [];
+      for (const [i, { scope, info }] of scopes.entries()) {
+        for (const metric of metrics)
+          list.push(await readSeries(scope, info, metric, range, exact, asOf, levels[i]!));
+      }
+      const from = list[0]?.from ?? iso(range.from);
+      const to = list[0]?.to ?? iso(range.to);
+      const name = csvFileName('series', range.interval, from, to);
+      negotiate(reply, formatOf(request, query.format), name, (b: { series: CsvSeries[] }) =>
+        seriesRows(b.series),
+      );
+      return { asOf: iso(asOf), interval: range.interval, from, to, series: list };
+    },
+  });
 };
 
 export default series;

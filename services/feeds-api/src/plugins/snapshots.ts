@@ -3,13 +3,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import { londonDateOf } from '@pulse/kpi';
 import { problemResponses } from '../schemas/common.js';
 import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
-import { SnapshotQuery, SnapshotSchema } from '../schemas/snapshot.js';
+import { SnapshotQuery, SnapshotSchema, type Snapshot } from '../schemas/snapshot.js';
 import { etagMatches, snapshotEtag } from '../etag.js';
 import { readSnapshot } from '../snapshot.js';
 import { createSnapshotCache, type CachedSnapshot } from '../snapshot-cache.js';
 import { scopeOn } from '../scopes.js';
 import { asOfParam } from '../time.js';
 import { SNAPSHOT_EXAMPLE } from './examples.js';
+import { bodyEtag } from './http-cache.js';
+import { snapshotRows } from '../csv.js';
+import { csvFileName, formatOf, jsonOrCsv, negotiate, type Format } from '../formats.js';
 
 export interface SnapshotsOptions {
   /** Cache-Control of a snapshot; revalidation with the ETag is cheap. */
@@ -37,28 +40,42 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
         description:
           `Live gauges, today's London-day figures and the last hour's for ${route.label}, every figure split ` +
           'child / adult / unknown / total, with derived rates, freshness and completeness. ' +
-          'The weak ETag covers the figures, not asOf: send it in If-None-Match to get 304 while nothing changed.',
+          'The weak ETag covers the figures, not asOf: send it in If-None-Match to get 304 while nothing changed. ' +
+          'As text/csv (Accept, or format=csv): one row per figure and period.',
         ...scopeParams(route),
         querystring: SnapshotQuery,
         response: {
-          200: { ...SnapshotSchema, examples: [SNAPSHOT_EXAMPLE] },
+          200: jsonOrCsv(
+            { ...SnapshotSchema, examples: [SNAPSHOT_EXAMPLE] },
+            'The snapshot, as JSON or CSV.',
+          ),
           304: { description: 'Not modified: the ETag still matches.', type: 'null' },
           ...problemResponses('INVALID_PARAMETER', 'UNKNOWN_ORGANISATION', 'NOT_IN_FORCE'),
         },
       },
       handler: async (request, reply) => {
         const { code = '' } = request.params as { code?: string };
-        const query = request.query as { asOf?: string; exact?: boolean };
+        const query = request.query as { asOf?: string; exact?: boolean; format?: Format };
         const exact = query.exact ?? false;
+        const format = formatOf(request, query.format);
         const asOf = asOfParam(query.asOf, now());
         const londonDate = londonDateOf(asOf);
         const { scope, info } = scopeOn(refdata, route.kind, code, londonDate);
-        if (reply.disclose(scope, londonDate, londonDate) === 'controlled') {
-          const at = query.asOf === undefined ? undefined : asOf;
-          const { body, etag } = await publicTier.snapshot(scope, at);
-          reply.header('etag', etag);
-          if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+        /** Sends a body with its tag; the CSV is another representation: another tag. */
+        const send = (body: Snapshot, etag: string) => {
+          const tag = format === 'csv' ? bodyEtag(`${etag}:csv`) : etag;
+          reply.header('etag', tag);
+          const name = csvFileName(info.kind, info.code, 'snapshot', body.asOf);
+          negotiate(reply, format, name, snapshotRows);
+          if (etagMatches(request.headers['if-none-match'], tag)) return reply.code(304).send();
           return body;
+        };
+        if (reply.disclose(scope, londonDate, londonDate) === 'controlled') {
+          const { body, etag } = await publicTier.snapshot(
+            scope,
+            query.asOf === undefined ? undefined : asOf,
+          );
+          return send(body, etag);
         }
         const read = async (): Promise<CachedSnapshot> => {
           const snapshot = await readSnapshot(figures, scope, info, asOf, londonDate, exact);
@@ -68,9 +85,7 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
           query.asOf === undefined
             ? await cache.get(`${route.kind}:${code}:${londonDate}:${exact}`, read)
             : await read();
-        reply.header('etag', etag);
-        if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
-        return { ...snapshot, disclosure: 'exact' };
+        return send({ ...snapshot, disclosure: 'exact' }, etag);
       },
     });
   }

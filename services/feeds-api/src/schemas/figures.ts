@@ -79,6 +79,9 @@ const COUNTER_UNITS: Partial<Record<CounterFigure, Unit>> = {
   ambulance_handover_ms_lost: 'milliseconds',
 };
 
+/** The unit of a counter figure (milliseconds: deprecated for hours). */
+export const counterUnit = (figure: CounterFigure): Unit => COUNTER_UNITS[figure] ?? 'count';
+
 function splits<F extends string>(
   figures: readonly F[],
   descriptions: Record<F, string>,
@@ -86,7 +89,7 @@ function splits<F extends string>(
 ) {
   const properties = Object.fromEntries(
     figures.map((f) => {
-      const unit = COUNTER_UNITS[f as unknown as CounterFigure] ?? 'count';
+      const unit = counterUnit(f as unknown as CounterFigure);
       const schema = withUnit(Split, unit, descriptions[f]);
       return [f, unit === 'milliseconds' ? { ...schema, deprecated: true } : schema];
     }),

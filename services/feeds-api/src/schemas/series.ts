@@ -5,36 +5,43 @@ import { ExactQuery, Instant, INSTANT_OR_DATE_PATTERN, Split } from './common.js
 import { disclosureProperties } from './disclosure.js';
 import { ScopeInfoSchema } from './scope.js';
 import { CoverageSchema } from './coverage.js';
+import { FormatQuery } from '../formats.js';
+import { SCOPE_REF_PATTERN } from '../scope-list.js';
 
 export const INTERVALS = ['15m', '1h', '1d'] as const;
 
 const instantOrDate = (description: string, example: string) =>
   Type.String({ pattern: INSTANT_OR_DATE_PATTERN, description, examples: [example] });
 
-export const SeriesQuery = Type.Object(
-  {
-    metric: Type.Enum([...SERIES_METRICS], {
+const METRIC_DESCRIPTION =
+  'a counter (see the snapshot’s `counters` for what each counts), or `ambulance_handover_hours_lost` (hours). `rtt_clock_starts` is a deprecated name of `rtt_clock_starts_recorded`, answered under the new name; `ambulance_handover_ms_lost` (milliseconds) is deprecated for `ambulance_handover_hours_lost`.';
+
+const Metric = (description: string) =>
+  Type.Enum([...SERIES_METRICS], { description, examples: ['ed_attendances'] });
+
+/** The range, interval and options every series request has. */
+const rangeProperties = {
+  from: instantOrDate(
+    'Start (inclusive): an RFC 3339 instant with offset, or a date YYYY-MM-DD meaning London midnight at its start. The first point is the bucket containing it.',
+    '2026-04-01T00:00:00Z',
+  ),
+  to: instantOrDate(
+    'End (exclusive), after `from`: an instant, or a date meaning London midnight at its start (so from=2026-04-01&to=2026-04-08 is seven days). The last point is the bucket containing the instant just before it.',
+    '2026-04-02T00:00:00Z',
+  ),
+  interval: Type.Optional(
+    Type.Enum([...INTERVALS], {
       description:
-        'The figure to list: a counter (see the snapshot’s `counters` for what each counts), or `ambulance_handover_hours_lost` (hours). `rtt_clock_starts` is a deprecated name of `rtt_clock_starts_recorded`, answered under the new name; `ambulance_handover_ms_lost` (milliseconds) is deprecated for `ambulance_handover_hours_lost`.',
-      examples: ['ed_attendances'],
+        'Bucket size: 15m and 1h are UTC-aligned; 1d is the London calendar day (23 to 25 hours). Default 1h.',
+      examples: ['1h'],
     }),
-    from: instantOrDate(
-      'Start (inclusive): an RFC 3339 instant with offset, or a date YYYY-MM-DD meaning London midnight at its start. The first point is the bucket containing it.',
-      '2026-04-01T00:00:00Z',
-    ),
-    to: instantOrDate(
-      'End (exclusive), after `from`: an instant, or a date meaning London midnight at its start (so from=2026-04-01&to=2026-04-08 is seven days). The last point is the bucket containing the instant just before it.',
-      '2026-04-02T00:00:00Z',
-    ),
-    interval: Type.Optional(
-      Type.Enum([...INTERVALS], {
-        description:
-          'Bucket size: 15m and 1h are UTC-aligned; 1d is the London calendar day (23 to 25 hours). Default 1h.',
-        examples: ['1h'],
-      }),
-    ),
-    exact: Type.Optional(ExactQuery),
-  },
+  ),
+  exact: Type.Optional(ExactQuery),
+  format: Type.Optional(FormatQuery),
+};
+
+export const SeriesQuery = Type.Object(
+  { metric: Metric(`The figure to list: ${METRIC_DESCRIPTION}`), ...rangeProperties },
   { additionalProperties: false },
 );
 export type SeriesQuery = Static<typeof SeriesQuery>;
@@ -68,6 +75,40 @@ export const SeriesPointSchema = Type.Object(
   },
 );
 
+const SERIES_EXAMPLE = {
+  scope: { kind: 'england', name: 'England' },
+  metric: 'ed_attendances',
+  unit: 'count',
+  family: 'ae',
+  asOf: '2026-04-01T10:20:00.000Z',
+  interval: '1h',
+  from: '2026-04-01T09:00:00.000Z',
+  to: '2026-04-01T12:00:00.000Z',
+  points: [
+    {
+      start: '2026-04-01T09:00:00.000Z',
+      end: '2026-04-01T10:00:00.000Z',
+      value: { child: 410, adult: 1930, unknown: 12, total: 2352 },
+      coverage: { reported: 138, expected: 139 },
+      open: false,
+    },
+    {
+      start: '2026-04-01T10:00:00.000Z',
+      end: '2026-04-01T11:00:00.000Z',
+      value: { child: 131, adult: 702, unknown: 3, total: 836 },
+      coverage: { reported: 135, expected: 139 },
+      open: true,
+    },
+    {
+      start: '2026-04-01T11:00:00.000Z',
+      end: '2026-04-01T12:00:00.000Z',
+      value: null,
+      coverage: { reported: 0, expected: 139 },
+      open: false,
+    },
+  ],
+};
+
 export const SeriesSchema = Type.Object(
   {
     scope: ScopeInfoSchema,
@@ -98,39 +139,62 @@ export const SeriesSchema = Type.Object(
   },
   {
     description: 'A time series of one counter figure.',
+    examples: [SERIES_EXAMPLE],
+  },
+);
+
+/** Most items in `scopes` and `metric` of one GET /v1/series (the point limit applies too). */
+export const MAX_LIST_ITEMS = 50;
+
+/**
+ * GET /v1/series: several metrics of several organisations. Lists are comma-separated
+ * (`metric=a,b`) or the parameter repeated (`metric=a&metric=b`, OpenAPI's default form style).
+ */
+export const SeriesListQuery = Type.Object(
+  {
+    scopes: Type.Array(Type.String({ pattern: SCOPE_REF_PATTERN }), {
+      minItems: 1,
+      maxItems: MAX_LIST_ITEMS,
+      description:
+        'Comma-separated organisations: `england`, `regions/{code}`, `icbs/{code}`, `trusts/{code}`, ' +
+        'or every organisation of a lower level within one: `regions/Y62/icbs` (every ICB of the ' +
+        'region), `icbs/QE1/trusts`, `england/regions`, `england/icbs`, `england/trusts`. Members ' +
+        'are those in force on the range’s last London date; each organisation is listed once.',
+      examples: [['regions/Y62/icbs']],
+    }),
+    metric: Type.Array(Metric('One metric.'), {
+      minItems: 1,
+      maxItems: MAX_LIST_ITEMS,
+      description: `Comma-separated metrics, each ${METRIC_DESCRIPTION}`,
+      examples: [['ed_attendances', 'ed_departures_within_4h']],
+    }),
+    ...rangeProperties,
+  },
+  { additionalProperties: false },
+);
+export type SeriesListQuery = Static<typeof SeriesListQuery>;
+export type Series = Static<typeof SeriesSchema>;
+
+export const SeriesListSchema = Type.Object(
+  {
+    asOf: Instant('When the series were read.'),
+    interval: Type.Enum([...INTERVALS], { description: 'Bucket size.', examples: ['1h'] }),
+    from: Instant('Start of the first bucket.'),
+    to: Instant('End of the last bucket.'),
+    series: Type.Array(SeriesSchema, {
+      description:
+        'One series per organisation × metric: organisations in the order asked, and for each the metrics in the order asked. Each states its own disclosure level.',
+    }),
+  },
+  {
+    description: 'Several series over the same buckets.',
     examples: [
       {
-        scope: { kind: 'england', name: 'England' },
-        metric: 'ed_attendances',
-        unit: 'count',
-        family: 'ae',
-        asOf: '2026-04-01T10:20:00.000Z',
-        interval: '1h',
-        from: '2026-04-01T09:00:00.000Z',
-        to: '2026-04-01T12:00:00.000Z',
-        points: [
-          {
-            start: '2026-04-01T09:00:00.000Z',
-            end: '2026-04-01T10:00:00.000Z',
-            value: { child: 410, adult: 1930, unknown: 12, total: 2352 },
-            coverage: { reported: 138, expected: 139 },
-            open: false,
-          },
-          {
-            start: '2026-04-01T10:00:00.000Z',
-            end: '2026-04-01T11:00:00.000Z',
-            value: { child: 131, adult: 702, unknown: 3, total: 836 },
-            coverage: { reported: 135, expected: 139 },
-            open: true,
-          },
-          {
-            start: '2026-04-01T11:00:00.000Z',
-            end: '2026-04-01T12:00:00.000Z',
-            value: null,
-            coverage: { reported: 0, expected: 139 },
-            open: false,
-          },
-        ],
+        asOf: SERIES_EXAMPLE.asOf,
+        interval: SERIES_EXAMPLE.interval,
+        from: SERIES_EXAMPLE.from,
+        to: SERIES_EXAMPLE.to,
+        series: [SERIES_EXAMPLE],
       },
     ],
   },

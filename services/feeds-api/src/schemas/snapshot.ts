@@ -11,6 +11,7 @@ import {
 import { ScopeInfoSchema } from './scope.js';
 import { ExactQuery } from './common.js';
 import { FamilyCompletenessSchema } from './coverage.js';
+import { FormatQuery } from '../formats.js';
 
 export const SnapshotQuery = Type.Object(
   {
@@ -28,6 +29,7 @@ export const SnapshotQuery = Type.Object(
       }),
     ),
     exact: Type.Optional(ExactQuery),
+    format: Type.Optional(FormatQuery),
   },
   { additionalProperties: false },
 );
