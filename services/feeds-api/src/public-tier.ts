@@ -104,6 +104,8 @@ export interface PublicTier {
   ): Promise<SeriesBody>;
   /** Trees held (for tests and metrics). */
   readonly size: number;
+  /** Most points of a public sub-national series. */
+  readonly maxSeriesPoints: number;
 }
 
 /** A snapshot body weighs about as much as this many series points (198 counts vs 4). */
@@ -413,6 +415,7 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
     get size() {
       return cache.size;
     },
+    maxSeriesPoints,
   };
 }
 

@@ -53,6 +53,11 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
   }
   const { figures, refdata, now, publicTier } = app.pulse;
 
+  const publicSeries =
+    'Without a token that sees the organisation exactly (the public tier), a series below ' +
+    'national level is disclosure-controlled together with every other organisation’s over the ' +
+    `same buckets, and has at most ${publicTier.maxSeriesPoints} points.`;
+
   const rangeOf = (query: { from: string; to: string; interval?: BucketSize }): Range => {
     const interval = query.interval ?? '1h';
     const from = instantParam(query.from, 'from');
@@ -116,7 +121,8 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
           'the scope that reported the figure’s family in the bucket, out of those expected to) and ' +
           'whether it is still open; its value is null in the future and where no provider reported ' +
           '(so also before the retention of its size: 15m 35 days, 1h 400 days). ' +
-          'As text/csv (Accept, or format=csv): one row per bucket.',
+          'As text/csv (Accept, or format=csv): one row per bucket. ' +
+          publicSeries,
         ...scopeParams(route),
         querystring: SeriesQuery,
         response: { 200: jsonOrCsv(SeriesSchema, 'The series, as JSON or CSV.'), ...PROBLEMS },
@@ -164,7 +170,8 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
         'series each, as the single-organisation series routes give them (coverage, open, null). ' +
         `At most ${maxPoints} points in all (points per series × organisations × metrics). ` +
         'As text/csv (Accept, or format=csv): one row per organisation × metric × bucket, the ' +
-        'tidy form for a spreadsheet or a data frame.',
+        'tidy form for a spreadsheet or a data frame. Each series has its own disclosure level. ' +
+        publicSeries,
       querystring: SeriesListQuery,
       response: { 200: jsonOrCsv(SeriesListSchema, 'The series, as JSON or CSV.'), ...PROBLEMS },
     },

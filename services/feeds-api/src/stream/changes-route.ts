@@ -51,7 +51,9 @@ export function changesRoute(
         'with the buckets and gauges each changed; follow `nextCursor` page by page. Cursors are the ' +
         'stream’s event ids and are valid on every replica. A cursor older than the log keeps ' +
         '(about an hour, see docs/aggregation.md), or one from before the figures were rebuilt from the ' +
-        'log, gets 410: read a snapshot and start from its cursor.',
+        'log, gets 410: read a snapshot and start from its cursor. Below national level it needs a ' +
+        'token that sees the scope exactly (403 otherwise: an entry would tell a suppressed count ' +
+        'from zero); England’s is public.',
       ...scopeParams(route),
       querystring: ChangesQuery,
       response: {

@@ -139,7 +139,10 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
           'fell out of the log’s retention, or is not a cursor, gets `reset` then a fresh ' +
           '`snapshot`. The server disconnects a client that falls more than STREAM_MAX_BUFFER_BYTES ' +
           'behind (`slow-consumer`) and ends connections after STREAM_MAX_LIFETIME_MS; both resume ' +
-          'with Last-Event-ID. Not compressed.',
+          'with Last-Event-ID. Not compressed. Below national level it needs a token that sees the ' +
+          'scope exactly (403 otherwise: updates would date individual events); England’s is public. ' +
+          'At most STREAM_MAX_PER_CLIENT streams per client (token subject, else address) over ' +
+          'every server: 429 with Retry-After beyond.',
         ...scopeParams(route),
         querystring: StreamQuery,
         headers: {
