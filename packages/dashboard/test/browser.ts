@@ -149,7 +149,7 @@ export function devToken(...args: string[]): string {
 export async function eventuallyEqual<T>(
   what: string,
   probe: () => Promise<{ actual: T; expected: T }>,
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

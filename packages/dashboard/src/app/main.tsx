@@ -24,6 +24,7 @@ import {
 } from './figures.js';
 import { LeagueTable, Reporting, type LeagueRow } from './league.js';
 import { openFeed, type FeedState } from './live.js';
+import { FIRST_FIGURES } from './marks.js';
 
 const TOKEN_KEY = 'ics-pulse-token';
 const LEAGUE_EVERY_MS = 60_000;
@@ -379,6 +380,11 @@ function App() {
   useEffect(() => {
     document.title = `${name} – ICS Pulse`;
   }, [name]);
+  // The first figures on screen, for the benchmark (bench/run.ts) and the browser's tools.
+  useEffect(() => {
+    if (snapshot && performance.getEntriesByName(FIRST_FIGURES).length === 0)
+      performance.mark(FIRST_FIGURES);
+  }, [snapshot]);
 
   return (
     <div>
