@@ -22,17 +22,20 @@ export class Layout<B> {
   readonly paths: string[] = [];
   readonly offsets = new Map<string, number>();
   private readonly reads: ((body: B) => number | null)[] = [];
+  /** Counts readers know exactly whatever the body's level (see SeriesPoint.known). */
+  private readonly known: boolean[] = [];
   private readonly groups = new Map<string, RelationTemplate[]>();
 
-  count(path: string, read: (body: B) => number | null): void {
+  count(path: string, read: (body: B) => number | null, known = false): void {
     this.offsets.set(path, this.paths.length);
     this.paths.push(path);
     this.reads.push(read);
+    this.known.push(known);
   }
 
   /** The four counts of a split at path, and child + adult + unknown = total. */
-  split(path: string, read: (body: B) => NullableSplit): void {
-    for (const key of SPLIT_KEYS) this.count(`${path}/${key}`, (b) => read(b)[key]);
+  split(path: string, read: (body: B) => NullableSplit, known = false): void {
+    for (const key of SPLIT_KEYS) this.count(`${path}/${key}`, (b) => read(b)[key], known);
     const at = (key: string) => `${path}/${key}`;
     this.relate(AGE_GROUPS.map(at), [at('total')], 'eq');
   }
@@ -53,7 +56,9 @@ export class Layout<B> {
   /** Adds a body's counts as cells and its relations (the unnamed group and those named). */
   place(table: Table, body: B, national: boolean, groups: readonly string[] = []): BodyCells {
     const base = table.cells.length;
-    this.reads.forEach((read, i) => table.add(checkCount(read(body), this.paths[i]!), national));
+    this.reads.forEach((read, i) =>
+      table.add(checkCount(read(body), this.paths[i]!), national || this.known[i]!),
+    );
     for (const group of ['', ...groups]) {
       for (const r of this.groups.get(group) ?? []) {
         table.relate(

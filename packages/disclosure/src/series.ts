@@ -22,7 +22,8 @@ function addBody(table: Table, body: SeriesBody): BodyCells {
   // per body: a point may be null, and a tree's series need not have the same null points
   const layout = new Layout<SeriesBody>();
   body.points.forEach((point, i) => {
-    if (point.value !== null) layout.split(`/points/${i}/value`, (b) => b.points[i]!.value!);
+    if (point.value !== null)
+      layout.split(`/points/${i}/value`, (b) => b.points[i]!.value!, point.known === true);
   });
   return layout.place(table, body, body.scope.kind === 'england');
 }

@@ -98,6 +98,12 @@ export interface SeriesPoint {
   end: string;
   /** A point may be null where there is nothing to show (left null). */
   value: NullableSplit | null;
+  /**
+   * The reader knows this value without it (the feeds API's null for a bucket no provider
+   * reported: 0): its counts are decided as published exactly, so no secondary suppression relies
+   * on hiding them.
+   */
+  known?: boolean;
 }
 
 export interface SeriesBody {

@@ -67,6 +67,36 @@ describe('controlSeriesTree', () => {
     );
   });
 
+  it('should never rely on hiding a value readers know (a known point)', () => {
+    // England (exact) = a region with 3 + a region with nothing reported (0, known to readers).
+    const point = (value: number, known = false) => ({
+      start: '2026-12-01T09:00:00.000Z',
+      end: '2026-12-01T10:00:00.000Z',
+      value: { child: value, adult: 0, unknown: 0, total: value },
+      known,
+    });
+    const body = (scope: SeriesBody['scope'], value: number, known = false): SeriesBody => ({
+      scope,
+      metric: 'ed_attendances',
+      interval: '1h',
+      from: '2026-12-01T09:00:00.000Z',
+      to: '2026-12-01T10:00:00.000Z',
+      points: [point(value, known)],
+    });
+    const tree = (known: boolean) => ({
+      body: body({ kind: 'england' as const, name: 'England' }, 3),
+      children: [
+        { body: body({ kind: 'region' as const, code: 'Y62', name: 'North West' }, 3) },
+        { body: body({ kind: 'region' as const, code: 'Y63', name: 'North East' }, 0, known) },
+      ],
+    });
+    // Told nothing, the control hides the zero as the complement: useless to a reader who knows it.
+    const blind = controlSeriesTree(tree(false));
+    expect(blind.children![1]!.body.points[0]!.value!.child).toBeNull();
+    // Told it is known, it does not: 3 = England - 0 cannot be protected, and it says so.
+    expect(() => controlSeriesTree(tree(true))).toThrow(/can be recovered/);
+  });
+
   it('should be deterministic', () => {
     const tree = seriesTree(rng(6));
     expect(controlSeriesTree(structuredClone(tree))).toEqual(controlSeriesTree(tree));

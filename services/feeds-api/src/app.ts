@@ -21,13 +21,17 @@ import rateLimit, { type RateLimits } from './plugins/rate-limit.js';
 import series from './plugins/series.js';
 import snapshots from './plugins/snapshots.js';
 import stream, { type StreamSettings } from './stream/plugin.js';
-import { boundedFigures, DEFAULT_WORK_LIMITS, type WorkLimits } from './work-limits.js';
+import { boundedFigures, createGate, DEFAULT_WORK_LIMITS, type WorkLimits } from './work-limits.js';
+import { createPublicTier, DEFAULT_CACHE_BUDGET, type PublicTier } from './public-tier.js';
 import { PUBLIC_TIER_CONTROL } from './disclosure.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** What the routes read from: reference data, figures and the clock. */
-    pulse: Required<Pick<AppDeps, 'refdata' | 'figures' | 'now'>>;
+    pulse: Required<Pick<AppDeps, 'refdata' | 'figures' | 'now'>> & {
+      /** The public tier's figures below national level (disclosure-controlled trees). */
+      publicTier: PublicTier;
+    };
   }
 }
 
@@ -40,11 +44,24 @@ export type AppConfig = Pick<FeedsApiConfig, 'corsOrigins' | 'publicUrl'> & {
   stream?: StreamSettings;
   /** Bounds on the work of expensive reads (src/work-limits.ts). */
   workLimits?: Partial<WorkLimits>;
-  /** Per-client request limits; applied when deps.rateLimitStore is given too. */
+  /** Per-client request limits; applied when deps.limitStore is given too. */
   rateLimits?: RateLimits;
+  /** The public tier's trees (src/public-tier.ts has the meaning and defaults). */
+  publicTier?: PublicTierSettings;
   /** The built dashboard's folder, served at `/` (none: `/` is a 404). */
   dashboardDir?: string;
 };
+
+export interface PublicTierSettings {
+  /** A public "now" snapshot is rebuilt at most this often, ms (default 60,000). */
+  tickMs?: number;
+  /** Most points of a public sub-national series (default 200). */
+  maxSeriesPoints?: number;
+  /** Trees held, in body-points (default DEFAULT_CACHE_BUDGET). */
+  cacheBudget?: number;
+  /** Tree builds at once per process (default 1: a build is CPU-bound). */
+  maxBuilds?: number;
+}
 
 /** Response headers a browser on another origin may read (CORS). */
 const EXPOSED_HEADERS = ['ETag', 'Retry-After', 'Allow', 'Disclosure', 'WWW-Authenticate'];
@@ -64,13 +81,24 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   await app.register(
     fp(
       async (instance) => {
+        const limits = { ...DEFAULT_WORK_LIMITS, ...config.workLimits };
+        const now = deps.now ?? Date.now;
+        const settings = config.publicTier ?? {};
         instance.decorate('pulse', {
           refdata: deps.refdata,
-          figures: boundedFigures(deps.figures, deps.refdata, {
-            ...DEFAULT_WORK_LIMITS,
-            ...config.workLimits,
+          figures: boundedFigures(deps.figures, deps.refdata, limits),
+          now,
+          publicTier: createPublicTier({
+            figures: deps.figures,
+            refdata: deps.refdata,
+            now,
+            control: deps.disclosure ?? PUBLIC_TIER_CONTROL,
+            gate: createGate(settings.maxBuilds ?? 1),
+            tickMs: settings.tickMs ?? 60_000,
+            maxSeriesPoints: settings.maxSeriesPoints ?? 200,
+            cacheBudget: settings.cacheBudget ?? DEFAULT_CACHE_BUDGET,
+            retryAfterSeconds: limits.retryAfterSeconds,
           }),
-          now: deps.now ?? Date.now,
         });
       },
       { name: 'pulse-deps' },
@@ -96,12 +124,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   // Every request's token is verified first: a bad one is a 401 on any route.
   await app.register(auth, {
     verify: deps.verify,
-    control: deps.disclosure ?? PUBLIC_TIER_CONTROL,
     audit: deps.logger.child({ component: 'audit' }),
     refdata: deps.refdata,
   });
-  if (config.rateLimits && deps.rateLimitStore) {
-    await app.register(rateLimit, { limits: config.rateLimits, ...deps.rateLimitStore });
+  if (config.rateLimits && deps.limitStore) {
+    await app.register(rateLimit, { limits: config.rateLimits, ...deps.limitStore });
   }
   // Content negotiation (JSON or CSV) of the figure routes: src/formats.ts.
   await app.register(accepts);
@@ -136,6 +163,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
         ...config.stream,
         changeLog: deps.changeLog,
         logger: deps.logger,
+        limitStore: deps.limitStore,
       });
     },
     { prefix: '/v1' },

@@ -65,8 +65,14 @@ export const feedsApiEnv = {
   STREAM_POLL_MS: integer(100, 10, 5_000),
   /** Push feed: streams open at once on this process; more get 503. */
   STREAM_MAX_CONNECTIONS: integer(20_000, 1, 1_000_000),
-  /** Push feed: streams open at once per client address; more get 429. */
+  /** Push feed: streams open at once per client (token subject, else address), over every replica; more get 429. */
   STREAM_MAX_PER_CLIENT: integer(20, 1, 1_000_000),
+  /** Push feed: a stream's slot lease in Redis, in ms; renewed every third of it while open. */
+  STREAM_LEASE_MS: integer(30_000, 3_000, 600_000),
+  /** Public tier: a "now" snapshot below national level is rebuilt at most this often, in ms. */
+  PUBLIC_TICK_MS: integer(60_000, 1_000, 3_600_000),
+  /** Public tier: most points of a series below national level. */
+  PUBLIC_SERIES_MAX_POINTS: integer(200, 1, 2_000),
   /** Push feed: a client with more bytes than this waiting to be sent is disconnected. */
   STREAM_MAX_BUFFER_BYTES: integer(1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),
   /** Push feed: a stream is ended (with `disconnect`) after about this long, in ms. */
@@ -121,6 +127,7 @@ export interface FeedsApiConfig {
   corsOrigins: string[];
   publicUrl: string | undefined;
   stream: Required<StreamSettings>;
+  publicTier: { tickMs: number; maxSeriesPoints: number };
   rateLimits: { publicMax: number; tokenMax: number; windowMs: number };
   auth: {
     production: boolean;
@@ -162,11 +169,13 @@ export function loadFeedsApiConfig(env: NodeJS.ProcessEnv = process.env): FeedsA
       pollMs: e.STREAM_POLL_MS,
       maxConnections: e.STREAM_MAX_CONNECTIONS,
       maxPerClient: e.STREAM_MAX_PER_CLIENT,
+      leaseMs: e.STREAM_LEASE_MS,
       maxBufferBytes: e.STREAM_MAX_BUFFER_BYTES,
       maxLifetimeMs: e.STREAM_MAX_LIFETIME_MS,
       retryMs: e.STREAM_RETRY_MS,
       pageLimit: 1_000,
     },
+    publicTier: { tickMs: e.PUBLIC_TICK_MS, maxSeriesPoints: e.PUBLIC_SERIES_MAX_POINTS },
     rateLimits: {
       publicMax: e.RATE_LIMIT_PUBLIC,
       tokenMax: e.RATE_LIMIT_TOKEN,

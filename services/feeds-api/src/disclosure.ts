@@ -1,17 +1,18 @@
-// The public tier's disclosure control: @pulse/disclosure's NHS Digital method applied to each
-// snapshot or series body on its own (docs/disclosure.md). Each body is protected against
-// differencing within it (age split, last hour within today, nested figures); relations across
-// responses (trusts summing to their ICB) need controlSnapshotTree over the whole structure at
-// one instant, which these per-request routes do not read.
+// The public tier's disclosure control: @pulse/disclosure's NHS Digital method over whole trees of
+// England's structure (src/public-tier.ts builds them), so that a value hidden in one scope's
+// response is hidden in every response that shows it (docs/disclosure.md).
 import {
-  controlSeries,
-  controlSnapshot,
-  type SeriesBody,
+  controlSeriesTree,
+  controlSnapshotTree,
+  type Family,
+  type SeriesBody as DisclosureSeries,
   type SnapshotBody,
 } from '@pulse/disclosure';
-import type { DisclosureControl } from './plugins/auth.js';
+import type { TreeControl } from './public-tier.js';
 
-export const PUBLIC_TIER_CONTROL: DisclosureControl = {
-  snapshot: (body) => controlSnapshot(body as unknown as SnapshotBody) as unknown as typeof body,
-  series: (body) => controlSeries(body as unknown as SeriesBody) as unknown as typeof body,
+export const PUBLIC_TIER_CONTROL: TreeControl = {
+  snapshotTree: (tree) =>
+    controlSnapshotTree(tree as unknown as Family<SnapshotBody>) as unknown as typeof tree,
+  seriesTree: (tree) =>
+    controlSeriesTree(tree as unknown as Family<DisclosureSeries>) as unknown as typeof tree,
 };

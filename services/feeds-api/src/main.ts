@@ -68,7 +68,7 @@ runMain('feeds-api', async ({ onClose, useLogger }) => {
       ),
       logger,
       verify,
-      rateLimitStore: { redis, prefix: config.keyPrefix },
+      limitStore: { redis, prefix: config.keyPrefix },
     },
   );
   onClose(() => app.close());

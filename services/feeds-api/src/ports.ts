@@ -15,7 +15,7 @@ import type { ReadinessCheck } from '@pulse/service';
 import type { FigureReader } from '@pulse/store';
 import type { ChangeLog } from './stream/change-log.js';
 import type { Verifier } from './auth/verifier.js';
-import type { DisclosureControl } from './plugins/auth.js';
+import type { TreeControl } from './public-tier.js';
 
 /** Live gauges and bed figures of a scope, as of an instant. */
 export interface LiveFigures {
@@ -72,8 +72,11 @@ export interface AppDeps {
   now?: () => number;
   /** Verifies Authorization headers (auth/verifier.ts's createVerifier). */
   verify: Verifier;
-  /** Where per-client rate limits are counted: Redis and the key prefix (`<KEY_PREFIX>`). */
-  rateLimitStore?: { redis: Redis; prefix: string };
-  /** Disclosure control of public-tier bodies (default @pulse/disclosure's, src/disclosure.ts). */
-  disclosure?: DisclosureControl;
+  /**
+   * Where per-client limits are kept, shared by every replica: request counts (with
+   * config.rateLimits) and concurrent streams' leases. Redis and the key prefix (`<KEY_PREFIX>`).
+   */
+  limitStore?: { redis: Redis; prefix: string };
+  /** Disclosure control of the public tier's trees (default @pulse/disclosure's, src/disclosure.ts). */
+  disclosure?: TreeControl;
 }

@@ -1,13 +1,20 @@
 // Reading one snapshot: which buckets make "today" and "the last hour", the reads in parallel,
 // and the pure composition of the response (also used to build the documented example).
 import {
+  addSplit,
+  BED_FIGURES,
   bucketsBetween,
+  emptyBedFigures,
+  emptyCounterFigures,
+  emptyGaugeFigures,
+  FIGURE_FAMILIES,
   DEPRECATED_COUNTER_ALIASES,
   londonDayBounds,
   QUARTER_MS,
   HOUR_MS,
   type CounterFigures,
   type Scope,
+  type Split,
 } from '@pulse/kpi';
 import type { Completeness, FiguresSource, LiveFigures } from './ports.js';
 import type { ScopeInfo } from './scopes.js';
@@ -84,14 +91,13 @@ export function composeSnapshot(parts: SnapshotParts): Snapshot {
 }
 
 /** Reads everything a snapshot needs, in parallel. */
-export async function readSnapshot(
+export async function readSnapshotParts(
   figures: FiguresSource,
   scope: Scope,
   info: ScopeInfo,
   asOf: number,
   londonDate: string,
-  exact = false,
-): Promise<Snapshot> {
+): Promise<SnapshotParts> {
   const hour = lastHourOf(asOf);
   const [live, today, lastHour, newestEventAt, completeness] = await Promise.all([
     figures.live(scope, asOf, londonDate),
@@ -100,15 +106,66 @@ export async function readSnapshot(
     figures.freshness(scope),
     figures.completeness(scope, asOf, londonDate, hour.from),
   ]);
+  return { scope: info, asOf, londonDate, live, today, lastHour, newestEventAt, completeness };
+}
+
+export async function readSnapshot(
+  figures: FiguresSource,
+  scope: Scope,
+  info: ScopeInfo,
+  asOf: number,
+  londonDate: string,
+  exact = false,
+): Promise<Snapshot> {
   return composeSnapshot({
+    ...(await readSnapshotParts(figures, scope, info, asOf, londonDate)),
+    exact,
+  });
+}
+
+function addFigures<F extends string>(into: Record<F, Split>, add: Record<F, Split>): void {
+  for (const figure of Object.keys(into) as F[]) addSplit(into[figure], add[figure]);
+}
+
+/**
+ * A parent scope's parts as the sum of its children's (read at one instant): what the figures of
+ * an ICB, region or England are on the day's structure, with parent = sum of children exactly.
+ */
+export function sumParts(
+  info: ScopeInfo,
+  asOf: number,
+  londonDate: string,
+  children: readonly SnapshotParts[],
+): SnapshotParts {
+  const sum: SnapshotParts = {
     scope: info,
     asOf,
     londonDate,
-    live,
-    today,
-    lastHour,
-    newestEventAt,
-    completeness,
-    exact,
-  });
+    live: { gauges: emptyGaugeFigures(), beds: emptyBedFigures() },
+    today: emptyCounterFigures(),
+    lastHour: emptyCounterFigures(),
+    newestEventAt: null,
+    completeness: {
+      reported: 0,
+      expected: 0,
+      families: Object.fromEntries(
+        FIGURE_FAMILIES.map((family) => [family, { reported: 0, expected: 0 }]),
+      ) as Completeness['families'],
+    },
+  };
+  for (const child of children) {
+    addFigures(sum.live.gauges, child.live.gauges);
+    for (const bed of BED_FIGURES) sum.live.beds[bed] += child.live.beds[bed];
+    addFigures(sum.today, child.today);
+    addFigures(sum.lastHour, child.lastHour);
+    if (child.newestEventAt !== null)
+      sum.newestEventAt = Math.max(sum.newestEventAt ?? child.newestEventAt, child.newestEventAt);
+    sum.completeness.reported += child.completeness.reported;
+    sum.completeness.expected += child.completeness.expected;
+    for (const family of FIGURE_FAMILIES) {
+      sum.completeness.families[family].reported += child.completeness.families[family].reported;
+      sum.completeness.families[family].expected += child.completeness.families[family].expected;
+    }
+  }
+  return sum;
 }

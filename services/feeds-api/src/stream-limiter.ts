@@ -29,6 +29,8 @@ export interface StreamLimiter {
   acquire(client: string, streamId: string): Promise<boolean>;
   /** Extends the slot's lease (call every leaseMs / 3 or so while streaming). */
   renew(client: string, streamId: string): Promise<void>;
+  /** Extends many slots' leases in one round trip (a process renews all its streams at once). */
+  renewAll(leases: readonly { client: string; streamId: string }[]): Promise<void>;
   release(client: string, streamId: string): Promise<void>;
   /** Open streams of the client (leases not expired). */
   count(client: string): Promise<number>;
@@ -57,6 +59,15 @@ export function createStreamLimiter(redis: Redis, options: StreamLimiterOptions)
         .zadd(key(client), 'XX', now() + leaseMs, streamId)
         .pexpire(key(client), leaseMs)
         .exec();
+    },
+    async renewAll(leases) {
+      if (leases.length === 0) return;
+      const until = now() + leaseMs;
+      const pipeline = redis.pipeline();
+      for (const { client, streamId } of leases) {
+        pipeline.zadd(key(client), 'XX', until, streamId).pexpire(key(client), leaseMs);
+      }
+      await pipeline.exec();
     },
     async release(client, streamId) {
       await redis.zrem(key(client), streamId);

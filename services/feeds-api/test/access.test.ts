@@ -7,7 +7,8 @@ import { createLogger } from '@pulse/logging';
 import { describe, expect, it } from 'vitest';
 import { DEV_KID } from '../src/auth/dev-key.js';
 import { signToken } from '../src/auth/tokens.js';
-import type { DisclosureControl } from '../src/plugins/auth.js';
+import type { Family } from '@pulse/disclosure';
+import type { TreeControl } from '../src/public-tier.js';
 import { AS_OF, devToken, get, sharedRefData, testApp, type TestApp } from './helpers.js';
 
 const OWN_ICB = 'QE1'; // RXN's ICB, in region Y62
@@ -17,13 +18,17 @@ const REGION = 'Y62';
 const DAY = 86_400_000;
 
 /** Marks the bodies that went through control (in the scope's name), so the test sees which did;
- * no suppression here: that is @pulse/disclosure's, tested there. */
+ * no suppression here: that is @pulse/disclosure's, tested there and in public-tier.test.ts. */
 const MARK = ' [controlled]';
 const mark = <B extends { scope: object }>(body: B): B => ({
   ...body,
   scope: { ...body.scope, name: `${(body.scope as { name: string }).name}${MARK}` },
 });
-const marker: DisclosureControl = { snapshot: mark, series: mark };
+const markTree = <B extends { scope: object }>(tree: Family<B>): Family<B> => ({
+  body: mark(tree.body),
+  ...(tree.children ? { children: tree.children.map(markTree) } : {}),
+});
+const marker: TreeControl = { snapshotTree: markTree, seriesTree: markTree };
 
 /** A national token signed by a key that is not the configured one, under the dev key's kid. */
 async function wronglySigned(): Promise<string> {

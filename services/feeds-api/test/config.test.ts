@@ -26,7 +26,9 @@ describe('config', () => {
         maxLifetimeMs: 3_600_000,
         retryMs: 2_000,
         pageLimit: 1_000,
+        leaseMs: 30_000,
       },
+      publicTier: { tickMs: 60_000, maxSeriesPoints: 200 },
       rateLimits: { publicMax: 600, tokenMax: 6_000, windowMs: 60_000 },
       auth: {
         production: false,
@@ -73,8 +75,12 @@ describe('config', () => {
       PUBLIC_URL: 'https://pulse.example',
       STREAM_COALESCE_MS: '250',
       STREAM_MAX_PER_CLIENT: '12000',
+      STREAM_LEASE_MS: '10000',
+      PUBLIC_TICK_MS: '900000',
+      PUBLIC_SERIES_MAX_POINTS: '96',
     });
-    expect(config.stream).toMatchObject({ coalesceMs: 250, maxPerClient: 12_000 });
+    expect(config.stream).toMatchObject({ coalesceMs: 250, maxPerClient: 12_000, leaseMs: 10_000 });
+    expect(config.publicTier).toEqual({ tickMs: 900_000, maxSeriesPoints: 96 });
     expect(config).toMatchObject({
       port: 9000,
       host: '0.0.0.0',
@@ -92,6 +98,8 @@ describe('config', () => {
         TOPIC_PARTITIONS: '0',
         CORS_ORIGINS: 'example.com',
         STREAM_HEARTBEAT_MS: '30000',
+        STREAM_LEASE_MS: '100',
+        PUBLIC_SERIES_MAX_POINTS: '5000',
       });
     } catch (err) {
       error = err;
@@ -102,5 +110,7 @@ describe('config', () => {
     expect(problems).toMatch(/^TOPIC_PARTITIONS: /m);
     expect(problems).toMatch(/^CORS_ORIGINS.*: each origin must be/m);
     expect(problems).toMatch(/^STREAM_HEARTBEAT_MS: /m);
+    expect(problems).toMatch(/^STREAM_LEASE_MS: /m);
+    expect(problems).toMatch(/^PUBLIC_SERIES_MAX_POINTS: /m);
   });
 });

@@ -126,7 +126,7 @@ export async function testApp(
       logger: testLogger(),
       now: () => AS_OF,
       verify: await devVerifier(),
-      ...(config.rateLimits ? { rateLimitStore: { redis, prefix } } : {}),
+      limitStore: { redis, prefix },
       ...extra.deps?.(redis, prefix),
     },
   );

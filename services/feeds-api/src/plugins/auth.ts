@@ -1,34 +1,19 @@
 // Authentication, tiers and audit on every route. Each request's bearer token is verified before
-// anything else (no token: the public tier; a bad one: 401). Figure-bearing responses (routes with
-// `config.figures`) get their disclosure level from the token and the scope (auth/access.ts): the
-// body says it (`disclosure`) and so does the `Disclosure` header; a public-tier body below
-// national level goes through disclosure control (@pulse/disclosure, one body at a time).
-// /metrics needs an operator token. Every request that carried a token
-// is audited once: subject, role, route, scope, outcome; never figures.
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+// anything else (no token: the public tier; a bad one: 401). Figure routes (snapshots, series,
+// streams, changes) ask one question, `reply.disclose(scope, first, last)`: exact (the token sees
+// the scope exactly: auth/access.ts), disclosure-controlled (serve the public tier's form, built
+// from one controlled tree of the whole structure: src/public-tier.ts), or refused with a 403 when
+// the route has no controlled form. The answer is stated in the `Disclosure` header (and by each
+// body's `disclosure`). /metrics needs an operator token. Every request that carried a token is
+// audited once: subject, role, route, scope, outcome, disclosure; never figures.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { londonDateOf } from '@pulse/kpi';
 import type { Logger } from '@pulse/logging';
 import type { RefData } from '@pulse/refdata';
-import { disclosureFor, type Disclosure } from '../auth/access.js';
+import { disclosureFor, type Disclosure, type ScopeRef } from '../auth/access.js';
 import { PUBLIC, type Principal, type Verifier } from '../auth/verifier.js';
 import { ApiError, type ProblemCode } from '../errors.js';
 import { problemResponses } from '../schemas/common.js';
-import { bodyEtag } from './http-cache.js';
-
-/** The public-tier form of a body (@pulse/disclosure): same shape, small counts suppressed. */
-export interface DisclosureControl {
-  snapshot(body: FigureBody): FigureBody;
-  series(body: FigureBody): FigureBody;
-}
-
-interface FigureBody {
-  scope: { kind: 'england' | 'region' | 'icb' | 'trust'; code?: string };
-  londonDate?: string;
-  from?: string;
-  to?: string;
-  [key: string]: unknown;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,19 +22,23 @@ declare module 'fastify' {
     /** Why the token was refused, for the audit line. */
     authFailure: string | undefined;
   }
-  interface FastifyContextConfig {
+  interface FastifyReply {
     /**
-     * The route's body is figures of this kind: it gets a disclosure level (`series-list`: a
-     * `series` array of series bodies, each its own).
+     * The one access decision of a figure route about `scope` over London dates first..last:
+     * 'exact' or 'controlled', stated in the Disclosure header; with `refusal`, the route has no
+     * controlled form and a caller who does not see the scope exactly gets a 403 saying it.
      */
-    figures?: 'snapshot' | 'series' | 'series-list';
+    disclose(scope: ScopeRef, first: string, last: string, refusal?: string): Disclosure;
+    /**
+     * The same decision for each of several scopes of one response (each series of a list); the
+     * header says exact only if every one is.
+     */
+    discloseEach(scopes: readonly ScopeRef[], first: string, last: string): Disclosure[];
   }
 }
 
 export interface AuthOptions {
   verify: Verifier;
-  /** Disclosure control of public-tier bodies below national level. */
-  control: DisclosureControl;
   /** Where the audit lines go (pino; one JSON line each). */
   audit: Logger;
   refdata: RefData;
@@ -78,7 +67,7 @@ function outcomeOf(status: number): string {
 }
 
 const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
-  const { verify, control, audit, refdata } = options;
+  const { verify, audit, refdata } = options;
   app.decorateRequest<Principal | null>('principal', null);
   app.decorateRequest('authFailure', undefined);
 
@@ -118,41 +107,25 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
     }
   });
 
-  /** One body's level for this principal, and the body at that level. */
-  const disclose = (
-    principal: Principal,
-    kind: 'snapshot' | 'series',
-    body: FigureBody,
-  ): [Disclosure, FigureBody] => {
-    const [first, last] =
-      kind === 'snapshot'
-        ? [body.londonDate!, body.londonDate!]
-        : [londonDateOf(Date.parse(body.from!)), londonDateOf(Date.parse(body.to!) - 1)];
-    const level: Disclosure = disclosureFor(principal, body.scope, first, last, refdata);
-    return [level, level === 'exact' ? { ...body, disclosure: 'exact' } : control[kind](body)];
-  };
-
-  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
-    const kind = request.routeOptions.config.figures;
-    if (kind === undefined || reply.statusCode !== 200) return payload;
-    let level: Disclosure;
-    let body: unknown;
-    if (kind === 'series-list') {
-      // Each series at its own level; the response is exact only if every series is.
-      const list = payload as { series: FigureBody[] };
-      const disclosed = list.series.map((series) => disclose(request.principal, 'series', series));
-      level = disclosed.every(([l]) => l === 'exact') ? 'exact' : 'controlled';
-      body = { ...list, series: disclosed.map(([, series]) => series) };
-    } else {
-      [level, body] = disclose(request.principal, kind, payload as FigureBody);
-    }
-    reply.header(DISCLOSURE_HEADER, level);
-    // A tag made over the exact figures must not validate the controlled body.
-    const etag = reply.getHeader('etag');
-    if (level === 'controlled' && typeof etag === 'string')
-      reply.header('etag', bodyEtag(`${etag}:controlled`));
-    return body;
-  });
+  app.decorateReply(
+    'disclose',
+    function (this: FastifyReply, scope: ScopeRef, first: string, last: string, refusal?: string) {
+      const level = disclosureFor(this.request.principal, scope, first, last, refdata);
+      if (level === 'controlled' && refusal !== undefined) throw new ApiError('FORBIDDEN', refusal);
+      this.header(DISCLOSURE_HEADER, level);
+      return level;
+    },
+  );
+  app.decorateReply(
+    'discloseEach',
+    function (this: FastifyReply, scopes: readonly ScopeRef[], first: string, last: string) {
+      const levels = scopes.map((scope) =>
+        disclosureFor(this.request.principal, scope, first, last, refdata),
+      );
+      this.header(DISCLOSURE_HEADER, levels.every((l) => l === 'exact') ? 'exact' : 'controlled');
+      return levels;
+    },
+  );
 
   app.addHook('onResponse', async (request, reply) => {
     const principal = request.principal;

@@ -14,6 +14,7 @@ import { checkRetention, checkSeriesRange, londonDatesOf, pointCount } from '../
 import { resolveScopeList } from '../scope-list.js';
 import { scopeBetween, type ScopeInfo } from '../scopes.js';
 import { instantParam, iso } from '../time.js';
+import type { Disclosure } from '../auth/access.js';
 
 export interface SeriesOptions {
   /** Most points one request may ask for (default 2,000: three weeks of 15-minute buckets). */
@@ -50,7 +51,12 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
   if (!Number.isInteger(maxPoints) || maxPoints < 1) {
     throw new RangeError(`maxPoints must be a positive integer, got ${maxPoints}`);
   }
-  const { figures, refdata, now } = app.pulse;
+  const { figures, refdata, now, publicTier } = app.pulse;
+
+  const publicSeries =
+    'Without a token that sees the organisation exactly (the public tier), a series below ' +
+    'national level is disclosure-controlled together with every other organisation’s over the ' +
+    `same buckets, and has at most ${publicTier.maxSeriesPoints} points.`;
 
   const rangeOf = (query: { from: string; to: string; interval?: BucketSize }): Range => {
     const interval = query.interval ?? '1h';
@@ -62,7 +68,10 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
     return { interval, from, to, first, last };
   };
 
-  /** One metric of one scope: honest points in the metric's unit (the exact body). */
+  /**
+   * One metric of one scope at the caller's level: honest points in the metric's unit, exact, or
+   * the public tier's from its controlled tree of every scope (src/public-tier.ts).
+   */
   const readSeries = async (
     scope: Scope,
     info: ScopeInfo,
@@ -70,8 +79,11 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
     range: Range,
     exact: boolean,
     asOf: number,
+    level: Disclosure,
   ) => {
     const metric = resolveMetric(name);
+    if (level === 'controlled')
+      return publicTier.series(scope, info, metric, range.interval, range.from, range.to);
     const family = FIGURE_FAMILY[metric.figure];
     const { interval, from, to } = range;
     const stored = await figures.counterSeries(scope, metric.figure, interval, from, to);
@@ -92,12 +104,13 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
         coverage: p.coverage,
         open: p.open,
       })),
+      disclosure: 'exact',
     };
   };
 
   for (const route of SCOPE_ROUTES) {
     app.get(`${route.prefix}/series`, {
-      config: { cacheControl: 'no-cache', figures: 'series' },
+      config: { cacheControl: 'no-cache' },
       schema: {
         tags: ['series'],
         operationId: `${route.kind}Series`,
@@ -108,7 +121,8 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
           'the scope that reported the figure’s family in the bucket, out of those expected to) and ' +
           'whether it is still open; its value is null in the future and where no provider reported ' +
           '(so also before the retention of its size: 15m 35 days, 1h 400 days). ' +
-          'As text/csv (Accept, or format=csv): one row per bucket.',
+          'As text/csv (Accept, or format=csv): one row per bucket. ' +
+          publicSeries,
         ...scopeParams(route),
         querystring: SeriesQuery,
         response: { 200: jsonOrCsv(SeriesSchema, 'The series, as JSON or CSV.'), ...PROBLEMS },
@@ -118,6 +132,7 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
         const query = request.query as SeriesQuery;
         const range = rangeOf(query);
         const { scope, info } = scopeBetween(refdata, route.kind, code, range.first, range.last);
+        const level = reply.disclose(scope, range.first, range.last);
         const body = await readSeries(
           scope,
           info,
@@ -125,6 +140,7 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
           range,
           query.exact ?? false,
           now(),
+          level,
         );
         const name = csvFileName(
           info.kind,
@@ -141,7 +157,7 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
   }
 
   app.get('/series', {
-    config: { cacheControl: 'no-cache', figures: 'series-list' },
+    config: { cacheControl: 'no-cache' },
     preValidation: async (request) => {
       splitLists(request.query as Record<string, unknown>, ['scopes', 'metric']);
     },
@@ -154,7 +170,8 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
         'series each, as the single-organisation series routes give them (coverage, open, null). ' +
         `At most ${maxPoints} points in all (points per series × organisations × metrics). ` +
         'As text/csv (Accept, or format=csv): one row per organisation × metric × bucket, the ' +
-        'tidy form for a spreadsheet or a data frame.',
+        'tidy form for a spreadsheet or a data frame. Each series has its own disclosure level. ' +
+        publicSeries,
       querystring: SeriesListQuery,
       response: { 200: jsonOrCsv(SeriesListSchema, 'The series, as JSON or CSV.'), ...PROBLEMS },
     },
@@ -182,10 +199,15 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
       const exact = query.exact ?? false;
       // One series at a time: each read is bounded on its own (work-limits.ts), and the event
       // loop is free between them.
+      const levels = reply.discloseEach(
+        scopes.map((s) => s.scope),
+        range.first,
+        range.last,
+      );
       const list = [];
-      for (const { scope, info } of scopes) {
+      for (const [i, { scope, info }] of scopes.entries()) {
         for (const metric of metrics)
-          list.push(await readSeries(scope, info, metric, range, exact, asOf));
+          list.push(await readSeries(scope, info, metric, range, exact, asOf, levels[i]!));
       }
       const from = list[0]?.from ?? iso(range.from);
       const to = list[0]?.to ?? iso(range.to);

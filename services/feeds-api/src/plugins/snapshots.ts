@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { londonDateOf } from '@pulse/kpi';
 import { problemResponses } from '../schemas/common.js';
 import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
-import { SnapshotQuery, SnapshotSchema } from '../schemas/snapshot.js';
+import { SnapshotQuery, SnapshotSchema, type Snapshot } from '../schemas/snapshot.js';
 import { etagMatches, snapshotEtag } from '../etag.js';
 import { readSnapshot } from '../snapshot.js';
 import { createSnapshotCache, type CachedSnapshot } from '../snapshot-cache.js';
@@ -27,12 +27,12 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
   const cacheMs = options.cacheMs ?? 0;
   if (!Number.isInteger(cacheMs) || cacheMs < 0)
     throw new TypeError('cacheMs must be an integer >= 0');
-  const { figures, refdata, now } = app.pulse;
+  const { figures, refdata, now, publicTier } = app.pulse;
   const cache = createSnapshotCache(cacheMs, now);
 
   for (const route of SCOPE_ROUTES) {
     app.get(`${route.prefix}/snapshot`, {
-      config: { cacheControl, figures: 'snapshot' },
+      config: { cacheControl },
       schema: {
         tags: ['snapshots'],
         operationId: `${route.kind}Snapshot`,
@@ -61,6 +61,22 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
         const asOf = asOfParam(query.asOf, now());
         const londonDate = londonDateOf(asOf);
         const { scope, info } = scopeOn(refdata, route.kind, code, londonDate);
+        /** Sends a body with its tag; the CSV is another representation: another tag. */
+        const send = (body: Snapshot, etag: string) => {
+          const tag = format === 'csv' ? bodyEtag(`${etag}:csv`) : etag;
+          reply.header('etag', tag);
+          const name = csvFileName(info.kind, info.code, 'snapshot', body.asOf);
+          negotiate(reply, format, name, snapshotRows);
+          if (etagMatches(request.headers['if-none-match'], tag)) return reply.code(304).send();
+          return body;
+        };
+        if (reply.disclose(scope, londonDate, londonDate) === 'controlled') {
+          const { body, etag } = await publicTier.snapshot(
+            scope,
+            query.asOf === undefined ? undefined : asOf,
+          );
+          return send(body, etag);
+        }
         const read = async (): Promise<CachedSnapshot> => {
           const snapshot = await readSnapshot(figures, scope, info, asOf, londonDate, exact);
           return { snapshot, etag: snapshotEtag(snapshot) };
@@ -69,13 +85,7 @@ const snapshots: FastifyPluginAsync<SnapshotsOptions> = async (app, options) => 
           query.asOf === undefined
             ? await cache.get(`${route.kind}:${code}:${londonDate}:${exact}`, read)
             : await read();
-        // The CSV is another representation: another tag.
-        const tag = format === 'csv' ? bodyEtag(`${etag}:csv`) : etag;
-        reply.header('etag', tag);
-        const name = csvFileName(info.kind, info.code, 'snapshot', snapshot.asOf);
-        negotiate(reply, format, name, snapshotRows);
-        if (etagMatches(request.headers['if-none-match'], tag)) return reply.code(304).send();
-        return snapshot;
+        return send({ ...snapshot, disclosure: 'exact' }, etag);
       },
     });
   }

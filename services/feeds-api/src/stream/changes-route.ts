@@ -26,6 +26,15 @@ function pageEntry(change: LoggedChange, key: string) {
   };
 }
 
+/**
+ * Why the public tier gets no sub-national change log: an entry says that a trust's bucket changed
+ * and when, which tells a suppressed count from zero and dates individual events (README, "Tiers").
+ */
+export const CHANGES_REFUSAL =
+  'The change log of a region, ICB or trust needs a token that sees it exactly: each entry says ' +
+  "when the scope's figures changed, which would tell a suppressed count from zero. The public " +
+  "tier has England's change log.";
+
 export function changesRoute(
   app: FastifyInstance,
   route: ScopeRoute,
@@ -42,7 +51,9 @@ export function changesRoute(
         'with the buckets and gauges each changed; follow `nextCursor` page by page. Cursors are the ' +
         'stream’s event ids and are valid on every replica. A cursor older than the log keeps ' +
         '(about an hour, see docs/aggregation.md), or one from before the figures were rebuilt from the ' +
-        'log, gets 410: read a snapshot and start from its cursor.',
+        'log, gets 410: read a snapshot and start from its cursor. Below national level it needs a ' +
+        'token that sees the scope exactly (403 otherwise: an entry would tell a suppressed count ' +
+        'from zero); England’s is public.',
       ...scopeParams(route),
       querystring: ChangesQuery,
       response: {
@@ -51,15 +62,18 @@ export function changesRoute(
           'INVALID_PARAMETER',
           'UNKNOWN_ORGANISATION',
           'NOT_IN_FORCE',
+          'FORBIDDEN',
           'CURSOR_EXPIRED',
           'UNAVAILABLE',
         ),
       },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { code = '' } = request.params as { code?: string };
       const { since, limit = 100 } = request.query as { since?: string; limit?: number };
-      const { scope } = scopeOn(refdata, route.kind, code, londonDateOf(now()));
+      const londonDate = londonDateOf(now());
+      const { scope } = scopeOn(refdata, route.kind, code, londonDate);
+      reply.disclose(scope, londonDate, londonDate, CHANGES_REFUSAL);
       if (!log) throw new ApiError('UNAVAILABLE', 'This server has no change log to read.');
       if (since === undefined)
         return { changes: [], nextCursor: await log.headCursor(), more: false };

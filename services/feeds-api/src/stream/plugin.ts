@@ -9,7 +9,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { londonDateOf, scopeKey } from '@pulse/kpi';
 import type { Logger } from '@pulse/logging';
-import { disclosureFor } from '../auth/access.js';
+import type { Redis } from '@pulse/redis';
+import { clientOf } from '../plugins/rate-limit.js';
+import { createStreamLimiter } from '../stream-limiter.js';
+import { leasedSlots, localSlots } from './slots.js';
 import { ApiError } from '../errors.js';
 import { problemResponses } from '../schemas/common.js';
 import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
@@ -34,14 +37,18 @@ export type StreamSettings = Pick<
 > & {
   /** Streams open at once on this process (default 20,000). */
   maxConnections?: number;
-  /** Streams open at once per client address (default 20). */
+  /** Streams open at once per client: token subject, else address (default 20). */
   maxPerClient?: number;
+  /** How long a stream's slot lasts in Redis unless renewed, ms (default 30,000). */
+  leaseMs?: number;
 };
 
 export interface StreamOptions extends StreamSettings {
   /** The change log; without one the stream and changes routes answer 503. */
   changeLog: ChangeLog | undefined;
   logger: Logger;
+  /** Where the slots of every replica are leased; without it each process counts its own. */
+  limitStore?: { redis: Redis; prefix: string } | undefined;
 }
 
 // Its types declare an ES default export, but under NodeNext a CommonJS module's default import is
@@ -65,7 +72,8 @@ function connectionOf(raw: ServerResponse): StreamConnection {
 const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
   const maxConnections = options.maxConnections ?? 20_000;
   const maxPerClient = options.maxPerClient ?? 20;
-  for (const [name, value] of Object.entries({ maxConnections, maxPerClient })) {
+  const leaseMs = options.leaseMs ?? 30_000;
+  for (const [name, value] of Object.entries({ maxConnections, maxPerClient, leaseMs })) {
     if (!Number.isInteger(value) || value < 1)
       throw new TypeError(`${name} must be a positive integer`);
   }
@@ -92,9 +100,23 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
         };
       },
     });
-  const perClient = new Map<string, number>();
+  const store = options.limitStore;
+  const slots = store
+    ? leasedSlots(
+        createStreamLimiter(store.redis, {
+          prefix: `${store.prefix}:streams:`,
+          maxPerClient,
+          leaseMs,
+        }),
+        leaseMs,
+        options.logger,
+      )
+    : localSlots(maxPerClient);
   // Before the server waits for its connections: end every stream with a `disconnect`.
-  if (hub) app.addHook('preClose', async () => hub.close());
+  app.addHook('preClose', async () => {
+    await hub?.close();
+    slots.close();
+  });
 
   await app.register(sse, { heartbeatInterval: 0 });
 
@@ -117,7 +139,10 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
           'fell out of the log’s retention, or is not a cursor, gets `reset` then a fresh ' +
           '`snapshot`. The server disconnects a client that falls more than STREAM_MAX_BUFFER_BYTES ' +
           'behind (`slow-consumer`) and ends connections after STREAM_MAX_LIFETIME_MS; both resume ' +
-          'with Last-Event-ID. Not compressed.',
+          'with Last-Event-ID. Not compressed. Below national level it needs a token that sees the ' +
+          'scope exactly (403 otherwise: updates would date individual events); England’s is public. ' +
+          'At most STREAM_MAX_PER_CLIENT streams per client (token subject, else address) over ' +
+          'every server: 429 with Retry-After beyond.',
         ...scopeParams(route),
         querystring: StreamQuery,
         headers: {
@@ -153,16 +178,7 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
         const wanted = parseFigures(query.figures);
         const londonDate = londonDateOf(now());
         const { scope } = scopeOn(refdata, route.kind, code, londonDate);
-        // Updates carry exact figures; disclosure control is applied per response body, so a
-        // sub-national stream is served only to a token that sees its scope exactly.
-        const principal = request.principal;
-        if (disclosureFor(principal, scope, londonDate, londonDate, refdata) !== 'exact') {
-          throw new ApiError(
-            'FORBIDDEN',
-            'The push feed of a region, ICB or trust needs a token that sees it exactly; ' +
-              "the public tier has England's stream and the controlled snapshot and series routes.",
-          );
-        }
+        reply.disclose(scope, londonDate, londonDate, STREAM_REFUSAL);
         if (!hub) throw new ApiError('UNAVAILABLE', 'The push feed has no change log to follow.');
         if (hub.connections >= maxConnections) {
           metrics.refused('total');
@@ -171,13 +187,21 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
             `This server holds ${maxConnections} streams; try another.`,
           );
         }
-        const client = request.ip;
-        const open = perClient.get(client) ?? 0;
-        if (open >= maxPerClient) {
+        const release = await slots.take(clientOf(request));
+        if (!release) {
           metrics.refused('per-client');
-          throw new ApiError('TOO_MANY_STREAMS', `At most ${maxPerClient} streams per client.`);
+          throw new ApiError(
+            'TOO_MANY_STREAMS',
+            `At most ${maxPerClient} streams at once per client (token subject, else address), ` +
+              'over every server; close one first.',
+            { headers: { 'retry-after': String(Math.ceil(leaseMs / 1000)) } },
+          );
         }
-        perClient.set(client, open + 1);
+        if (request.raw.destroyed) {
+          // The client left while the slot was being taken.
+          release();
+          return reply.hijack();
+        }
         // The one change-log reader starts with the first stream (not at start-up, before main has
         // connected Redis).
         hub.start();
@@ -194,15 +218,23 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
         });
         reply.sse.onClose(() => {
           subscription.close();
-          const left = (perClient.get(client) ?? 1) - 1;
-          if (left > 0) perClient.set(client, left);
-          else perClient.delete(client);
+          release();
         });
       },
     });
     changesRoute(app, route, changeLog);
   }
 };
+
+/**
+ * Why the public tier has no sub-national push feed: an update is sent when the change log says a
+ * scope changed, so its timing (and its change ids) dates individual events at a trust and tells a
+ * suppressed count from zero, which disclosure control of the figures cannot hide (README, "Tiers").
+ */
+export const STREAM_REFUSAL =
+  'The push feed of a region, ICB or trust needs a token that sees it exactly: its updates follow ' +
+  "each change, which would date individual events. The public tier has England's stream and the " +
+  'disclosure-controlled snapshot and series routes.';
 
 const KIND_OF: Record<string, ScopeKind> = {
   england: 'england',

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { changeId } from '../../src/stream/change-log.js';
+import { createStreamLimiter } from '../../src/stream-limiter.js';
 import {
   devToken,
   get,
@@ -19,11 +20,15 @@ const SCOPES = ['e', `r:${REGION}`, `i:${ICB}`, `t:${TRUST}`];
 const clients: StreamClient[] = [];
 afterEach(() => clients.splice(0).forEach((c) => c.close()));
 
-async function streamingApp(log: MemoryLog, stream = {}): Promise<{ t: TestApp; base: string }> {
+async function streamingApp(
+  log: MemoryLog,
+  stream = {},
+  prefix?: string,
+): Promise<{ t: TestApp; base: string }> {
   const t = await testApp(
     { stream: { coalesceMs: 50, pollMs: 10, heartbeatMs: 1_000, ...stream } },
     undefined,
-    { deps: () => ({ changeLog: log }) },
+    { deps: () => ({ changeLog: log }), ...(prefix ? { prefix } : {}) },
   );
   const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   return { t, base };
@@ -118,7 +123,9 @@ describe('stream routes', () => {
       () => expect(first.every((c) => c.named('snapshot').length === 1)).toBe(true),
       WAIT,
     );
-    const third = await fetch(`${base}/v1/england/stream`);
+    // Counted per client: the token's subject (open() sends a national token).
+    const headers = { authorization: await nationalAuth() };
+    const third = await fetch(`${base}/v1/england/stream`, { headers });
     expect(third.status).toBe(429);
     expect(((await third.json()) as { code: string }).code).toBe('TOO_MANY_STREAMS');
     const metrics = (
@@ -129,11 +136,62 @@ describe('stream routes', () => {
     first[0]!.close();
     await vi.waitFor(async () => {
       const again = await fetch(`${base}/v1/england/stream`, {
+        headers,
         signal: AbortSignal.timeout(2_000),
       }).catch(() => undefined);
       await again?.body?.cancel();
       expect(again?.status).toBe(200);
     }, WAIT);
+  });
+
+  it('streams per client should be limited over two APIs sharing Redis, freed on close and lease expiry', async () => {
+    const log = memoryLog();
+    const limits = { maxPerClient: 2, leaseMs: 3_000 };
+    const a = await streamingApp(log, limits);
+    const b = await streamingApp(log, limits, a.t.prefix);
+    const url = '/v1/england/stream';
+    const held: AbortController[] = [];
+    onTestFinished(() => held.forEach((c) => c.abort()));
+    /** Opens a stream as `authorization`'s subject; keeps it open if it was served. */
+    const attempt = async (base: string, authorization: string) => {
+      const controller = new AbortController();
+      const res = await fetch(`${base}${url}`, {
+        headers: { authorization },
+        signal: controller.signal,
+      });
+      if (res.status === 200) held.push(controller);
+      const code = res.status === 200 ? undefined : ((await res.json()) as { code: string }).code;
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), code };
+    };
+    // open() sends the national token of subject `test`: one client, one stream on each API.
+    const one = open(a.base, url);
+    const two = open(b.base, url);
+    await vi.waitFor(
+      () => expect([one, two].map((c) => c.named('snapshot').length)).toEqual([1, 1]),
+      WAIT,
+    );
+    const test = await nationalAuth();
+    for (const base of [a.base, b.base]) {
+      const third = await attempt(base, test);
+      expect(third.status).toBe(429);
+      expect(third).toMatchObject({ retryAfter: '3', code: 'TOO_MANY_STREAMS' });
+    }
+    // Another token subject is another client.
+    const other = `Bearer ${await devToken({ role: 'national', subject: 'other' })}`;
+    expect((await attempt(b.base, other)).status).toBe(200);
+    // Closing a stream on A frees its slot for B.
+    one.close();
+    await vi.waitFor(async () => expect((await attempt(b.base, test)).status).toBe(200), WAIT);
+    // Slots left by a process that died (leased, never renewed nor released) expire.
+    const dead = createStreamLimiter(a.t.redis, { prefix: `${a.t.prefix}:streams:`, ...limits });
+    expect(await dead.acquire('sub:ghost', 'dead-1')).toBe(true);
+    expect(await dead.acquire('sub:ghost', 'dead-2')).toBe(true);
+    const ghost = `Bearer ${await devToken({ role: 'national', subject: 'ghost' })}`;
+    expect((await attempt(a.base, ghost)).status).toBe(429);
+    await vi.waitFor(async () => expect((await attempt(a.base, ghost)).status).toBe(200), WAIT);
+    // Past a lease, the live streams' leases were renewed: still no third slot for `test`.
+    expect(await dead.count('sub:test')).toBe(2);
+    expect((await attempt(a.base, test)).status).toBe(429);
   });
 
   it('stream route should resume on another API with Last-Event-ID, no gap, no duplicate', async () => {
@@ -191,6 +249,14 @@ describe('stream routes', () => {
     }
     expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
     expect(pages.flat()).toEqual(mine.map(changeId));
+
+    // The public tier gets England's change log, not a trust's: an entry tells a suppressed
+    // count from zero.
+    const anonymous = { authorization: '' };
+    expect((await get(t, `/v1/england/changes`, anonymous)).statusCode).toBe(200);
+    const refused = await get(t, `/v1/trusts/${TRUST}/changes?since=${cursor}`, anonymous);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('FORBIDDEN');
 
     const malformed = await get(t, `/v1/england/changes?since=nope`);
     expect(malformed.statusCode).toBe(400);

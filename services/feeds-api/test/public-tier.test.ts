@@ -1,0 +1,223 @@
+// The public tier below national level through the HTTP API: a public client fetches England,
+// every region, the ICBs of one region and all their trusts (snapshots and series), and tries to
+// recover each suppressed small count by differencing them against each other (test/attacker.ts).
+// It must fail; the same attack against the old control (each response alone) must succeed, or
+// the test proves nothing. Then the trees' sharing: one build per read instant, single flight,
+// bounded, and the public series bound.
+import { controlSnapshot, controlSeries, type Family } from '@pulse/disclosure';
+import { describe, expect, it } from 'vitest';
+import { PUBLIC_TIER_CONTROL } from '../src/disclosure.js';
+import type { TreeControl } from '../src/public-tier.js';
+import {
+  AS_OF,
+  get,
+  REGION,
+  sharedRefData,
+  testApp,
+  TRUST,
+  type TestApp,
+  type TestEvent,
+} from './helpers.js';
+import { Attacker, seriesPaths, snapshotPaths } from './attacker.js';
+
+const MIN = 60_000;
+const date = new Date(AS_OF).toISOString().slice(0, 10);
+const refdata = sharedRefData();
+const icbsOfRegion = refdata.icbs(date).filter((icb) => icb.regionCode === REGION);
+const trustsOf = (icb: string) =>
+  refdata.trustsInScope({ kind: 'icb', code: icb }, date).map((t) => t.odsCode);
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Counts often 0 or small, sometimes larger, across the trusts of two ICBs of the region. */
+function events(seed: number): TestEvent[] {
+  const next = random(seed);
+  const pick = () => [0, 0, 0, 1, 2, 3, 5, 7, 8, 9, 12, 13, 21, 40][Math.floor(next() * 14)]!;
+  const out: TestEvent[] = [];
+  const figures = ['ed_attendances', 'ed_departures', 'admissions_emergency'] as const;
+  for (const icb of icbsOfRegion.slice(0, 2)) {
+    for (const trust of trustsOf(icb.code)) {
+      for (const figure of figures) {
+        for (const group of ['child', 'adult', 'unknown'] as const) {
+          const today = pick();
+          const hour = Math.min(today, pick());
+          if (today > hour)
+            out.push({
+              trust,
+              at: AS_OF - 3 * 60 * MIN,
+              counters: [{ figure, group, by: today - hour }],
+            });
+          if (hour > 0)
+            out.push({ trust, at: AS_OF - 10 * MIN, counters: [{ figure, group, by: hour }] });
+        }
+      }
+    }
+  }
+  // One small count nobody else has: every ancestor of it is that count.
+  out.push({
+    trust: TRUST,
+    at: AS_OF - 3 * 60 * MIN,
+    counters: [{ figure: 'discharges_hospice', group: 'child', by: 2 }],
+  });
+  return out;
+}
+
+interface Fetched {
+  name: string;
+  url: string;
+  children: string[];
+}
+
+/** England, its regions, the region's ICBs and their trusts: parents with all their children. */
+function scopes(): Fetched[] {
+  const regions = refdata.regions(date).map((r) => r.code);
+  return [
+    { name: 'e', url: '/v1/england', children: regions.map((r) => `r:${r}`) },
+    ...regions.map((r) => ({
+      name: `r:${r}`,
+      url: `/v1/regions/${r}`,
+      children: r === REGION ? icbsOfRegion.map((i) => `i:${i.code}`) : [],
+    })),
+    ...icbsOfRegion.map((i) => ({
+      name: `i:${i.code}`,
+      url: `/v1/icbs/${i.code}`,
+      children: trustsOf(i.code).map((t) => `t:${t}`),
+    })),
+    ...icbsOfRegion.flatMap((i) =>
+      trustsOf(i.code).map((t) => ({ name: `t:${t}`, url: `/v1/trusts/${t}`, children: [] })),
+    ),
+  ];
+}
+
+const SERIES = `?metric=ed_attendances&interval=1h&from=${date}T00:00:00Z&to=${date}T12:00:00Z`;
+
+/** Fetches every scope publicly and exactly (national token), and runs the differencing attack. */
+async function attack(t: TestApp): Promise<{ snapshot: Attacker; series: Attacker }> {
+  const snapshot = new Attacker();
+  const series = new Attacker();
+  const list = scopes();
+  const snapshotShape = snapshotPaths();
+  let seriesShape: ReturnType<typeof seriesPaths> | undefined;
+  for (const s of list) {
+    const pub = await get(t, `${s.url}/snapshot`, { authorization: '' });
+    expect(pub.statusCode, s.url).toBe(200);
+    const exact = await get(t, `${s.url}/snapshot`);
+    const national = s.name === 'e';
+    expect(pub.json().disclosure).toBe(national ? 'exact' : 'controlled');
+    snapshot.addBody(s.name, pub.json(), exact.json(), national, snapshotShape);
+
+    const pubSeries = await get(t, `${s.url}/series${SERIES}`, { authorization: '' });
+    expect(pubSeries.statusCode, s.url).toBe(200);
+    const exactSeries = (await get(t, `${s.url}/series${SERIES}`)).json();
+    seriesShape ??= seriesPaths(exactSeries.points.length);
+    series.addBody(s.name, pubSeries.json(), exactSeries, national, seriesShape);
+  }
+  for (const s of list) {
+    if (s.children.length === 0) continue;
+    snapshot.addFamily(s.name, s.children, snapshotShape.paths);
+    series.addFamily(s.name, s.children, seriesShape!.paths);
+  }
+  snapshot.propagate();
+  series.propagate();
+  return { snapshot, series };
+}
+
+/** The control before this change: each response's body alone (kept here only to attack it). */
+const eachAlone: TreeControl = {
+  snapshotTree: (tree) => mapTree(tree, (b) => controlSnapshot(b as never) as never),
+  seriesTree: (tree) => mapTree(tree, (b) => controlSeries(b as never) as never),
+};
+function mapTree<B>(tree: Family<B>, f: (b: B) => B): Family<B> {
+  return {
+    body: f(tree.body),
+    ...(tree.children ? { children: tree.children.map((c) => mapTree(c, f)) } : {}),
+  };
+}
+
+describe('public tier: one controlled tree per read', () => {
+  it('a public client should recover no suppressed value by differencing scopes across requests', async () => {
+    const t = await testApp();
+    await t.apply(events(11));
+    const { snapshot, series } = await attack(t);
+    // The data has small counts to protect, in snapshots and series alike.
+    expect(snapshot.primaries().length).toBeGreaterThan(20);
+    expect(series.primaries().length).toBeGreaterThan(5);
+    expect(snapshot.recovered()).toEqual([]);
+    expect(series.recovered()).toEqual([]);
+  });
+
+  it('the same attack should recover values from responses controlled each alone', async () => {
+    const t = await testApp({}, undefined, { deps: () => ({ disclosure: eachAlone }) });
+    await t.apply(events(11));
+    const { snapshot } = await attack(t);
+    expect(snapshot.recovered()).toContain(`t:${TRUST}/today/counters/discharges_hospice/child`);
+  });
+
+  it('public requests for one instant should share one tree build, rebuilt on the next tick', async () => {
+    let now = AS_OF;
+    let builds = 0;
+    const counting: TreeControl = {
+      snapshotTree: (tree) => (builds++, PUBLIC_TIER_CONTROL.snapshotTree(tree)),
+      seriesTree: (tree) => PUBLIC_TIER_CONTROL.seriesTree(tree),
+    };
+    const t = await testApp({ publicTier: { tickMs: 60_000 } }, undefined, {
+      deps: () => ({ disclosure: counting, now: () => now }),
+    });
+    await t.apply(events(5));
+    const urls = scopes()
+      .filter((s) => s.name !== 'e')
+      .map((s) => `${s.url}/snapshot`);
+    const first = await Promise.all(
+      urls.map((url) => t.app.inject({ url, headers: {} }).then((r) => r.statusCode)),
+    );
+    expect(first.every((status) => status === 200)).toBe(true);
+    expect(builds).toBe(1);
+    // Within the tick: served from the same tree (same ETag), no build.
+    const again = await get(t, `/v1/trusts/${TRUST}/snapshot`, { authorization: '' });
+    expect(builds).toBe(1);
+    const tag = again.headers.etag as string;
+    const notModified = await get(t, `/v1/trusts/${TRUST}/snapshot`, {
+      authorization: '',
+      'if-none-match': tag,
+    });
+    expect(notModified.statusCode).toBe(304);
+    now += 60_000;
+    await get(t, `/v1/trusts/${TRUST}/snapshot`, { authorization: '' });
+    expect(builds).toBe(2);
+    // An explicit asOf is its own instant.
+    await get(t, `/v1/trusts/${TRUST}/snapshot?asOf=${new Date(AS_OF - 5 * MIN).toISOString()}`, {
+      authorization: '',
+    });
+    expect(builds).toBe(3);
+  });
+
+  it('trees held should stay within the budget', async () => {
+    const t = await testApp({ publicTier: { cacheBudget: 500 * 50 } });
+    for (let i = 1; i <= 4; i++) {
+      const asOf = new Date(AS_OF - i * MIN).toISOString();
+      const res = await get(t, `/v1/trusts/${TRUST}/snapshot?asOf=${asOf}`, { authorization: '' });
+      expect(res.statusCode).toBe(200);
+    }
+    // A tree of ~250 bodies weighs ~12,500: two fit in 25,000, never four.
+    expect(t.app.pulse.publicTier.size).toBeLessThanOrEqual(2);
+  });
+
+  it('a public sub-national series should be bounded; a token reads the same range', async () => {
+    const t = await testApp({ publicTier: { maxSeriesPoints: 24 } });
+    const url = `/v1/trusts/${TRUST}/series?metric=ed_attendances&interval=1h&from=${date}&to=${new Date(AS_OF + 86_400_000).toISOString().slice(0, 10)}T01:00:00Z`;
+    const refused = await get(t, url, { authorization: '' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().code).toBe('TOO_MANY_POINTS');
+    expect((await get(t, url)).statusCode).toBe(200);
+    const england = url.replace(`/trusts/${TRUST}`, '/england');
+    expect((await get(t, england, { authorization: '' })).statusCode).toBe(200);
+  });
+});
