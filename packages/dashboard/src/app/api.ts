@@ -90,7 +90,8 @@ export const getSnapshot = (scope: ScopeRef, token: string | null) =>
   getJson<Snapshot>(`${scopePath(scope)}/snapshot`, token);
 
 interface SeriesBody {
-  points: { start: string; value: Record<string, Value> }[];
+  /** `value` is null for a bucket nothing is known of (not begun, or no provider reported). */
+  points: { start: string; value: Record<string, Value> | null }[];
 }
 
 /** Hourly values of one counter over a London day (`date` to the next), for one age view. */
@@ -108,7 +109,7 @@ export async function daySeries(
     to: addDays(date, 1),
   });
   const body = await getJson<SeriesBody>(`${scopePath(scope)}/series?${query}`, token);
-  return body.points.map((p) => ({ start: p.start, value: p.value[age] ?? null }));
+  return body.points.map((p) => ({ start: p.start, value: p.value?.[age] ?? null }));
 }
 
 /** A calendar date `days` after `date` (YYYY-MM-DD). */
