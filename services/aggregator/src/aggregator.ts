@@ -100,6 +100,8 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
       'key prefix switched: writing the new one',
     );
     store = storeOf(prefix);
+    // Seeks back were to the old prefix's offsets; the new one's are judged afresh.
+    soughtTo.clear();
   };
   const producer: Producer = createProducer(deps.kafka);
   const consumer: Consumer = deps.kafka.consumer({

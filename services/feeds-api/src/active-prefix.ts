@@ -1,6 +1,6 @@
 // The figures and the change log of whichever key prefix the pointer names (@pulse/store's
 // followActivePrefix): a rebuild from the log switches it (docs/aggregation.md, "Rebuild"), and
-// every request after the switch reads the new prefix. Each request reads one prefix only.
+// every read after the switch uses the new prefix (chosen when each read starts).
 //
 // Change-log cursors name their prefix: `<cursor>` under KEY_PREFIX itself, `<cursor>~<tag>`
 // under a rebuilt one (`<KEY_PREFIX>:<tag>`), so a cursor of the log before a switch is
