@@ -16,6 +16,7 @@ import { CurveChart } from './chart.js';
 import {
   AGE_VIEWS,
   ageText,
+  coverageText,
   TILES,
   tileById,
   tileText,
@@ -256,7 +257,7 @@ function Tiles(props: {
     snapshot.freshness.newestEventAt
       ? `${timeOf.format(new Date(snapshot.freshness.newestEventAt))} (${ageText(snapshot.freshness.ageSeconds)})`
       : 'none yet'
-  }; ${snapshot.completeness.reported} of ${snapshot.completeness.expected} providers reported in the last hour.`;
+  }`;
   return (
     <>
       <h2 class="nhsuk-u-visually-hidden">Headline figures</h2>
@@ -270,7 +271,7 @@ function Tiles(props: {
               </p>
               <p class="nhsuk-body-s nhsuk-u-margin-bottom-1">{tile.hint}.</p>
               <p class="nhsuk-body-s nhsuk-u-secondary-text-colour nhsuk-u-margin-bottom-1">
-                {fresh}
+                {fresh}; <span data-coverage={tile.id}>{coverageText(tile, snapshot)}</span>
               </p>
               {tile.curve &&
                 (props.curve === tile.id ? (
