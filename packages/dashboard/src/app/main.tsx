@@ -156,9 +156,11 @@ function TierNotice(props: { token: string | null; snapshot: Snapshot | null }) 
         {props.token
           ? `Using your ${describeToken(props.token)}: figures in its scope are exact.`
           : 'Public view (no token): England’s figures are exact; figures below England are disclosure-controlled.'}{' '}
-        {controlled
-          ? 'The figures on this page are controlled: counts rounded to 5 and small counts suppressed (shown as –).'
-          : 'The figures on this page are exact.'}
+        {props.snapshot === null
+          ? ''
+          : controlled
+            ? 'The figures on this page are controlled: counts rounded to 5 and small counts suppressed (shown as –).'
+            : 'The figures on this page are exact.'}
       </p>
     </div>
   );
