@@ -7,6 +7,17 @@ export { startLocalKafka, stopLocal } from './local.js';
 export { provisionInfra } from './provision.js';
 export { repoRoot } from './repo.js';
 export {
+  benchInfraFromEnv,
+  createTopicWithDlq,
+  deleteTopicWithDlq,
+  FROM_SOURCE_ARGS,
+  startAggregator,
+  startFromSource,
+  stopProcess,
+  untilOk,
+  type AggregatorRun,
+} from './services.js';
+export {
   storedOffsets,
   topicEndOffsets,
   waitForStoredOffsets,

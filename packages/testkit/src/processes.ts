@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { releaseAfterTest } from './cleanup.js';
 import { repoRoot } from './repo.js';
+import { FROM_SOURCE_ARGS } from './services.js';
 
 export interface Child {
   process: ChildProcess;
@@ -20,11 +21,11 @@ export function runFromSource(
   args: readonly string[],
   env: Record<string, string>,
 ): Child {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=@pulse/source', join(repoRoot(), script), ...args],
-    { cwd: repoRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [...FROM_SOURCE_ARGS, join(repoRoot(), script), ...args], {
+    cwd: repoRoot(),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));

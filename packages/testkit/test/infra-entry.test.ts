@@ -27,13 +27,21 @@ describe('@pulse/testkit/infra', () => {
     const child = importWithoutVitest('@pulse/testkit/infra');
     expect(child.stderr).toBe('');
     expect(child.stdout.trim().split(',')).toEqual([
+      'FROM_SOURCE_ARGS',
+      'benchInfraFromEnv',
+      'createTopicWithDlq',
+      'deleteTopicWithDlq',
       'provisionInfra',
       'redactUrl',
       'repoRoot',
+      'startAggregator',
+      'startFromSource',
       'startLocalKafka',
       'stopLocal',
+      'stopProcess',
       'storedOffsets',
       'topicEndOffsets',
+      'untilOk',
       'waitForStoredOffsets',
     ]);
     expect(child.status).toBe(0);

@@ -6,11 +6,8 @@
 // beside Kafka's own produce-to-consume latency (a consumer that does no work) in the same run.
 // Writes the "freshness" section of docs/BENCHMARKS.md (PULSE_BENCH_DOC overrides the path).
 //   KAFKA_BROKERS=host:port REDIS_URL=redis://host:port npx tsx --conditions=@pulse/source bench/freshness.ts
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { describeMachine, machineInfo, markdownTable, writeSection } from '@pulse/bench';
 import { createCodec } from '@pulse/contracts';
 import type { ActivityEvent } from '@pulse/contracts';
@@ -20,6 +17,16 @@ import { createLogger } from '@pulse/logging';
 import { createRedis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
 import { createChangeReader, createFigureReader, partitionKey } from '@pulse/store';
+import {
+  benchInfraFromEnv,
+  createTopicWithDlq,
+  deleteKeysWithPrefix,
+  deleteTopicWithDlq,
+  freePort,
+  startAggregator,
+  stopProcess,
+  untilOk,
+} from '@pulse/testkit';
 import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 import { generateActivity } from 'simulator';
 
@@ -37,28 +44,13 @@ const POLL_MS = 50;
 /** How long after the last send the aggregator may take to catch up before the run is cut. */
 const DRAIN_MS = 120_000;
 
-const brokers = process.env['KAFKA_BROKERS'];
-const redisUrl = process.env['REDIS_URL'];
-if (!brokers || !redisUrl) {
-  throw new Error(
-    'KAFKA_BROKERS and REDIS_URL are not set: run the benchmarks with `npm run bench`',
-  );
-}
+const { brokers, redisUrl } = benchInfraFromEnv();
 const logger = createLogger({ service: 'freshness-bench', level: 'warn' });
 const kafka = createKafka({ brokers, clientId: 'freshness-bench', logger });
 const refdata = loadRefData();
 const codec = createCodec();
 const machine = machineInfo();
-const AGGREGATOR_DIR = fileURLToPath(new URL('../', import.meta.url));
 console.log(`freshness benchmark on ${describeMachine(machine)}`);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The simulator's events of the last days for every open trust, oldest first (none in future). */
 function simulatedEvents(count: number): ActivityEvent[] {
@@ -108,35 +100,14 @@ async function oneRun(rate: number, seconds: number, events: readonly ActivityEv
   const prefix = `freshness-bench-${run}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic, numPartitions: ACTIVITY_PARTITIONS },
-      { topic: `${topic}-dlq`, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
+  await createTopicWithDlq(admin, topic, ACTIVITY_PARTITIONS);
   await admin.disconnect();
-  const redis = createRedis(redisUrl!, { logger, name: 'freshness-bench' });
+  const redis = createRedis(redisUrl, { logger, name: 'freshness-bench' });
   await redis.connect();
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@pulse/source', '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd: AGGREGATOR_DIR,
-      env: {
-        ...process.env,
-        KAFKA_BROKERS: brokers,
-        REDIS_URL: redisUrl,
-        ACTIVITY_TOPIC: topic,
-        DLQ_TOPIC: `${topic}-dlq`,
-        GROUP_ID: `freshness-bench-${run}`,
-        KEY_PREFIX: prefix,
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
+  const child = startAggregator(
+    { brokers, redisUrl, topic, groupId: `freshness-bench-${run}`, keyPrefix: prefix, port },
+    { stdout: 'inherit' },
   );
   const consumer = kafka.consumer({
     groupId: `freshness-bench-bare-${run}`,
@@ -145,15 +116,7 @@ async function oneRun(rate: number, seconds: number, events: readonly ActivityEv
   const producer = createProducer(kafka);
   const stop = new AbortController();
   try {
-    for (;;) {
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ready) break;
-      if (child.exitCode !== null) throw new Error(`aggregator exited ${child.exitCode}`);
-      await sleep(200);
-    }
+    await untilOk(`http://127.0.0.1:${port}/readyz`, child);
 
     // Kafka's own latency: a group member that does no work, stamping each record on receipt.
     const sentAt: number[][] = Array.from({ length: ACTIVITY_PARTITIONS }, () => []);
@@ -301,18 +264,12 @@ async function oneRun(rate: number, seconds: number, events: readonly ActivityEv
     stop.abort();
     await producer.disconnect().catch(() => undefined);
     await consumer.disconnect().catch(() => undefined);
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    let scan = '0';
-    do {
-      const [next, keys] = await redis.scan(scan, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      scan = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (scan !== '0');
+    await stopProcess(child);
+    await deleteKeysWithPrefix(redis, `${prefix}:`);
     await redis.quit();
     const cleanup = kafka.admin();
     await cleanup.connect();
-    await cleanup.deleteTopics({ topics: [topic, `${topic}-dlq`] }).catch(() => undefined);
+    await deleteTopicWithDlq(cleanup, topic);
     await cleanup.disconnect();
   }
 }

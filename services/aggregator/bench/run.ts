@@ -7,7 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeMachine, machineInfo, markdownTable, writeSection } from '@pulse/bench';
-import { REPLAY_TOPIC_CONFIG } from '@pulse/testkit';
+import {
+  benchInfraFromEnv,
+  deleteKeysWithPrefix,
+  deleteTopicWithDlq,
+  REPLAY_TOPIC_CONFIG,
+} from '@pulse/testkit';
 import { createCodec } from '@pulse/contracts';
 import { createKafka } from '@pulse/kafka';
 import { londonDayBounds } from '@pulse/kpi';
@@ -28,13 +33,7 @@ const RTT_SCALE = '0.002';
 const ROUNDS = Number(process.env['PULSE_BENCH_ROUNDS'] ?? 2);
 
 // `npm run bench` provides Kafka and a private Redis; never fall back to a shared one on 6379.
-const brokers = process.env['KAFKA_BROKERS'];
-const redisUrl = process.env['REDIS_URL'];
-if (!brokers || !redisUrl) {
-  throw new Error(
-    'KAFKA_BROKERS and REDIS_URL are not set: run the benchmarks with `npm run bench`',
-  );
-}
+const { brokers, redisUrl } = benchInfraFromEnv();
 const logger = createLogger({ service: 'aggregator-bench', level: 'warn' });
 const kafka = createKafka({ brokers, clientId: 'aggregator-bench', logger });
 const refdata = loadRefData();
@@ -139,15 +138,6 @@ async function memoryUnder(redis: Redis, prefix: string): Promise<{ bytes: numbe
   return { bytes, keys };
 }
 
-async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
-
 const admin = kafka.admin();
 await admin.connect();
 // CreateTime topic keeping every record: the simulated day's timestamps are in the past.
@@ -239,10 +229,10 @@ Source: \`services/aggregator/bench/run.ts\`.`;
   );
   console.log(`\nwritten to ${path}`);
 } finally {
-  for (const prefix of prefixes) await deletePrefix(redis, prefix);
+  for (const prefix of prefixes) await deleteKeysWithPrefix(redis, prefix);
   await redis.quit();
   const cleanup = kafka.admin();
   await cleanup.connect();
-  await cleanup.deleteTopics({ topics: [topic, `${topic}-dlq`] }).catch(() => undefined);
+  await deleteTopicWithDlq(cleanup, topic);
   await cleanup.disconnect();
 }

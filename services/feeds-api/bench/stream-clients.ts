@@ -17,7 +17,7 @@ type Message =
   | { type: 'window' }
   | { type: 'report' };
 
-interface KindStats {
+export interface KindStats {
   connections: number;
   events: Record<string, number>;
   bytes: number;

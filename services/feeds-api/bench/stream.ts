@@ -8,7 +8,7 @@
 //
 //   npm run bench -w feeds-api     (KAFKA_BROKERS and REDIS_URL from `npm run bench`)
 //   PULSE_BENCH_STREAM_SUBSCRIBERS (default 10000), PULSE_BENCH_STREAM_SECONDS (default 30)
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,10 +21,22 @@ import { DAY_MS, londonDateOf } from '@pulse/kpi';
 import { createLogger } from '@pulse/logging';
 import { createRedis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
-import { deleteKeysWithPrefix, freePort, repoRoot } from '@pulse/testkit';
+import {
+  benchInfraFromEnv,
+  createTopicWithDlq,
+  deleteKeysWithPrefix,
+  deleteTopicWithDlq,
+  freePort,
+  FROM_SOURCE_ARGS,
+  startAggregator,
+  startFromSource,
+  stopProcess,
+  untilOk,
+} from '@pulse/testkit';
 import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 import { generateActivity } from 'simulator';
 import { DEV_PRIVATE_JWK, signToken } from '../src/index.js';
+import type { KindStats } from './stream-clients.js';
 
 const SUBSCRIBERS = Number(process.env['PULSE_BENCH_STREAM_SUBSCRIBERS'] ?? 10_000);
 const SECONDS = Number(process.env['PULSE_BENCH_STREAM_SECONDS'] ?? 30);
@@ -32,49 +44,14 @@ const RATE = 3_000;
 /** Shares of the subscribers per scope kind. */
 const SHARES = { england: 0.1, region: 0.2, icb: 0.3, trust: 0.4 } as const;
 const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
-const TSX = ['--import', 'tsx', '--conditions=@pulse/source'];
 
-const brokers = process.env['KAFKA_BROKERS'];
-const redisUrl = process.env['REDIS_URL'];
-if (!brokers || !redisUrl) {
-  throw new Error(
-    'KAFKA_BROKERS and REDIS_URL are not set: run the benchmarks with `npm run bench`',
-  );
-}
+const { brokers, redisUrl } = benchInfraFromEnv();
 const logger = createLogger({ service: 'stream-bench', level: 'warn' });
 const kafka = createKafka({ brokers, clientId: 'stream-bench', logger });
 const refdata = loadRefData();
 const codec = createCodec();
 const machine = machineInfo();
 console.log(`stream benchmark on ${describeMachine(machine)}`);
-
-function startProcess(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [...TSX, join(repoRoot(), script)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
-}
-
-async function untilOk(url: string, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited ${child.exitCode}`);
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(200);
-  }
-}
 
 /** Resident memory (bytes) and CPU seconds so far of a process, from /proc. */
 function usage(pid: number): { rss: number; cpu: number } {
@@ -86,13 +63,6 @@ function usage(pid: number): { rss: number; cpu: number } {
   return { rss, cpu: (Number(fields[11]) + Number(fields[12])) / 100 };
 }
 
-interface KindStats {
-  connections: number;
-  events: Record<string, number>;
-  bytes: number;
-  delivery: number[];
-  freshness: number[];
-}
 interface Report {
   open: number;
   ended: number;
@@ -103,7 +73,7 @@ interface Report {
 /** The subscribers' process, driven over IPC. */
 function clients() {
   const child = fork(join(BENCH_DIR, 'stream-clients.ts'), [], {
-    execArgv: TSX,
+    execArgv: [...FROM_SOURCE_ARGS],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const next = (type: string) =>
@@ -271,32 +241,24 @@ async function main(): Promise<void> {
   const prefix = `stream-bench-${run}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic, numPartitions: ACTIVITY_PARTITIONS },
-      { topic: `${topic}-dlq`, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
-  const redis = createRedis(redisUrl!, { logger, name: 'stream-bench' });
+  await createTopicWithDlq(admin, topic, ACTIVITY_PARTITIONS);
+  const redis = createRedis(redisUrl, { logger, name: 'stream-bench' });
   const children: ChildProcess[] = [];
   const stop = new AbortController();
   let publishing: Promise<number> | undefined;
   try {
     const apiPort = await freePort();
-    const aggregator = startProcess('services/aggregator/src/main.ts', {
-      KAFKA_BROKERS: brokers!,
-      REDIS_URL: redisUrl!,
-      ACTIVITY_TOPIC: topic,
-      DLQ_TOPIC: `${topic}-dlq`,
-      GROUP_ID: `stream-bench-${run}`,
-      KEY_PREFIX: prefix,
-      PORT: String(await freePort()),
-      LOG_LEVEL: 'warn',
+    const aggregator = startAggregator({
+      brokers,
+      redisUrl,
+      topic,
+      groupId: `stream-bench-${run}`,
+      keyPrefix: prefix,
+      port: await freePort(),
     });
     children.push(aggregator);
-    const api = startProcess('services/feeds-api/src/main.ts', {
-      REDIS_URL: redisUrl!,
+    const api = startFromSource('services/feeds-api/src/main.ts', {
+      REDIS_URL: redisUrl,
       KEY_PREFIX: prefix,
       ACTIVITY_TOPIC: topic,
       PORT: String(apiPort),
@@ -334,9 +296,9 @@ async function main(): Promise<void> {
       }),
     );
     const barePort = await freePort();
-    const bare = spawn(process.execPath, [...TSX, join(BENCH_DIR, 'bare-sse.ts')], {
-      env: { ...process.env, PORT: String(barePort), SIZES: JSON.stringify(sizes) },
-      stdio: ['ignore', 'ignore', 'inherit'],
+    const bare = startFromSource('services/feeds-api/bench/bare-sse.ts', {
+      PORT: String(barePort),
+      SIZES: JSON.stringify(sizes),
     });
     children.push(bare);
     await untilOk(`http://127.0.0.1:${barePort}/healthz`, bare);
@@ -428,7 +390,7 @@ Source: \`services/feeds-api/bench/stream.ts\` (subscribers: \`bench/stream-clie
     for (const child of children.reverse()) await stopProcess(child);
     await deleteKeysWithPrefix(redis, `${prefix}:`).catch(() => undefined);
     await redis.quit();
-    await admin.deleteTopics({ topics: [topic, `${topic}-dlq`] }).catch(() => undefined);
+    await deleteTopicWithDlq(admin, topic);
     await admin.disconnect();
   }
 }
