@@ -18,7 +18,7 @@ import { loadRefData } from '@pulse/refdata';
 import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { TILES, tileText, type AgeView, type Snapshot } from '../src/app/figures.js';
+import { coverageText, TILES, tileText, type AgeView, type Snapshot } from '../src/app/figures.js';
 import {
   applied,
   buildDashboard,
@@ -42,9 +42,16 @@ async function apiSnapshot(base: string, path: string, token: string | null): Pr
   return (await res.json()) as Snapshot;
 }
 
+/** Each tile's figure and completeness as shown. */
 const onScreen = (page: Page) =>
   page.$$eval('[data-tile]', (elements) =>
-    Object.fromEntries(elements.map((e) => [e.getAttribute('data-tile'), e.textContent])),
+    Object.fromEntries(
+      elements.map((e) => {
+        const id = e.getAttribute('data-tile')!;
+        const coverage = document.querySelector(`[data-coverage="${id}"]`)?.textContent;
+        return [id, `${e.textContent} | ${coverage}`];
+      }),
+    ),
   );
 
 /** Every tile on screen equals the API's figure for the same scope, tier and age view. */
@@ -57,7 +64,9 @@ async function screenEqualsApi(
 ): Promise<Record<string, string | null>> {
   return eventuallyEqual(`${path} (${age})`, async () => {
     const snapshot = await apiSnapshot(base, path, token);
-    const expected = Object.fromEntries(TILES.map((t) => [t.id, tileText(t, snapshot, age)]));
+    const expected = Object.fromEntries(
+      TILES.map((t) => [t.id, `${tileText(t, snapshot, age)} | ${coverageText(t, snapshot)}`]),
+    );
     return { actual: await onScreen(page), expected };
   });
 }
@@ -124,7 +133,7 @@ describe('dashboard in Chromium', () => {
     );
     const england = await screenEqualsApi(page, api.base, '/v1/england', null, 'total');
     expect(
-      Number(england.ed_attendances!.replace(/,/g, '')),
+      Number(england.ed_attendances!.split(' | ')[0]!.replace(/,/g, '')),
       'England has attendances',
     ).toBeGreaterThan(100);
     await page.screenshot({ path: join(SHOTS, 'england.png'), fullPage: false });
@@ -152,8 +161,6 @@ describe('dashboard in Chromium', () => {
     await page
       .locator(`[data-feed="${publicStream.status === 403 ? 'polling' : 'live'}"]`)
       .waitFor();
-    // The controlled snapshot comes from the public tier's tree of the whole structure: the first
-    // of a tick takes a build, so wait for it rather than read the page before it arrives.
     await page
       .locator('[data-tier="public"]', { hasText: 'The figures on this page are controlled' })
       .waitFor();
@@ -182,12 +189,6 @@ describe('dashboard in Chromium', () => {
     await screenEqualsApi(page, api.base, `/v1/icbs/${ICB}`, national, 'total');
     await page.locator(`[data-league] [data-row="${TRUST}"]`).waitFor();
     await page.screenshot({ path: join(SHOTS, 'icb.png'), fullPage: true });
-    // The README's picture (docs/img/dashboard.png is a copy): the top of the ICB's page.
-    await page.screenshot({
-      path: join(SHOTS, 'dashboard.png'),
-      fullPage: true,
-      clip: { x: 0, y: 0, width: 1280, height: 1900 },
-    });
     await noSeriousViolations(page, icb.name);
     await page.locator(`[data-league] a[href="#/trusts/${TRUST}"]`).click();
     await page.locator(`h1[data-scope="${TRUST}"]`).waitFor();
@@ -235,6 +236,12 @@ describe('dashboard in Chromium', () => {
       'no reload',
     ).resolves.toBe(42);
     await page.screenshot({ path: join(SHOTS, 'icb-after-resume.png'), fullPage: false });
+    // The README's picture (docs/img/dashboard.png is a copy): the top of the ICB's page.
+    await page.screenshot({
+      path: join(SHOTS, 'dashboard.png'),
+      fullPage: true,
+      clip: { x: 0, y: 0, width: 1280, height: 1900 },
+    });
     expect(errors, 'page errors').toEqual([]);
   }, 900_000);
 });

@@ -64,11 +64,12 @@ describe('figures', () => {
     expect(formatValue(12_345, 'count')).toBe('12,345');
   });
 
-  it('should keep running totals and shares, and stop at a suppressed bucket', () => {
+  it('should keep running totals and shares, a bucket with no value a gap', () => {
     expect(cumulative([1, 2, 3])).toEqual([1, 3, 6]);
     expect(cumulative([1, 1], [2, 2], 100)).toEqual([50, 50]);
     expect(cumulative([0, 1], [0, 4], 100)).toEqual([null, 25]);
-    expect(cumulative([1, null, 3])).toEqual([1, null, null]);
+    expect(cumulative([1, null, 3])).toEqual([1, null, 4]);
+    expect(cumulative([1, 1], [2, null], 100)).toEqual([50, null]);
   });
 
   it('should call a provider late after 15 minutes and silent after an hour', () => {

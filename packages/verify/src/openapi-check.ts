@@ -46,6 +46,34 @@ interface Operation {
 }
 interface Document {
   paths?: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, unknown> };
+}
+
+const COMPONENT_REF = '#/components/schemas/';
+
+/**
+ * A schema with each `$ref` to components.schemas replaced by the component (its sibling
+ * annotations kept), so that it compiles on its own.
+ */
+function inlineComponents(
+  node: unknown,
+  components: Record<string, unknown>,
+  within: readonly string[] = [],
+): unknown {
+  if (Array.isArray(node)) return node.map((item) => inlineComponents(item, components, within));
+  if (node === null || typeof node !== 'object') return node;
+  const { $ref, ...rest } = node as Record<string, unknown>;
+  const out = Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, inlineComponents(value, components, within)]),
+  );
+  if (typeof $ref !== 'string' || !$ref.startsWith(COMPONENT_REF)) {
+    return $ref === undefined ? out : { $ref, ...out };
+  }
+  const name = $ref.slice(COMPONENT_REF.length);
+  if (within.includes(name)) throw new Error(`component ${name} refers to itself`);
+  if (!(name in components)) throw new Error(`no component ${name} for ${$ref}`);
+  const target = inlineComponents(components[name], components, [...within, name]);
+  return { ...(target as object), ...out };
 }
 
 function pathMatcher(template: string): RegExp {
@@ -80,7 +108,7 @@ export function createOpenApiChecker(document: unknown): OpenApiChecker {
   const validatorOf = (schema: object): ValidateFunction => {
     let validate = compiled.get(schema);
     if (!validate) {
-      validate = ajv.compile(schema);
+      validate = ajv.compile(inlineComponents(schema, doc.components?.schemas ?? {}) as object);
       compiled.set(schema, validate);
     }
     return validate;

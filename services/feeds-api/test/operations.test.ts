@@ -108,6 +108,7 @@ describe('openapi', () => {
   it('openapi document should describe and exemplify every route and parameter', async () => {
     const t = await testApp();
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const components = doc.components.schemas as Record<string, Media['schema']>;
     const paths = Object.keys(doc.paths);
     for (const expected of [
       '/v1/organisations/regions',
@@ -141,15 +142,45 @@ describe('openapi', () => {
         const responses = op.responses as Record<string, { content?: Record<string, Media> }>;
         for (const [status, response] of Object.entries(responses)) {
           for (const media of Object.values(response.content ?? {})) {
-            expect(media.schema.description, `${where} ${status}`).toBeTruthy();
+            // a shared shape is a $ref to its component, which describes it
+            const ref = (media.schema as { $ref?: string }).$ref;
+            const schema = ref
+              ? { ...components[ref.split('/').pop()!], ...media.schema }
+              : media.schema;
+            expect(schema.description, `${where} ${status}`).toBeTruthy();
             expect(
-              media.example ?? media.examples ?? media.schema.examples,
+              media.example ?? media.examples ?? schema.examples,
               `${where} ${status}`,
             ).toBeDefined();
           }
         }
       }
     }
+  });
+
+  it('openapi document should give each shared shape once, as a component', async () => {
+    const t = await testApp();
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const text = JSON.stringify(doc);
+    // the marker is the route schemas' own, never the document's
+    expect(text).not.toContain('x-component');
+    const schemas = doc.components.schemas as Record<string, unknown>;
+    for (const name of ['Split', 'Snapshot', 'Series', 'SeriesPoint', 'Problem', 'Trust'])
+      expect(Object.keys(schemas), name).toContain(name);
+    // an age split is defined twice (counts and rates), not once per figure
+    expect(text.split('"properties":{"child"').length - 1).toBe(2);
+    const json = (path: string, status = '200') =>
+      doc.paths[path].get.responses[status].content['application/json'].schema;
+    for (const kind of ['england', 'regions/{code}', 'icbs/{code}', 'trusts/{code}']) {
+      expect(json(`/v1/${kind}/snapshot`).$ref).toBe('#/components/schemas/Snapshot');
+      expect(json(`/v1/${kind}/series`).$ref).toBe('#/components/schemas/Series');
+    }
+    const problem = doc.paths['/v1/england/series'].get.responses['400'].content;
+    expect(problem['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
+    // every reference resolves
+    const refs = [...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(50);
+    expect(refs.filter((name) => !(name! in schemas))).toEqual([]);
   });
 
   it('docs should serve Swagger UI', async () => {

@@ -237,22 +237,28 @@ describe('cors', () => {
   it('openapi document should state the unit of every figure of a snapshot', async () => {
     const t = await testApp();
     const doc = (await t.app.inject('/openapi.json')).json();
-    const snapshot =
-      doc.paths['/v1/england/snapshot'].get.responses['200'].content['application/json'].schema;
+    // shared shapes are components: a $ref (with its use's own annotations beside it)
+    type Schema = { $ref?: string; properties: Record<string, Schema> } & Record<string, unknown>;
+    const at = (schema: Schema): Schema =>
+      schema.$ref
+        ? { ...doc.components.schemas[schema.$ref.replace('#/components/schemas/', '')], ...schema }
+        : schema;
+    const snapshot = at(
+      doc.paths['/v1/england/snapshot'].get.responses['200'].content['application/json'].schema,
+    );
+    const today = at(snapshot.properties.today!);
     const figures = [
-      snapshot.properties.live.properties.gauges,
-      snapshot.properties.live.properties.beds,
-      snapshot.properties.today.properties.counters,
-      snapshot.properties.today.properties.rates,
+      at(snapshot.properties.live!.properties.gauges!),
+      at(snapshot.properties.live!.properties.beds!),
+      at(today.properties.counters!),
+      at(today.properties.rates!),
     ];
     const missing: string[] = [];
     for (const block of figures)
       for (const [name, schema] of Object.entries(block.properties as Record<string, object>))
         if (!('x-unit' in schema)) missing.push(name);
     expect(missing).toEqual([]);
-    expect(snapshot.properties.live.properties.ga_occupancy_pct['x-unit']).toBe('percent');
-    expect(
-      snapshot.properties.today.properties.rates.properties.ed_within_4h_share.deprecated,
-    ).toBe(true);
+    expect(snapshot.properties.live!.properties.ga_occupancy_pct!['x-unit']).toBe('percent');
+    expect(figures[3]!.properties.ed_within_4h_share!.deprecated).toBe(true);
   });
 });

@@ -90,7 +90,7 @@ export const getSnapshot = (scope: ScopeRef, token: string | null) =>
   getJson<Snapshot>(`${scopePath(scope)}/snapshot`, token);
 
 interface SeriesBody {
-  /** value: null in the future and where no provider reported (feeds-api honest series). */
+  /** `value` is null for a bucket nothing is known of (not begun, or no provider reported). */
   points: { start: string; value: Record<string, Value> | null }[];
 }
 

@@ -34,7 +34,18 @@ export interface Snapshot {
   };
   today: { counters: Figures; rates: Figures };
   freshness: { newestEventAt: string | null; ageSeconds: number | null };
-  completeness: { reported: number; expected: number };
+  completeness: {
+    reported: number;
+    expected: number;
+    /** Per figure family (served since the API counts each family's expected providers). */
+    families?: Record<string, Coverage | undefined>;
+  };
+}
+
+/** Providers that reported a family in the window, of those expected to. */
+export interface Coverage {
+  reported: number;
+  expected: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -51,6 +62,8 @@ export interface Tile {
   /** `live`: the state now; `today`: counted since London midnight. */
   period: 'live' | 'today';
   value(s: Snapshot, age: AgeView): Value;
+  /** Its family of figures: which providers are expected to report it. */
+  family: 'ae' | 'ambulance-handovers' | 'inpatient' | 'beds' | 'rtt';
   /** Whether the figure has a child / adult split (beds do not). */
   split: boolean;
   /** The series (counter metrics) whose cumulative sum over today draws its curve. */
@@ -82,6 +95,7 @@ export function handoverHoursLost(s: Snapshot, age: AgeView): Value {
 export const TILES: readonly Tile[] = [
   {
     id: 'ed_attendances',
+    family: 'ae',
     label: 'A&E attendances today',
     hint: 'Arrivals at A&E since midnight',
     unit: 'count',
@@ -92,6 +106,7 @@ export const TILES: readonly Tile[] = [
   },
   {
     id: 'ed_within_4h',
+    family: 'ae',
     label: 'Within 4 hours',
     hint: 'A&E departures today within 4 hours of arrival',
     unit: 'pct',
@@ -102,6 +117,7 @@ export const TILES: readonly Tile[] = [
   },
   {
     id: 'ed_departures_over_12h',
+    family: 'ae',
     label: '12-hour departures',
     hint: 'Left A&E today 12 hours or more after arrival',
     unit: 'count',
@@ -112,6 +128,7 @@ export const TILES: readonly Tile[] = [
   },
   {
     id: 'ed_in_department',
+    family: 'ae',
     label: 'In A&E now',
     hint: 'Patients in the department now',
     unit: 'count',
@@ -121,6 +138,7 @@ export const TILES: readonly Tile[] = [
   },
   {
     id: 'ed_in_department_over_12h',
+    family: 'ae',
     label: 'In A&E over 12 hours now',
     hint: 'Patients in the department now who arrived 12 hours or more ago',
     unit: 'count',
@@ -130,6 +148,7 @@ export const TILES: readonly Tile[] = [
   },
   {
     id: 'ambulance_handovers_over_30m',
+    family: 'ambulance-handovers',
     label: 'Handovers over 30 minutes',
     hint: 'Ambulance handovers today over 30 minutes',
     unit: 'count',
@@ -140,6 +159,7 @@ export const TILES: readonly Tile[] = [
   },
   {
     id: 'ambulance_handovers_over_60m',
+    family: 'ambulance-handovers',
     label: 'Handovers over 60 minutes',
     hint: 'Ambulance handovers today over 60 minutes',
     unit: 'count',
@@ -150,16 +170,18 @@ export const TILES: readonly Tile[] = [
   },
   {
     id: 'ambulance_hours_lost',
+    family: 'ambulance-handovers',
     label: 'Handover hours lost',
     hint: 'Hours lost today beyond the 15-minute handover standard',
     unit: 'hours',
     period: 'today',
     split: true,
     value: handoverHoursLost,
-    curve: { numerator: 'ambulance_handover_ms_lost', scale: 1 / HOUR_MS },
+    curve: { numerator: 'ambulance_handover_hours_lost' },
   },
   {
     id: 'ga_occupancy',
+    family: 'beds',
     label: 'G&A bed occupancy',
     hint: 'General and acute beds occupied of those open (no age split)',
     unit: 'pct',
@@ -169,6 +191,7 @@ export const TILES: readonly Tile[] = [
   },
   {
     id: 'ctr_not_meeting',
+    family: 'inpatient',
     label: 'Not meeting criteria to reside',
     hint: 'Inpatients who no longer need to be in hospital',
     unit: 'count',
@@ -178,6 +201,7 @@ export const TILES: readonly Tile[] = [
   },
   {
     id: 'rtt_over_18w',
+    family: 'rtt',
     label: 'RTT waits over 18 weeks',
     hint: 'Open referral-to-treatment pathways over 18 weeks',
     unit: 'count',
@@ -187,6 +211,7 @@ export const TILES: readonly Tile[] = [
   },
   {
     id: 'rtt_over_52w',
+    family: 'rtt',
     label: 'RTT waits over 52 weeks',
     hint: 'Open referral-to-treatment pathways over 52 weeks',
     unit: 'count',
@@ -196,6 +221,7 @@ export const TILES: readonly Tile[] = [
   },
   {
     id: 'rtt_over_65w',
+    family: 'rtt',
     label: 'RTT waits over 65 weeks',
     hint: 'Open referral-to-treatment pathways over 65 weeks',
     unit: 'count',
@@ -227,6 +253,20 @@ export function tileText(tile: Tile, s: Snapshot, age: AgeView): string {
   return formatValue(tile.value(s, age), tile.unit);
 }
 
+/**
+ * How complete a tile's figure is: its family's providers that reported in the window, of those
+ * expected to report it; the older all-providers count where the API gives no families.
+ */
+export function coverageOf(tile: Tile, s: Snapshot): Coverage {
+  return s.completeness.families?.[tile.family] ?? s.completeness;
+}
+
+/** A tile's completeness in words, as shown. */
+export function coverageText(tile: Tile, s: Snapshot): string {
+  const { reported, expected } = coverageOf(tile, s);
+  return `${reported} of ${expected} providers expected to report it did in the last hour.`;
+}
+
 /** How old the newest event is, in words. */
 export function ageText(seconds: number | null): string {
   if (seconds === null) return 'no data yet';
@@ -243,7 +283,11 @@ export function reportingOf(ageSeconds: number | null): Reporting {
   return ageSeconds > 900 ? 'late' : 'fresh';
 }
 
-/** Cumulative values over the day's hourly buckets (null after the last bucket served). */
+/**
+ * Running totals over the day's hourly buckets. A bucket with no value (null: no provider of the
+ * area reported the figure's family in it, or it is suppressed, or not begun) is a gap in the
+ * curve and adds nothing to the total after it.
+ */
 export function cumulative(
   numerator: readonly Value[],
   denominator?: readonly Value[],
@@ -251,15 +295,12 @@ export function cumulative(
 ): Value[] {
   let num = 0;
   let den = 0;
-  let broken = false;
   return numerator.map((n, i) => {
-    const d = denominator?.[i];
-    // A suppressed (or missing) bucket leaves no honest running total after it.
-    broken ||= n === null || (denominator !== undefined && (d === null || d === undefined));
-    if (broken || n === null) return null;
+    const d = denominator ? (denominator[i] ?? null) : 0;
+    if (n === null || d === null) return null;
     num += n;
     if (!denominator) return num * scale;
-    den += d!;
+    den += d;
     return den === 0 ? null : (num / den) * scale;
   });
 }

@@ -16,6 +16,7 @@ import { CurveChart } from './chart.js';
 import {
   AGE_VIEWS,
   ageText,
+  coverageText,
   TILES,
   tileById,
   tileText,
@@ -155,9 +156,11 @@ function TierNotice(props: { token: string | null; snapshot: Snapshot | null }) 
         {props.token
           ? `Using your ${describeToken(props.token)}: figures in its scope are exact.`
           : 'Public view (no token): England’s figures are exact; figures below England are disclosure-controlled.'}{' '}
-        {controlled
-          ? 'The figures on this page are controlled: counts rounded to 5 and small counts suppressed (shown as –).'
-          : 'The figures on this page are exact.'}
+        {props.snapshot === null
+          ? ''
+          : controlled
+            ? 'The figures on this page are controlled: counts rounded to 5 and small counts suppressed (shown as –).'
+            : 'The figures on this page are exact.'}
       </p>
     </div>
   );
@@ -256,7 +259,7 @@ function Tiles(props: {
     snapshot.freshness.newestEventAt
       ? `${timeOf.format(new Date(snapshot.freshness.newestEventAt))} (${ageText(snapshot.freshness.ageSeconds)})`
       : 'none yet'
-  }; ${snapshot.completeness.reported} of ${snapshot.completeness.expected} providers reported in the last hour.`;
+  }`;
   return (
     <>
       <h2 class="nhsuk-u-visually-hidden">Headline figures</h2>
@@ -270,7 +273,7 @@ function Tiles(props: {
               </p>
               <p class="nhsuk-body-s nhsuk-u-margin-bottom-1">{tile.hint}.</p>
               <p class="nhsuk-body-s nhsuk-u-secondary-text-colour nhsuk-u-margin-bottom-1">
-                {fresh}
+                {fresh}; <span data-coverage={tile.id}>{coverageText(tile, snapshot)}</span>
               </p>
               {tile.curve &&
                 (props.curve === tile.id ? (

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { withComponents } from '../schemas/components.js';
 
 export interface DocsOptions {
   /** Base URL for the document's `servers`; default the relative `/`. */
@@ -70,6 +71,9 @@ const docs: FastifyPluginAsync<DocsOptions> = async (app, options) => {
         { name: 'operations', description: 'Health, readiness and metrics for operators.' },
       ],
     },
+    // Shared shapes as components.schemas and $ref (schemas/components.ts).
+    transformObject: (document) =>
+      withComponents('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   // Its own CSP for the static page (hashes of its inline parts), in place of helmet's default.
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

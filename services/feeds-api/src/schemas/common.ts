@@ -2,6 +2,7 @@
 // what makes the generated OpenAPI document worth reading.
 import { Type, type Static } from 'typebox';
 import { PROBLEMS, problemType, type ProblemCode } from '../errors.js';
+import { component } from './components.js';
 
 export const ISO_DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 /** RFC 3339 date-time with an explicit offset (Z or ±hh:mm), or a calendar date. */
@@ -28,6 +29,7 @@ export const Split = Type.Object(
     examples: [{ child: 12, adult: 140, unknown: 3, total: 155 }],
   },
 );
+component('Split', Split);
 export type Split = Static<typeof Split>;
 
 const nullableNumber = (description: string, example: number) =>
@@ -45,6 +47,7 @@ export const RateSplit = Type.Object(
     examples: [{ child: 0.91, adult: 0.74, unknown: null, total: 0.76 }],
   },
 );
+component('RateSplit', RateSplit);
 export type RateSplit = Static<typeof RateSplit>;
 
 export const ExactQuery = Type.Boolean({
@@ -91,6 +94,7 @@ export const ParameterErrorSchema = Type.Object(
     examples: [{ in: 'query', name: 'metric', pointer: '/metric', detail: 'must be one of …' }],
   },
 );
+component('ParameterError', ParameterErrorSchema);
 
 export const ProblemSchema = Type.Object(
   {
@@ -138,6 +142,7 @@ export const ProblemSchema = Type.Object(
     ],
   },
 );
+component('Problem', ProblemSchema);
 
 /** The problem responses a route can give, by status, for its `response` schema. */
 export function problemResponses(...codes: ProblemCode[]) {

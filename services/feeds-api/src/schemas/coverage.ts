@@ -1,6 +1,7 @@
 // Coverage and completeness: how many providers a figure is made of, out of those expected.
 import { FIGURE_FAMILIES } from '@pulse/kpi';
 import { Type, type Static } from 'typebox';
+import { component } from './components.js';
 
 export const FAMILY_DESCRIPTIONS = {
   ae: 'A&E: attendances, departures, 4 and 12 hours, patients in the department. Expected from every trust running an A&E department of any type.',
@@ -29,6 +30,7 @@ export const CoverageSchema = Type.Object(
     examples: [{ reported: 131, expected: 139 }],
   },
 );
+component('Coverage', CoverageSchema);
 export type CoverageSchema = Static<typeof CoverageSchema>;
 
 export const FamilyCompletenessSchema = Type.Object(
@@ -45,3 +47,4 @@ export const FamilyCompletenessSchema = Type.Object(
     ],
   },
 );
+component('FamilyCompleteness', FamilyCompletenessSchema);

@@ -2,6 +2,7 @@
 // when controlled, which values it suppressed. Optional so that the exact form stays valid as is.
 import { DISCLOSURE_LEVELS, SUPPRESSION_REASONS } from '@pulse/disclosure';
 import { Type } from 'typebox';
+import { component } from './components.js';
 
 export const SuppressionSchema = Type.Object(
   {
@@ -22,6 +23,7 @@ export const SuppressionSchema = Type.Object(
     examples: [{ path: '/today/counters/ed_attendances/child', reason: 'suppressed' }],
   },
 );
+component('Suppression', SuppressionSchema);
 
 /** The properties every figure-bearing response schema spreads in. */
 export const disclosureProperties = {

@@ -11,6 +11,7 @@ import {
 import { Type, type TNull, type TNumber, type TObject, type TUnion } from 'typebox';
 import type { Unit } from '../units.js';
 import { RateSplit, Split } from './common.js';
+import { component } from './components.js';
 
 export const COUNTER_DESCRIPTIONS: Record<CounterFigure, string> = {
   ed_attendances: 'ED attendances (arrivals).',
@@ -126,12 +127,14 @@ export const CounterFiguresSchema = Type.Object(
     ],
   },
 );
+component('CounterFigures', CounterFiguresSchema);
 
 export const GaugeFiguresSchema = splits(
   GAUGE_FIGURES,
   GAUGE_DESCRIPTIONS,
   'Live gauges as of the instant read, each split by age group.',
 );
+component('GaugeFigures', GaugeFiguresSchema);
 
 export const BedFiguresSchema: TObject<Record<BedFigure, TUnion<[TNumber, TNull]>>> = Type.Object(
   Object.fromEntries(
@@ -152,6 +155,7 @@ export const BedFiguresSchema: TObject<Record<BedFigure, TUnion<[TNumber, TNull]
     examples: [{ ga_beds_open: 812, ga_beds_occupied: 770 }],
   },
 );
+component('BedFigures', BedFiguresSchema);
 
 export const PeriodRatesSchema = Type.Object(
   {
@@ -185,3 +189,4 @@ export const PeriodRatesSchema = Type.Object(
     ],
   },
 );
+component('PeriodRates', PeriodRatesSchema);

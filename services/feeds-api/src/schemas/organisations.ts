@@ -1,6 +1,7 @@
 import { TRUST_KINDS } from '@pulse/refdata';
 import { Type, type TSchema } from 'typebox';
 import { IsoDate } from './common.js';
+import { component } from './components.js';
 
 const nullableDate = (description: string) =>
   Type.Union([IsoDate(description), Type.Null()], { description, examples: ['2026-03-31', null] });
@@ -37,6 +38,7 @@ export const RegionSchema = Type.Object(
     examples: [REGION_EXAMPLE],
   },
 );
+component('Region', RegionSchema);
 
 export const IcbSchema = Type.Object(
   {
@@ -58,6 +60,7 @@ export const IcbSchema = Type.Object(
     examples: [ICB_EXAMPLE],
   },
 );
+component('Icb', IcbSchema);
 
 export const TrustSchema = Type.Object(
   {
@@ -84,6 +87,7 @@ export const TrustSchema = Type.Object(
     examples: [TRUST_EXAMPLE],
   },
 );
+component('Trust', TrustSchema);
 
 function listOf<K extends string>(key: K, item: TSchema, what: string, example: unknown) {
   return Type.Object(

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { component } from './components.js';
 
 export const ScopeInfoSchema = Type.Object(
   {
@@ -21,6 +22,7 @@ export const ScopeInfoSchema = Type.Object(
     ],
   },
 );
+component('ScopeInfo', ScopeInfoSchema);
 
 /** The four scope levels as routes see them: a path prefix and, below England, a code parameter. */
 export const SCOPE_ROUTES = [

@@ -7,6 +7,7 @@ import { ScopeInfoSchema } from './scope.js';
 import { CoverageSchema } from './coverage.js';
 import { FormatQuery } from '../formats.js';
 import { SCOPE_REF_PATTERN } from '../scope-list.js';
+import { component } from './components.js';
 
 export const INTERVALS = ['15m', '1h', '1d'] as const;
 
@@ -74,6 +75,7 @@ export const SeriesPointSchema = Type.Object(
     ],
   },
 );
+component('SeriesPoint', SeriesPointSchema);
 
 const SERIES_EXAMPLE = {
   scope: { kind: 'england', name: 'England' },
@@ -142,6 +144,7 @@ export const SeriesSchema = Type.Object(
     examples: [SERIES_EXAMPLE],
   },
 );
+component('Series', SeriesSchema);
 
 /** Most items in `scopes` and `metric` of one GET /v1/series (the point limit applies too). */
 export const MAX_LIST_ITEMS = 50;
@@ -199,3 +202,4 @@ export const SeriesListSchema = Type.Object(
     ],
   },
 );
+component('SeriesList', SeriesListSchema);

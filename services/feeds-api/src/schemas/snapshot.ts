@@ -12,6 +12,7 @@ import { ScopeInfoSchema } from './scope.js';
 import { ExactQuery } from './common.js';
 import { FamilyCompletenessSchema } from './coverage.js';
 import { FormatQuery } from '../formats.js';
+import { component } from './components.js';
 
 export const SnapshotQuery = Type.Object(
   {
@@ -128,4 +129,5 @@ export const SnapshotSchema = Type.Object(
       'A snapshot: live gauges, today’s figures and the last hour’s, with freshness and completeness.',
   },
 );
+component('Snapshot', SnapshotSchema);
 export type Snapshot = Static<typeof SnapshotSchema>;
