@@ -1,8 +1,10 @@
 // The pipeline's shape, defined once: what the simulator produces to, what the aggregator reads
 // and writes, what the feeds API merges, what the demo, compose file, benchmarks and tests create.
-// No dependencies: every workspace may import it. docker-compose.yml repeats some values where
+// Depends only on @pulse/errors (which depends on nothing): every workspace may import it. docker-compose.yml repeats some values where
 // its format forces it (kafka-init's command line); packages/testkit/test/compose.test.ts checks
 // that they agree with this file.
+
+import { PulseError } from '@pulse/errors';
 
 /** Activity events from every trust, Avro single-object encoded; key = provider ODS code. */
 export const ACTIVITY_TOPIC = 'nhs.activity.v1';
@@ -103,9 +105,7 @@ export function rebuildPrefix(base: string, startedAt: number): string {
 }
 
 /** Thrown by parseActivePrefix for a pointer that names no prefix a rebuild could have made. */
-export class ActivePrefixError extends Error {
-  override name = 'ActivePrefixError';
-}
+export class ActivePrefixError extends PulseError<'BAD_ACTIVE_PREFIX'> {}
 
 /**
  * The prefix the pointer at activePrefixKey(base) names: `base` when it is absent (null), else
@@ -117,6 +117,7 @@ export function parseActivePrefix(base: string, value: string | null): string {
   const rest = value.startsWith(`${base}:r`) ? value.slice(base.length + 2) : '';
   if (/^\d{1,16}$/.test(rest)) return value;
   throw new ActivePrefixError(
+    'BAD_ACTIVE_PREFIX',
     `${activePrefixKey(base)} names no prefix of ${base}: expected ${base} or ${base}:r<digits>, ` +
       `got ${JSON.stringify(value.slice(0, 120))}`,
   );

@@ -59,7 +59,10 @@ export interface PublicTierSettings {
   maxSeriesPoints?: number;
   /** Trees held, in body-points (default DEFAULT_CACHE_BUDGET). */
   cacheBudget?: number;
-  /** Tree builds at once per process (default 1: a build is CPU-bound). */
+  /**
+   * Distinct trees built at once per process (default 4, as expensive reads): a page asking for a
+   * snapshot and a few series at once is served; one more is a 503.
+   */
   maxBuilds?: number;
 }
 
@@ -93,7 +96,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
             refdata: deps.refdata,
             now,
             control: deps.disclosure ?? PUBLIC_TIER_CONTROL,
-            gate: createGate(settings.maxBuilds ?? 1),
+            gate: createGate(settings.maxBuilds ?? 4),
             tickMs: settings.tickMs ?? 60_000,
             maxSeriesPoints: settings.maxSeriesPoints ?? 200,
             cacheBudget: settings.cacheBudget ?? DEFAULT_CACHE_BUDGET,

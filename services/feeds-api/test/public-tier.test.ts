@@ -199,6 +199,19 @@ describe('public tier: one controlled tree per read', () => {
     expect(builds).toBe(3);
   });
 
+  it('a build beyond maxBuilds at once should be a 503 BUSY with Retry-After, not queued', async () => {
+    const t = await testApp({ publicTier: { maxBuilds: 1 } });
+    const url = `/v1/trusts/${TRUST}/snapshot`;
+    const pastUrl = `${url}?asOf=${new Date(AS_OF - MIN).toISOString()}`;
+    const [now, past] = await Promise.all([t.app.inject({ url }), t.app.inject({ url: pastUrl })]);
+    expect(now.statusCode).toBe(200);
+    expect(past.statusCode).toBe(503);
+    expect(past.json().code).toBe('BUSY');
+    expect(past.headers['retry-after']).toBe('1');
+    // Once the first is built, the other is served.
+    expect((await t.app.inject({ url: pastUrl })).statusCode).toBe(200);
+  });
+
   it('trees held should stay within the budget', async () => {
     const t = await testApp({ publicTier: { cacheBudget: 500 * 50 } });
     for (let i = 1; i <= 4; i++) {

@@ -148,8 +148,12 @@ describe('end to end', () => {
     const authorization = await nationalAuth();
     const checker = createOpenApiChecker((await app.inject('/openapi.json')).json());
     /** GETs a URL with a national token (exact figures); the response must be 200 and conform. */
-    const get = async (url: string) => {
-      const res = await app.inject({ method: 'GET', url, headers: { authorization } });
+    const get = async (url: string, auth = authorization) => {
+      const res = await app.inject({
+        method: 'GET',
+        url,
+        headers: auth ? { authorization: auth } : {},
+      });
       const problems = checker.check({
         method: 'GET',
         url,
@@ -173,6 +177,11 @@ describe('end to end', () => {
       Math.floor(asOf / QUARTER_MS) * QUARTER_MS - HOUR,
       Math.floor(asOf / QUARTER_MS) * QUARTER_MS,
     );
+    // The public tier on real data: every sub-national scope from the controlled tree.
+    for (const [scope, path] of scopes.slice(1)) {
+      const pub = await get(`${path}/snapshot`, '');
+      expect(pub.disclosure, `${scopeKey(scope)} public`).toBe('controlled');
+    }
     for (const [scope, path] of scopes) {
       const key = scopeKey(scope);
       const s = await get(`${path}/snapshot`);
