@@ -72,8 +72,8 @@ export function seriesRows(bodies: readonly CsvSeries[]): CsvRow[] {
       end: point.end,
       open: point.open,
       ...splitCells(point.value),
-      coverage_reported: point.coverage.reported,
-      coverage_expected: point.coverage.expected,
+      coverage_reported: point.coverage?.reported ?? null,
+      coverage_expected: point.coverage?.expected ?? null,
       disclosure: body.disclosure,
     })),
   );
@@ -95,8 +95,8 @@ const RATE_UNITS = {
  */
 export function snapshotRows(body: CsvSnapshot): CsvRow[] {
   const coverage = (family: FigureFamily) => ({
-    coverage_reported: body.completeness.families[family].reported,
-    coverage_expected: body.completeness.families[family].expected,
+    coverage_reported: body.completeness.families?.[family].reported ?? null,
+    coverage_expected: body.completeness.families?.[family].expected ?? null,
   });
   const common = { ...scopeCells(body.scope), disclosure: body.disclosure };
   const live = { period: 'live', start: body.asOf, end: body.asOf, open: undefined };

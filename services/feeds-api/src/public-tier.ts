@@ -39,7 +39,6 @@ import {
 import {
   expectedCounter,
   honestPoints,
-  type Coverage,
   type HonestPoint,
   type StoredPoint,
 } from './honest-series.js';
@@ -59,8 +58,12 @@ import type { Gate } from './work-limits.js';
 /** A series body as the series route serves it, exact or controlled (@pulse/disclosure's form). */
 export type SeriesBody = ControlledSeries & Record<string, unknown>;
 
-/** A point of a public series: its value, coverage and whether it is open (as the exact tier). */
-type PublicPoint = SeriesBody['points'][number] & { coverage: Coverage; open: boolean };
+/**
+ * A point of a public series: its value and whether it is open (as the exact tier). Its coverage
+ * is null: which providers reported, beside England's exact figure, gives a lone reporter's exact
+ * count away (docs/disclosure.md), so it is shown only on the exact tiers.
+ */
+type PublicPoint = SeriesBody['points'][number] & { coverage: null; open: boolean };
 
 /** Controls whole trees (default @pulse/disclosure's, src/disclosure.ts). */
 export interface TreeControl {
@@ -213,7 +216,15 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
       return node.children.length === 0 ? { body } : { body, children: node.children.map(family) };
     };
     const bodies = new Map<string, unknown>();
-    for (const [key, body] of byScope(control.snapshotTree(family(root)))) {
+    for (const [key, controlled] of byScope(control.snapshotTree(family(root)))) {
+      // Which providers reported is shown only on the exact tiers (docs/disclosure.md).
+      const completeness = {
+        ...controlled.completeness,
+        families: null,
+        reported: null,
+        expected: null,
+      };
+      const body: Snapshot = { ...controlled, completeness };
       const etag = bodyEtag(`${snapshotEtag(body)}:controlled`);
       bodies.set(key, { body, etag } satisfies ControlledSnapshot);
     }
@@ -310,19 +321,22 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
           : { body, children: node.children.map(family_) };
       };
       const tree = family_(root);
-      const controlled = controlOrHide(tree);
+      const { controlled, hidden } = controlOrHide(tree);
       const byNode = new Map<string, Node>(nodes(root).map((n) => [scopeKey(n.scope), n]));
       for (const [key, part] of byScope(controlled)) {
         const body = bodies.get(key) ?? bodyOf(part.scope);
         const points = honest.get(byNode.get(key)!)!;
         part.points.forEach((point, i) => {
           const h = points[i]!;
-          const value = h.value === null ? null : published(point.value, metric);
+          // Hidden (below national level), a bucket nobody reported is hidden too: shown null,
+          // it would tell which scopes reported, and so whose count England's exact figure is.
+          // Only the future, which every reader knows, stays null.
+          const unknown = h.value === null && !(hidden && key !== 'e' && h.bucket.start <= asOf);
           const shown: PublicPoint = {
             start: point.start,
             end: point.end,
-            value,
-            coverage: h.coverage,
+            value: unknown ? null : published(point.value, metric),
+            coverage: null,
             open: h.open,
           };
           body.points[start + i] = shown;
@@ -332,6 +346,8 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
             /^\/points\/(\d+)/,
             (_, i: string) => `/points/${start + Number(i)}`,
           );
+          // A point shown null (nothing known of it) has no value to suppress.
+          if (body.points[pointOf({ path, reason: s.reason })]!.value === null) continue;
           body.suppressed.push({ path, reason: s.reason });
         }
         bodies.set(key, body);
@@ -356,7 +372,7 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
             stored && stored.value.total > 0
               ? { child: null, adult: null, unknown: null, total: null }
               : null,
-          coverage: { reported: 0, expected: 0 },
+          coverage: null,
           open: asOf >= b.start && asOf < b.end,
         };
         body.points[i] = missing;
@@ -369,11 +385,14 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
   /**
    * The controlled tree; where the control finds a small count that no suppression can protect
    * (pinned by England's exact figure and values readers know, such as unreported buckets), every
-   * value below national level is hidden instead.
+   * value below national level is hidden instead (`hidden`).
    */
-  function controlOrHide(tree: Family<SeriesBody>): Family<SeriesBody> {
+  function controlOrHide(tree: Family<SeriesBody>): {
+    controlled: Family<SeriesBody>;
+    hidden: boolean;
+  } {
     try {
-      return control.seriesTree(tree);
+      return { controlled: control.seriesTree(tree), hidden: false };
     } catch (err) {
       if (!(err instanceof DisclosureError) || err.code !== 'UNPROTECTABLE') throw err;
       const hide = (node: Family<SeriesBody>): Family<SeriesBody> => {
@@ -388,7 +407,7 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
         const body = { ...node.body, points, suppressed };
         return node.children ? { body, children: node.children.map(hide) } : { body };
       };
-      return hide(tree);
+      return { controlled: hide(tree), hidden: true };
     }
   }
 

@@ -1,9 +1,17 @@
 // A reader of the public tier who differences what it fetched: every published value as the
 // interval it can be (a shown count c > 0 is max(8, c - 2) .. c + 2, a shown 0 is 0, a national
-// count is exact, a null is any count >= 0), narrowed with every relation it knows (the age split,
+// count is exact, a null is any count >= 0, a series point shown null or with coverage saying
+// nobody reported is 0), narrowed with every relation it knows (the age split,
 // parent = sum of children, the last hour within today) until nothing changes. Written apart from
 // @pulse/disclosure's control, from the published method (docs/disclosure.md).
-import { AGE_GROUPS, BED_FIGURES, COUNTER_FIGURES, GAUGE_FIGURES } from '@pulse/kpi';
+import {
+  AGE_GROUPS,
+  BED_FIGURES,
+  COUNTER_FIGURES,
+  FIGURE_FAMILY,
+  GAUGE_FIGURES,
+  type CounterFigure,
+} from '@pulse/kpi';
 
 const KEYS = [...AGE_GROUPS, 'total'] as const;
 const COUNTS = COUNTER_FIGURES.filter((f) => f !== 'ambulance_handover_ms_lost');
@@ -82,13 +90,29 @@ export class Attacker {
     for (const path of shape.paths) {
       const p = (at(published, path) ?? null) as number | null;
       const shown = (at(exact, path) ?? null) as number | null;
-      // A series point the exact tier shows as null: nobody reported (or the future), so 0, and
-      // every reader knows it; the public tier must show it null too.
-      if (shown === null && p === null) {
+      // A series point the exact tier shows as null: nobody reported (or the future), so 0.
+      const truth = shown ?? 0;
+      // What the reader is told is 0: a point shown null (nothing known of it: nobody reported),
+      // a point whose coverage says none of the scope's providers reported, or a last-hour count
+      // of a scope whose completeness (over a window holding the last hour) says that none of its
+      // providers sent an event, or (a trust) that it sent none of the family it is expected to.
+      const point = /^\/points\/\d+/.exec(path)?.[0];
+      const hour = /^\/lastHour\/counters\/(\w+)\//.exec(path)?.[1] as CounterFigure | undefined;
+      const family = hour && at(published, `/completeness/families/${FIGURE_FAMILY[hour]}`);
+      const told =
+        (point !== undefined &&
+          (at(published, `${point}/value`) === null ||
+            at(published, `${point}/coverage/reported`) === 0)) ||
+        (hour !== undefined &&
+          (at(published, '/completeness/reported') === 0 ||
+            (name.startsWith('t:') &&
+              (family as Json | null)?.['expected'] === 1 &&
+              (family as Json)['reported'] === 0)));
+      if (told) {
+        if (truth !== 0) throw new Error(`${name}${path}: shown as unreported, but ${truth}`);
         this.cells.set(`${name}${path}`, { lo: 0, hi: 0, truth: 0, published: null });
         continue;
       }
-      const truth = shown!;
       if (typeof truth !== 'number') throw new Error(`${name}${path}: no exact value`);
       let lo = 0;
       let hi = Number.POSITIVE_INFINITY;

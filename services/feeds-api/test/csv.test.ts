@@ -100,6 +100,7 @@ describe('csv', () => {
     const row = (metric: string, period: string) =>
       rows.filter((r) => r.metric === metric && r.period === period);
     expect(rows.every((r) => r.disclosure === 'controlled' && r.scope_code === TRUST)).toBe(true);
+    expect(json.completeness).toMatchObject({ families: null, reported: null, expected: null });
     for (const [period, p] of [
       ['today', json.today],
       ['last_hour', json.lastHour],
@@ -112,8 +113,9 @@ describe('csv', () => {
         child: cell(p.counters.ed_attendances.child),
         adult: cell(p.counters.ed_attendances.adult),
         total: cell(p.counters.ed_attendances.total),
-        coverage_reported: String(json.completeness.families.ae.reported),
-        coverage_expected: String(json.completeness.families.ae.expected),
+        // Who reported is not shown on the public tier below national level.
+        coverage_reported: '',
+        coverage_expected: '',
       });
       expect(row('ed_within_4h_pct', period)[0]!.unit).toBe('percent');
       expect(row('ambulance_handover_hours_lost', period)[0]!.unit).toBe('hours');

@@ -154,6 +154,31 @@ describe('public tier: one controlled tree per read', () => {
     expect(series.recovered()).toEqual([]);
   });
 
+  it('a lone reporter should not be told apart by coverage or null points beside England', async () => {
+    const t = await testApp();
+    // The only report in England in an hour of the series: England's exact figure is RXN's.
+    const lone = AS_OF - 6 * 60 * MIN;
+    await t.apply([
+      ...events(11),
+      { trust: TRUST, at: lone, counters: [{ figure: 'ed_attendances', group: 'child', by: 3 }] },
+    ]);
+    const { snapshot, series } = await attack(t);
+    const index = Math.floor((lone - Date.parse(`${date}T00:00:00Z`)) / (60 * MIN));
+    const primary = `t:${TRUST}/points/${index}/value/child`;
+    expect(series.primaries()).toContain(primary);
+    expect(series.recovered()).toEqual([]);
+    expect(snapshot.recovered()).toEqual([]);
+    const pub = (await get(t, `/v1/trusts/${TRUST}/series${SERIES}`, { authorization: '' })).json();
+    expect(pub.points.every((p: { coverage: unknown }) => p.coverage === null)).toBe(true);
+    const csv = await get(t, `/v1/trusts/${TRUST}/series${SERIES}&format=csv`, {
+      authorization: '',
+    });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).not.toMatch(/,\d+,\d+,controlled/);
+    const snap = (await get(t, `/v1/trusts/${TRUST}/snapshot`, { authorization: '' })).json();
+    expect(snap.completeness).toMatchObject({ families: null, reported: null, expected: null });
+  });
+
   it('the same attack should recover values from responses controlled each alone', async () => {
     const t = await testApp({}, undefined, { deps: () => ({ disclosure: eachAlone }) });
     await t.apply(events(11));

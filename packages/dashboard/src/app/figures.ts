@@ -34,11 +34,12 @@ export interface Snapshot {
   };
   today: { counters: Figures; rates: Figures };
   freshness: { newestEventAt: string | null; ageSeconds: number | null };
+  /** null on the public tier below national level: who reported is shown only to tokens. */
   completeness: {
-    reported: number;
-    expected: number;
+    reported: number | null;
+    expected: number | null;
     /** Per figure family (served since the API counts each family's expected providers). */
-    families?: Record<string, Coverage | undefined>;
+    families?: Record<string, Coverage | undefined> | null;
   };
 }
 
@@ -257,13 +258,18 @@ export function tileText(tile: Tile, s: Snapshot, age: AgeView): string {
  * How complete a tile's figure is: its family's providers that reported in the window, of those
  * expected to report it; the older all-providers count where the API gives no families.
  */
-export function coverageOf(tile: Tile, s: Snapshot): Coverage {
-  return s.completeness.families?.[tile.family] ?? s.completeness;
+export function coverageOf(tile: Tile, s: Snapshot): Coverage | null {
+  const { reported, expected, families } = s.completeness;
+  const family = families?.[tile.family];
+  if (family) return family;
+  return reported === null || expected === null ? null : { reported, expected };
 }
 
 /** A tile's completeness in words, as shown. */
 export function coverageText(tile: Tile, s: Snapshot): string {
-  const { reported, expected } = coverageOf(tile, s);
+  const coverage = coverageOf(tile, s);
+  if (!coverage) return 'Which providers reported is published only at national level.';
+  const { reported, expected } = coverage;
   return `${reported} of ${expected} providers expected to report it did in the last hour.`;
 }
 

@@ -134,7 +134,7 @@ export function Reporting(props: { snapshot: Snapshot }) {
       <strong class={`nhsuk-tag ${tag}`}>{word}</strong>{' '}
       <span class="nhsuk-body-s">
         {ageText(snapshot.freshness.ageSeconds)}
-        {expected > 1 ? `, ${reported} of ${expected} providers` : ''}
+        {expected !== null && expected > 1 ? `, ${reported} of ${expected} providers` : ''}
       </span>
     </span>
   );

@@ -13,6 +13,13 @@ export const FAMILY_DESCRIPTIONS = {
   rtt: 'Referral-to-treatment clock starts, stops and waits. Expected from acute and specialist trusts.',
 } as const satisfies Record<(typeof FIGURE_FAMILIES)[number], string>;
 
+/**
+ * Why coverage and completeness are null on the public tier below national level: which providers
+ * reported, beside England's exact figure, tells whose count a figure is (docs/disclosure.md).
+ */
+export const CONTROLLED_NULL =
+  'Null on the public tier below national level (`disclosure: controlled`): which providers reported, beside England’s exact figure, would tell whose count a figure is.';
+
 export const CoverageSchema = Type.Object(
   {
     reported: Type.Integer({

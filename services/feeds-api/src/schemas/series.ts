@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox';
 import { ExactQuery, Instant, INSTANT_OR_DATE_PATTERN, Split } from './common.js';
 import { disclosureProperties } from './disclosure.js';
 import { ScopeInfoSchema } from './scope.js';
-import { CoverageSchema } from './coverage.js';
+import { CONTROLLED_NULL, CoverageSchema } from './coverage.js';
 import { FormatQuery } from '../formats.js';
 import { SCOPE_REF_PATTERN } from '../scope-list.js';
 import { component } from './components.js';
@@ -55,7 +55,9 @@ export const SeriesPointSchema = Type.Object(
       description:
         'The figure in the bucket; null when nothing is known of it: the bucket is in the future, or no provider of the scope reported the figure’s family in it (also after the retention of its size). 0 means reported, and none.',
     }),
-    coverage: CoverageSchema,
+    coverage: Type.Union([CoverageSchema, Type.Null()], {
+      description: `Providers of the scope that reported the figure’s family in the bucket, out of those expected. ${CONTROLLED_NULL}`,
+    }),
     open: Type.Boolean({
       description:
         'The bucket contains asOf, the instant the series was read: it is still filling, so its value can grow.',

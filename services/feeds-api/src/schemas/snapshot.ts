@@ -10,7 +10,7 @@ import {
 } from './figures.js';
 import { ScopeInfoSchema } from './scope.js';
 import { ExactQuery } from './common.js';
-import { FamilyCompletenessSchema } from './coverage.js';
+import { CONTROLLED_NULL, FamilyCompletenessSchema } from './coverage.js';
 import { FormatQuery } from '../formats.js';
 import { component } from './components.js';
 
@@ -103,16 +103,16 @@ export const SnapshotSchema = Type.Object(
           'Start of the reporting window: the start of lastHour, so the window covers lastHour’s buckets (and the open quarter after them).',
         ),
         to: Instant('End of the reporting window (asOf).'),
-        families: FamilyCompletenessSchema,
-        reported: Type.Integer({
-          description:
-            'Deprecated (use `families`): providers in scope whose newest event of any kind applied (now) is at or after `from`.',
+        families: Type.Union([FamilyCompletenessSchema, Type.Null()], {
+          description: `Per figure family. ${CONTROLLED_NULL}`,
+        }),
+        reported: Type.Union([Type.Integer(), Type.Null()], {
+          description: `Deprecated (use \`families\`): providers in scope whose newest event of any kind applied (now) is at or after \`from\`. ${CONTROLLED_NULL}`,
           deprecated: true,
           examples: [11],
         }),
-        expected: Type.Integer({
-          description:
-            'Deprecated (use `families`): every provider in scope on londonDate, including those never expected to send a given figure (ambulance, mental health and community trusts for A&E).',
+        expected: Type.Union([Type.Integer(), Type.Null()], {
+          description: `Deprecated (use \`families\`): every provider in scope on londonDate, including those never expected to send a given figure (ambulance, mental health and community trusts for A&E). ${CONTROLLED_NULL}`,
           deprecated: true,
           examples: [12],
         }),
