@@ -224,7 +224,10 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
         reported: null,
         expected: null,
       };
-      const body: Snapshot = { ...controlled, completeness };
+      // Nor when a scope's newest event was: it dates one patient's event at a small trust, and
+      // a newest event before the last hour says the last hour's counts are 0.
+      const freshness = { newestEventAt: null, ageSeconds: null };
+      const body: Snapshot = { ...controlled, completeness, freshness };
       const etag = bodyEtag(`${snapshotEtag(body)}:controlled`);
       bodies.set(key, { body, etag } satisfies ControlledSnapshot);
     }

@@ -117,6 +117,9 @@ export function LeagueTable(props: { title: string; rows: LeagueRow[]; age: AgeV
   );
 }
 
+/** Why a disclosure-controlled page has no reporting state. */
+export const NOT_PUBLISHED = 'reporting times are published only at national level';
+
 const TAGS = {
   fresh: ['nhsuk-tag--green', 'Reporting'],
   late: ['nhsuk-tag--yellow', 'Late'],
@@ -126,6 +129,15 @@ const TAGS = {
 /** A provider's or area's reporting: a tag with a word (never colour alone) and the newest event. */
 export function Reporting(props: { snapshot: Snapshot }) {
   const { snapshot } = props;
+  if (snapshot.disclosure === 'controlled') {
+    // The API publishes when and which providers reported only at national level here.
+    return (
+      <span>
+        <strong class="nhsuk-tag nhsuk-tag--grey">Not published</strong>{' '}
+        <span class="nhsuk-body-s">{NOT_PUBLISHED}</span>
+      </span>
+    );
+  }
   const state = reportingOf(snapshot.freshness.ageSeconds);
   const [tag, word] = TAGS[state];
   const { reported, expected } = snapshot.completeness;

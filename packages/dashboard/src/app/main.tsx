@@ -23,7 +23,7 @@ import {
   type AgeView,
   type Snapshot,
 } from './figures.js';
-import { LeagueTable, Reporting, type LeagueRow } from './league.js';
+import { LeagueTable, NOT_PUBLISHED, Reporting, type LeagueRow } from './league.js';
 import { openFeed, type FeedState } from './live.js';
 import { FIRST_FIGURES } from './marks.js';
 
@@ -256,9 +256,11 @@ function Tiles(props: {
 }) {
   const { snapshot, age } = props;
   const fresh = `Newest event ${
-    snapshot.freshness.newestEventAt
-      ? `${timeOf.format(new Date(snapshot.freshness.newestEventAt))} (${ageText(snapshot.freshness.ageSeconds)})`
-      : 'none yet'
+    snapshot.disclosure === 'controlled'
+      ? `not published: ${NOT_PUBLISHED}`
+      : snapshot.freshness.newestEventAt
+        ? `${timeOf.format(new Date(snapshot.freshness.newestEventAt))} (${ageText(snapshot.freshness.ageSeconds)})`
+        : 'none yet'
   }`;
   return (
     <>
@@ -298,8 +300,12 @@ function Tiles(props: {
 
 /** Which providers (or areas) are silent or late, from the league rows. */
 function ReportingList(props: { scope: ScopeRef; snapshot: Snapshot; rows: LeagueRow[] }) {
+  // Controlled rows carry no reporting times: they are neither listed as behind nor as on time.
   const behind = props.rows.filter((r) =>
-    r.snapshot && r.snapshot.freshness.ageSeconds !== null && r.snapshot.freshness.ageSeconds <= 900
+    r.snapshot?.disclosure === 'controlled' ||
+    (r.snapshot &&
+      r.snapshot.freshness.ageSeconds !== null &&
+      r.snapshot.freshness.ageSeconds <= 900)
       ? false
       : true,
   );
@@ -311,7 +317,11 @@ function ReportingList(props: { scope: ScopeRef; snapshot: Snapshot; rows: Leagu
         freshness and completeness: they are counted from one stream of events per provider.
       </p>
       {props.rows.length > 0 &&
-        (behind.length === 0 ? (
+        (props.rows.every((r) => r.snapshot?.disclosure === 'controlled') ? (
+          <p class="nhsuk-body" data-behind="unpublished">
+            Below: {NOT_PUBLISHED}.
+          </p>
+        ) : behind.length === 0 ? (
           <p class="nhsuk-body" data-behind="0">
             Every {props.scope.kind === 'icb' ? 'provider' : 'ICB'} below has reported in the last
             15 minutes.

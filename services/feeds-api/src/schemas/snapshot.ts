@@ -86,12 +86,12 @@ export const SnapshotSchema = Type.Object(
       {
         newestEventAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
           description:
-            'Newest event time applied for this scope now (not as of asOf, so it may be later than a past asOf); null if none yet.',
+            'Newest event time applied for this scope now (not as of asOf, so it may be later than a past asOf); null if none yet, and on the public tier below national level (it would date single events and say a last hour was empty).',
           examples: ['2026-04-01T11:59:41.000Z'],
         }),
         ageSeconds: Type.Union([Type.Number(), Type.Null()], {
           description:
-            'asOf minus newestEventAt, in seconds (negative when an event after a past asOf has been applied); null if no event yet.',
+            'asOf minus newestEventAt, in seconds (negative when an event after a past asOf has been applied); null when newestEventAt is.',
           examples: [19],
         }),
       },
