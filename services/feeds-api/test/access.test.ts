@@ -10,6 +10,7 @@ import { signToken } from '../src/auth/tokens.js';
 import type { Family } from '@pulse/disclosure';
 import type { TreeControl } from '../src/public-tier.js';
 import { AS_OF, devToken, get, sharedRefData, testApp, type TestApp } from './helpers.js';
+import { memoryLog } from './stream/memory-log.js';
 
 const OWN_ICB = 'QE1'; // RXN's ICB, in region Y62
 const OTHER_ICB = 'D7T5G';
@@ -123,6 +124,51 @@ describe('access', () => {
     }
     // 17 documented routes + 2, by 6 principals.
     expect(seen.length).toBe(paths.length * 6);
+  });
+
+  it('the push feed x every principal should give the right status and disclosure', async () => {
+    // England is public; a region, ICB or trust is exact for whoever may see it exactly, and
+    // refused (403) otherwise: updates and change entries would tell a suppressed count from 0.
+    const t = await testApp({ stream: { heartbeatMs: 1_000 } }, undefined, {
+      deps: () => ({ changeLog: memoryLog() }),
+    });
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const doc = (await t.app.inject('/openapi.json')).json();
+    const paths = Object.keys(doc.paths).filter((path) => /\/(stream|changes)$/.test(path));
+    expect(paths.length).toBe(8);
+    const who = await tokens();
+    let checked = 0;
+    for (const path of paths) {
+      const { url, exactFor } = concrete(path.replace(/\/(stream|changes)$/, ''));
+      const target = `${base}${url}/${path.endsWith('/stream') ? 'stream' : 'changes'}`;
+      for (const [name, authorization] of Object.entries(who) as [Who, string][]) {
+        const where = `${name} ${target}`;
+        const controller = new AbortController();
+        const res = await fetch(target, {
+          headers: authorization ? { authorization } : {},
+          signal: controller.signal,
+        });
+        checked += 1;
+        try {
+          if (name === 'expired' || name === 'bad signature') {
+            expect(res.status, where).toBe(401);
+            continue;
+          }
+          const exact = exactFor === 'all' || (exactFor ?? []).includes(name);
+          expect(res.status, where).toBe(exact ? 200 : 403);
+          if (exact) {
+            expect(res.headers.get('disclosure'), where).toBe('exact');
+            if (path.endsWith('/stream'))
+              expect(res.headers.get('content-type'), where).toMatch(/^text\/event-stream/);
+          } else {
+            expect(((await res.json()) as { code: string }).code, where).toBe('FORBIDDEN');
+          }
+        } finally {
+          controller.abort();
+        }
+      }
+    }
+    expect(checked).toBe(paths.length * 6);
   });
 
   it('an operator token should read /metrics and the readiness details, and public figures', async () => {
