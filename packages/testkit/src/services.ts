@@ -98,13 +98,35 @@ export async function createTopicWithDlq(
   topic: string,
   partitions: number,
 ): Promise<void> {
-  await admin.createTopics({
-    topics: [
-      { topic, numPartitions: partitions },
-      { topic: `${topic}-dlq`, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
+  const topics = [topic, `${topic}-dlq`];
+  try {
+    await admin.createTopics({
+      topics: [
+        { topic, numPartitions: partitions },
+        { topic: `${topic}-dlq`, numPartitions: 1 },
+      ],
+      waitForLeaders: true,
+    });
+  } catch (err) {
+    // On a busy broker kafkajs' wait for leaders can fail with a retriable metadata error
+    // ("does not host this topic-partition") although the topics were created: wait for the
+    // leaders here instead.
+    if ((err as { retriable?: unknown }).retriable !== true) throw err;
+    await untilLeaders(admin, topics, err as Error);
+  }
+}
+
+/** Polls the topics' metadata until every partition has a leader (at most about a minute). */
+async function untilLeaders(admin: Admin, topics: string[], cause: Error): Promise<void> {
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const led = await admin
+      .fetchTopicMetadata({ topics })
+      .then((m) => m.topics.every((t) => t.partitions.every((p) => p.leader >= 0)))
+      .catch(() => false);
+    if (led) return;
+    await sleep(500);
+  }
+  throw new Error(`topics ${topics.join(', ')} have no leaders`, { cause });
 }
 
 /** Deletes `topic` and `${topic}-dlq`; a failure is ignored (clean-up after a run). */
