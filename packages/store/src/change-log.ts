@@ -10,7 +10,11 @@ import { readScript } from './lua/scripts.js';
 import { execPipeline } from './pipeline.js';
 import type { BatchPlan } from './plan.js';
 
-/** The most fields one change-log entry has (changeEntryOf). */
+/**
+ * The most fields changeEntryOf gives one change-log entry. The apply script may add one more,
+ * `coverage` (JSON [scope, buckets] pairs whose only change is coverage: a trust's first report
+ * of a family there), which the reader merges into the scopes' buckets.
+ */
 export const CHANGE_FIELDS = 7;
 
 /**
@@ -50,7 +54,10 @@ export interface BucketRef {
 export interface ScopeChange {
   /** The scope key: `t:<ods>`, `i:<icb>`, `r:<region>` or `e` (@pulse/kpi parseScopeKey). */
   scope: string;
-  /** Counter buckets whose figures changed (empty when only gauges did). */
+  /**
+   * Counter buckets whose figures or coverage changed (a trust's first report of a family in a
+   * bucket changes its coverage even when no counter moves); empty when only gauges did.
+   */
   buckets: BucketRef[];
   /** Whether its live gauges (state: in department, waiting, beds, ...) may have changed. */
   gauges: boolean;
@@ -160,13 +167,22 @@ function parseEntry(partition: number, [id, flat]: RawEntry): Omit<Change, 'curs
     return text === undefined ? empty : (JSON.parse(text) as T);
   };
   const scopes = new Map<string, ScopeChange>();
-  for (const [scope, refs] of Object.entries(json<Record<string, string[]>>('scopes', {}))) {
-    const buckets = refs.map((ref) => {
-      const colon = ref.indexOf(':');
-      return { size: ref.slice(0, colon) as BucketSize, id: ref.slice(colon + 1) };
-    });
-    scopes.set(scope, { scope, buckets, gauges: false });
-  }
+  const listed = new Set<string>();
+  const add = (pairs: [scope: string, refs: string[]][]) => {
+    for (const [scope, refs] of pairs) {
+      let change = scopes.get(scope);
+      if (!change) scopes.set(scope, (change = { scope, buckets: [], gauges: false }));
+      for (const ref of refs) {
+        if (listed.has(`${scope}|${ref}`)) continue;
+        listed.add(`${scope}|${ref}`);
+        const colon = ref.indexOf(':');
+        change.buckets.push({ size: ref.slice(0, colon) as BucketSize, id: ref.slice(colon + 1) });
+      }
+    }
+  };
+  // Counter buckets, then buckets whose only change is coverage (added by the apply script).
+  add(Object.entries(json<Record<string, string[]>>('scopes', {})));
+  add(json<[string, string[]][]>('coverage', []));
   for (const scope of json<string[]>('gauges', [])) {
     const known = scopes.get(scope);
     if (known) known.gauges = true;

@@ -172,6 +172,12 @@ export interface PlannedReport {
   key: string;
   field: string;
   parents: readonly string[];
+  /**
+   * Only when set this way, the change log lists `bucket` (`<size>:<bucket id>`) for each of
+   * `scopes` (the trust's and its parents'): its coverage changed. Absent when the batch's
+   * counters already list the bucket for those scopes.
+   */
+  change?: { bucket: string; scopes: readonly string[] };
 }
 
 export interface BatchPlan {
@@ -214,7 +220,11 @@ export interface PlannedChanges {
   key: string;
   /** First offset of the batch. */
   first: string;
-  /** Scope key -> `<size>:<bucket id>` of the counter hashes the batch incremented. */
+  /**
+   * Scope key -> `<size>:<bucket id>` of the counter hashes the batch incremented. Buckets whose
+   * only change is coverage (a trust's first report of a family) are added by the apply script
+   * itself, which alone knows whether the report is the first (PlannedReport.change).
+   */
   buckets: Map<string, Set<string>>;
   /** Scope keys whose live gauges a state op may have changed. */
   gauges: Set<string>;
@@ -519,11 +529,15 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     for (const [family, newest] of group.families) {
       max(plan.maxima, keys.fresh, familyFreshField(trust, family), newest);
       for (let b = 0; b < group.keys.length; b += width) {
-        plan.reports.push({
+        const report: PlannedReport = {
           key: group.keys[b]!,
           field: reportedField(family),
           parents: group.keys.slice(b + 1, b + width),
-        });
+        };
+        // Coverage-only changes (no counter moved) are logged by the script, if it sets the field.
+        if (!group.counted)
+          report.change = { bucket: group.buckets[b / width]!, scopes: group.scopes };
+        plan.reports.push(report);
       }
     }
   }

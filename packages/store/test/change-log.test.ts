@@ -80,6 +80,39 @@ describe('change log', () => {
     expect(await reader.readChanges(nextCursor)).toEqual({ changes: [], nextCursor });
   });
 
+  it('change log should list a bucket whose only change is coverage (a first report)', async () => {
+    // BED_STATE and criteria-to-reside events increment no counter: their first report of a
+    // family in a bucket changes only its coverage (reported:<family>), for all four scopes.
+    const beds = (at: number) =>
+      item(at, [], [{ op: 'beds', siteOds: TRUST, bedType: 'GA', at, open: 10, occupied: 9 }]);
+    const scopes = [`t:${TRUST}`, `i:${ATTRIBUTION.icb}`, `r:${ATTRIBUTION.region}`, 'e'];
+    const refs = (at: number) => bucketsOf(at).map(({ size, id }) => ({ size, id }));
+    let head = await reader.headCursor();
+    await apply(0, [beds(T0), beds(T0 + MIN)]);
+    let [change] = (await reader.readChanges(head)).changes;
+    expect(change!.scopes).toEqual(
+      scopes.map((scope) => ({ scope, buckets: expect.arrayContaining(refs(T0)), gauges: true })),
+    );
+    for (const scope of change!.scopes) expect(scope.buckets).toHaveLength(3);
+    // The trust reported beds in those buckets already: their coverage is unchanged.
+    head = await reader.headCursor();
+    await apply(0, [beds(T0 + 2 * MIN)]);
+    [change] = (await reader.readChanges(head)).changes;
+    expect(change!.scopes).toEqual(scopes.map((scope) => ({ scope, buckets: [], gauges: true })));
+    // A first report of another family (criteria to reside) in a new 15-minute bucket only.
+    head = await reader.headCursor();
+    const at = T0 + 20 * MIN;
+    await apply(0, [
+      item(at, [], [{ op: 'ctr', spellId: 's1', meets: false, group: 'adult', at }]),
+      beds(at),
+    ]);
+    [change] = (await reader.readChanges(head)).changes;
+    expect(change!.scopes).toEqual(
+      scopes.map((scope) => ({ scope, buckets: expect.arrayContaining(refs(at)), gauges: true })),
+    );
+    for (const scope of change!.scopes) expect(scope.buckets).toHaveLength(3);
+  });
+
   it('change log should add nothing when an apply is fenced out', async () => {
     await apply(0, [item(T0, [one('ed_attendances')])]);
     const head = await reader.headCursor();

@@ -67,6 +67,11 @@ local function increments(f, n, sign)
   end
 end
 
+-- Coverage-only changes (N ops whose report was a trust's first), for the change log entry's
+-- `coverage` field: {scope, {bucket, ...}} pairs in first-seen order; `buckets` is scope -> its
+-- list, `listed` holds the 'scope|bucket' already in one.
+local covered, buckets, listed = {}, {}, {}
+
 while i <= n do
   local op = ARGV[i]
   if op == 'S' then
@@ -164,12 +169,25 @@ while i <= n do
     i = f + 3 * n
   elseif op == 'N' then
     local field, count = ARGV[i + 2], tonumber(ARGV[i + 3])
+    local bucket, scopes = ARGV[i + 4 + count], ARGV[i + 5 + count]
     if redis.call('HSETNX', key(1), field, 1) == 1 then
       for j = 1, count do
         redis.call('HINCRBY', key(3 + j), field, 1)
       end
+      if bucket ~= '' then
+        for scope in string.gmatch(scopes, '[^,]+') do
+          if not listed[scope .. '|' .. bucket] then
+            listed[scope .. '|' .. bucket] = true
+            if not buckets[scope] then
+              buckets[scope] = {}
+              table.insert(covered, { scope, buckets[scope] })
+            end
+            table.insert(buckets[scope], bucket)
+          end
+        end
+      end
     end
-    i = i + 4 + count
+    i = i + 6 + count
   elseif op == 'B' then
     local hash, field, at = key(1), ARGV[i + 2], ARGV[i + 3]
     local current = redis.call('HGET', hash, field)
@@ -198,7 +216,12 @@ while i <= n do
   elseif op == 'L' then
     -- The change log: one entry for the batch, in the same script as the figures it describes.
     local stream, last = key(1), i + 4 + 2 * tonumber(ARGV[i + 4])
-    redis.call('XADD', stream, 'MAXLEN', '~', ARGV[i + 2], '*', unpack(ARGV, i + 5, last))
+    local fields = { unpack(ARGV, i + 5, last) }
+    if #covered > 0 then
+      table.insert(fields, 'coverage')
+      table.insert(fields, cjson.encode(covered))
+    end
+    redis.call('XADD', stream, 'MAXLEN', '~', ARGV[i + 2], '*', unpack(fields))
     local now = redis.call('TIME')
     local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[i + 3])
     redis.call('XTRIM', stream, 'MINID', '~', string.format('%.0f', oldest))

@@ -16,7 +16,7 @@ export interface LoggedChange {
   cursor: string;
   /** Scope keys (`e`, `r:<region>`, `i:<icb>`, `t:<ods>`) whose figures it changed. */
   scopes: readonly string[];
-  /** Per scope key: counter buckets changed (`<size>:<id>`) and whether its gauges may have. */
+  /** Per scope key: buckets whose figures or coverage changed (`<size>:<id>`), and gauges. */
   detail?: Readonly<Record<string, { buckets: readonly string[]; gauges: boolean }>>;
   /** The newest emittedAt of the events it applied (epoch ms), when known. */
   emittedAt?: number;

@@ -215,7 +215,7 @@ export const ChangesPageSchema = Type.Object(
           }),
           buckets: Type.Array(Type.String(), {
             description:
-              'Counter buckets of this scope it changed: `15m:<epoch ms>`, `1h:<epoch ms>`, `1d:<London date>`.',
+              'Buckets of this scope whose figures or coverage it changed (a first report of a family in a bucket changes its coverage even when no counter moves): `15m:<epoch ms>`, `1h:<epoch ms>`, `1d:<London date>`.',
             examples: [['15m:1764633600000', '1h:1764633600000', '1d:2026-12-02']],
           }),
           gauges: Type.Boolean({ description: 'Whether it may have changed the live gauges.' }),
