@@ -1,4 +1,4 @@
-import { assertIsoDate, inWindow } from './dates.js';
+import { addDays, assertIsoDate, inWindow } from './dates.js';
 import { RefDataError } from './errors.js';
 import { expectedToReport, FIGURE_FAMILIES, TRUST_KINDS, type FigureFamily } from './kinds.js';
 import type { Membership, Tables } from './tables.js';
@@ -108,6 +108,17 @@ export function createRefData(tables: Tables): RefData {
     '9999-12-31',
   );
 
+  // Starts of validity and the days after ends: the only dates resolve's answer can change on.
+  const changes = new Set<LondonDate>([coverageFrom]);
+  const starting = (from: LondonDate, to: LondonDate | null) => {
+    changes.add(from);
+    if (to !== null) changes.add(addDays(to, 1));
+  };
+  for (const t of trusts.values()) starting(t.openDate, t.closeDate);
+  for (const i of icbs.values()) starting(i.validFrom, i.validTo);
+  for (const list of memberships.values()) for (const m of list) starting(m.validFrom, m.validTo);
+  const structureChanges = Object.freeze([...changes].filter((d) => d >= coverageFrom).sort());
+
   function resolve(trust: Trust, date: LondonDate): ProviderResolution {
     if (date < trust.openDate) return { status: 'not-open', trust, opens: trust.openDate };
     if (trust.closeDate !== null && date > trust.closeDate)
@@ -193,6 +204,7 @@ export function createRefData(tables: Tables): RefData {
 
   return {
     coverageFrom,
+    structureChanges,
     resolveProvider,
     regions: (date) => day(date).regions,
     icbs: (date) => day(date).icbs,

@@ -89,4 +89,10 @@ export interface RefData {
   ): readonly Trust[];
   /** First date the data attributes trusts to ICBs. */
   readonly coverageFrom: LondonDate;
+  /**
+   * Every date, ascending, from coverageFrom on, on which the hierarchy may change: a trust
+   * opens or closes, moves ICB, or an ICB starts or ends. Between two of them (and after the
+   * last) the trusts of every scope stay the same.
+   */
+  readonly structureChanges: readonly LondonDate[];
 }

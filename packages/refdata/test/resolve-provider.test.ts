@@ -92,6 +92,26 @@ describe('resolveProvider', () => {
     expect(refdata.coverageFrom).toBe('2022-07-01');
   });
 
+  it('structureChanges should list every date the trusts of some scope change, and only those', () => {
+    const changes = refdata.structureChanges;
+    expect(changes[0]).toBe('2022-07-01');
+    expect(changes).toContain('2026-04-01');
+    expect([...changes].sort()).toEqual(changes);
+    // Between two listed dates (and after the last) every trust resolves the same way.
+    const parentsOn = (date: string) =>
+      refdata.trusts(date).map((t) => {
+        const r = refdata.resolveProvider(t.odsCode, date);
+        return r.status === 'ok' ? `${t.odsCode}>${r.icb.code}>${r.region.code}` : '';
+      });
+    for (const [i, from] of changes.entries()) {
+      const last = changes[i + 1] ?? '2027-12-31';
+      const lastDay = new Date(Date.parse(`${last}T00:00:00Z`) - 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      expect(parentsOn(lastDay), `${from}..${lastDay}`).toEqual(parentsOn(from));
+    }
+  });
+
   it('resolveProvider should return the same cached object for the same provider and date', () => {
     expect(refdata.resolveProvider('RGT', '2026-05-01')).toBe(
       refdata.resolveProvider('RGT', '2026-05-01'),

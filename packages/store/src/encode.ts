@@ -27,6 +27,10 @@
 //   B k field at open occupied HSET field = 'at:open:occupied' unless the stored at is newer
 //   T k at                     ZREMRANGEBYSCORE k -inf (at: members scored below at go
 //   X k at                     PEXPIREAT k at (ms)
+//   V marker trusts structure clock
+//                              gauge state per scope: the partition's marker (first, when kept)
+//   W prefix n k1..kn          the next state op also writes these scope keys (in threes of
+//                              sorted sets, members prefix..id; or beds total hashes)
 //   L k maxlen maxage n (field value)*n
 //                              XADD to stream k (MAXLEN ~ maxlen) one entry of n fields (and
 //                              `coverage`, JSON [scope, buckets] pairs, when N ops listed any), then
@@ -61,7 +65,9 @@ export function planArguments(plan: BatchPlan): number {
   for (const fields of plan.increments.values()) n += 4 + fields.size * 2;
   for (const fields of plan.maxima.values()) n += 4 + fields.size * 2;
   n += plan.spellPrunes.size * 6;
+  if (plan.scopeMarker) n += 7;
   for (const op of plan.state) {
+    if (op.mirror) n += 3 + 2 * op.mirror.keys.length;
     if (op.op === 'discharge') n += 21 + op.ifNotMeeting.length * 4;
     else if (op.op === 'ctr') n += 18 + op.corrections.length * 4;
     else n += 12;
@@ -94,6 +100,8 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
   };
   const argv: (string | number)[] = [plan.fence ?? '', plan.next];
 
+  const marker = plan.scopeMarker;
+  if (marker) argv.push('V', k(marker.key), k(plan.trustsKey), marker.structure, marker.clock);
   for (const [key, ids] of plan.seen) argv.push('S', k(key), ids.length, ...ids);
   const hashes = (opcode: string, map: Map<string, Map<string, number>>) => {
     for (const [key, fields] of map) {
@@ -109,6 +117,8 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
     for (const inc of list) argv.push(k(inc.key), inc.field, inc.by);
   };
   for (const op of plan.state) {
+    if (op.mirror)
+      argv.push('W', op.mirror.prefix, op.mirror.keys.length, ...op.mirror.keys.map(k));
     switch (op.op) {
       case 'open':
         argv.push(

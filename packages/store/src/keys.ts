@@ -60,3 +60,19 @@ export function reportedField(family: FigureFamily): string {
 export function familyFreshField(ods: string, family: FigureFamily): string {
   return `t:${ods}:${family}`;
 }
+
+/**
+ * Gauge state per scope (scope-structure.ts), in partition `p`: per group (`<scope>.<hash>`)
+ * sorted sets mirroring its trusts' `g:ed`, `g:rtt` and `g:nmctr` sets (members `<ods>:<id>`,
+ * the same scores) and its G&A beds totals; and the partition's marker: under which structure
+ * the groups were kept from the partition's first apply, and the newest record time applied.
+ */
+export function scopeGaugeKeys(p: string) {
+  return {
+    marker: `${p}:gs`,
+    open: (set: OpenSet, group: string, age: AgeGroup) => `${p}:gs:${set}:${group}:${age}`,
+    ctr: (group: string, age: AgeGroup) => `${p}:gs:nmctr:${group}:${age}`,
+    beds: (group: string) => `${p}:gs:beds:${group}`,
+  };
+}
+export type ScopeGaugeKeys = ReturnType<typeof scopeGaugeKeys>;

@@ -1,6 +1,8 @@
 // Options shared by the figure store (writer) and the plan: where keys live and how long they stay.
 import { DAY_MS, type BucketSize } from '@pulse/kpi';
+import type { RefData } from '@pulse/refdata';
 import { StoreError } from './errors.js';
+import { scopeStructureOf, type ScopeStructure } from './scope-structure.js';
 
 /** How long a counter key outlives the end of its bucket, per bucket size, in ms. */
 export type Retention = Record<BucketSize, number>;
@@ -50,6 +52,12 @@ export interface StoreOptions extends PartitionSpace {
   clockOffsetMs?: number;
   /** Change-log retention; missing fields take DEFAULT_CHANGE_LOG's. */
   changeLog?: Partial<ChangeLogRetention>;
+  /**
+   * The reference data whose ICBs, regions and England the apply also keeps gauge state for
+   * (scope-structure.ts), so a scope's gauges read in constant cost. Without it only the
+   * per-trust state is kept and scope reads sum the trusts'.
+   */
+  refdata?: RefData;
 }
 
 export interface ResolvedStoreOptions extends PartitionSpace {
@@ -57,6 +65,8 @@ export interface ResolvedStoreOptions extends PartitionSpace {
   grace: number;
   clockOffsetMs: number;
   changeLog: ChangeLogRetention;
+  /** Present when the options named reference data: the scopes gauge state is kept for. */
+  scopes?: ScopeStructure;
 }
 
 export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions {
@@ -95,5 +105,6 @@ export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions
     grace,
     clockOffsetMs,
     changeLog,
+    ...(options.refdata && { scopes: scopeStructureOf(options.refdata) }),
   };
 }

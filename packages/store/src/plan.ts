@@ -22,6 +22,7 @@ import {
   utcDayOf,
 } from './keys.js';
 import type { ResolvedStoreOptions } from './options.js';
+import { scopePlanner, type ScopeMarker, type ScopeMirror } from './scope-plan.js';
 
 /** One accepted event, decoded, attributed and turned into effects by @pulse/kpi. */
 export interface PlanItem {
@@ -163,6 +164,9 @@ export type PlannedStateOp =
     }
   | { op: 'beds'; key: string; field: string; at: number; open: number; occupied: number };
 
+/** A state op with the scope keys it also writes (scope-plan.ts), when the store keeps them. */
+export type PlannedScopedOp = PlannedStateOp & { mirror?: ScopeMirror };
+
 /**
  * A trust's first report of a family in a bucket: set `field` to 1 in the trust's counter hash
  * unless it is there already, and only then add one to it in each of `parents` (the ICB, region
@@ -194,7 +198,9 @@ export interface BatchPlan {
   increments: Map<string, Map<string, number>>;
   /** Hash -> field -> value, stored only if greater (freshness, data-quality `newest`). */
   maxima: Map<string, Map<string, number>>;
-  state: PlannedStateOp[];
+  state: PlannedScopedOp[];
+  /** Gauge state per scope: the partition's marker, when the store keeps that state. */
+  scopeMarker?: ScopeMarker;
   /** The families each trust reported, per bucket (coverage). */
   reports: PlannedReport[];
   /**
@@ -319,7 +325,9 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
       `first offset ${input.firstOffset} is below the stored offset ${probed} (already applied)`,
     );
   }
-  const keys = partitionKeys(partitionKey(options.prefix, options.topic, input.partition));
+  const p = partitionKey(options.prefix, options.topic, input.partition);
+  const keys = partitionKeys(p);
+  const scopes = options.scopes && scopePlanner(p, options.scopes, input.clock);
   const plan: BatchPlan = {
     partition: input.partition,
     offsetKey: keys.offset,
@@ -346,6 +354,7 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     },
     summary: { accepted: 0, duplicates: 0, rejected: 0 },
   };
+  if (scopes) plan.scopeMarker = scopes.marker;
   // Lifetimes are measured on the writer's clock (wall time + offset); Redis expires on its own.
   const expire = (key: string, writerAt: number) => {
     const at = writerAt - options.clockOffsetMs;
@@ -511,7 +520,8 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
       const planned = resolveStateOp(op, trust, trim, group.keys, item.attribution, corrections);
       // A discharge may count in the event's buckets ("not meeting" discharges).
       if (planned.op === 'discharge' && planned.ifNotMeeting.length > 0) group.counted = true;
-      plan.state.push(planned);
+      const mirror = scopes?.mirrorOf(op, item.providerOds, trim);
+      plan.state.push(mirror ? { ...planned, mirror } : planned);
     }
   }
   for (const group of groups.values()) {

@@ -65,6 +65,30 @@ async function trustsByPartition(
   return partitions.map((_, i) => trusts.filter((_, t) => present[i]![t] === 1));
 }
 
+/**
+ * The gauge scripts' window and threshold arguments as of an instant: the lowest score that still
+ * counts in the ed, rtt and ctr sets (inStateWindow), then m and m pairs (set, ZCOUNT max bound:
+ * before asOf - threshold, at it too when inclusive, as isOver says).
+ */
+export function gaugeWindowArgs(asOf: number): (string | number)[] {
+  const over = GAUGE_OVER.flatMap((o) => [
+    o.of,
+    `${o.inclusive ? '' : '('}${asOf - o.thresholdMs}`,
+  ]);
+  const since = (['ed', 'rtt', 'ctr'] as const).map((kind) => asOf - STATE_WINDOW_MS[kind]);
+  return [...since, GAUGE_OVER.length, ...over];
+}
+
+/** Adds one script reply (gauges.lua's layout) into a reading. */
+export function addGaugeSums(reading: GaugeReading, sums: readonly number[]): void {
+  const width = COUNTED.length;
+  AGE_GROUPS.forEach((group, g) =>
+    COUNTED.forEach((figure, c) => addToSplit(reading.gauges[figure], group, sums[g * width + c]!)),
+  );
+  reading.beds.ga_beds_open += sums[3 * width]!;
+  reading.beds.ga_beds_occupied += sums[3 * width + 1]!;
+}
+
 export async function readGauges(
   redis: Redis,
   script: ScriptCall,
@@ -76,13 +100,7 @@ export async function readGauges(
   if (trusts.length === 0) return reading;
 
   const held = await trustsByPartition(redis, partitions, trusts);
-  // Before asOf - threshold (at it too when inclusive), as isOver says; within the state window,
-  // as inStateWindow.
-  const over = GAUGE_OVER.flatMap((o) => [
-    o.of,
-    `${o.inclusive ? '' : '('}${asOf - o.thresholdMs}`,
-  ]);
-  const since = (['ed', 'rtt', 'ctr'] as const).map((kind) => asOf - STATE_WINDOW_MS[kind]);
+  const windows = gaugeWindowArgs(asOf);
   const pipeline = redis.pipeline();
   let scripts = 0;
   partitions.forEach((p, i) => {
@@ -95,19 +113,10 @@ export async function readGauges(
       for (const group of AGE_GROUPS) keys.push(p.ctr(ods, group));
       keys.push(p.beds(ods));
     }
-    script.queue(pipeline, keys, [...since, GAUGE_OVER.length, ...over, ...odsCodes]);
+    script.queue(pipeline, keys, [...windows, ...odsCodes]);
     scripts++;
   });
   if (scripts === 0) return reading;
-  const width = COUNTED.length;
-  for (const sums of (await execPipeline(pipeline)) as number[][]) {
-    AGE_GROUPS.forEach((group, g) =>
-      COUNTED.forEach((figure, c) =>
-        addToSplit(reading.gauges[figure], group, sums[g * width + c]!),
-      ),
-    );
-    reading.beds.ga_beds_open += sums[3 * width]!;
-    reading.beds.ga_beds_occupied += sums[3 * width + 1]!;
-  }
+  for (const sums of (await execPipeline(pipeline)) as number[][]) addGaugeSums(reading, sums);
   return reading;
 }

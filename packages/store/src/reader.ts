@@ -32,6 +32,8 @@ import { readScript } from './lua/scripts.js';
 import { execPipeline } from './pipeline.js';
 import type { GaugeReading } from './reader-gauges.js';
 import { defineGaugesScript, readGauges } from './reader-gauges.js';
+import { defineScopeGaugesScript, readScopeGauges } from './reader-scope-gauges.js';
+import { scopeStructureOf } from './scope-structure.js';
 import {
   counterField,
   familyFreshField,
@@ -135,9 +137,12 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
     lua: readScript('series'),
     readOnly: true,
   });
-  const partitions: PartitionKeys[] = Array.from({ length: options.partitions }, (_, i) =>
-    partitionKeys(partitionKey(options.prefix, options.topic, i)),
+  const prefixes = Array.from({ length: options.partitions }, (_, i) =>
+    partitionKey(options.prefix, options.topic, i),
   );
+  const partitions: PartitionKeys[] = prefixes.map(partitionKeys);
+  const scopeScripts = { scope: defineScopeGaugesScript(redis), trusts: gaugesScript };
+  const structure = scopeStructureOf(options.refdata);
 
   /** The trusts of a scope on a London date: itself for a trust, else from the reference data. */
   const trustsOf = (scope: Scope, londonDate: string): string[] =>
@@ -226,8 +231,20 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
       return out;
     },
 
-    gauges: (scope, asOf, londonDate = londonDateOf(asOf)) =>
-      readGauges(redis, gaugesScript, partitions, trustsOf(scope, londonDate), asOf),
+    gauges(scope, asOf, londonDate = londonDateOf(asOf)) {
+      const trusts = trustsOf(scope, londonDate);
+      // An ICB, region or England: its gauge state kept per scope, when there is some that day.
+      const group = scope.kind === 'trust' ? undefined : structure.groupOn(scope, londonDate);
+      if (!group) return readGauges(redis, gaugesScript, partitions, trusts, asOf);
+      return readScopeGauges(redis, scopeScripts, {
+        prefixes,
+        partitions,
+        structure: structure.fingerprint,
+        group,
+        trusts,
+        asOf,
+      });
+    },
 
     async freshness(scope) {
       const pipeline = redis.pipeline();

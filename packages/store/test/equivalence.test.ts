@@ -40,6 +40,12 @@ const partitionOf = (ods: string) => Number(ods.slice(1)) % PARTITIONS;
 
 // A stand-in for the reference data: the synthetic trusts and ICBs above, on any date.
 const refdata = {
+  structureChanges: ['2022-07-01'],
+  trusts: () => TRUSTS.map((t) => ({ odsCode: t.trust })),
+  resolveProvider: (ods: string) => {
+    const a = TRUSTS.find((t) => t.trust === ods)!;
+    return { status: 'ok', icb: { code: a.icb }, region: { code: a.region } };
+  },
   trustsInScope: (scope: Scope) =>
     TRUSTS.filter(
       (t) => scope.kind === 'england' || (scope.kind === 'icb' ? t.icb : t.region) === scope.code,
@@ -66,13 +72,47 @@ async function oldState(test: TestRedis, memory: MemoryStore, clock: number) {
   }
   const kept: string[] = [];
   for (const key of await test.keys()) {
-    const kind = /:g:(ed|rtt|nmctr):/.exec(key)?.[1];
+    const kind = /:gs?:(ed|rtt|nmctr):/.exec(key)?.[1];
     if (!kind) continue;
     const below = bound(kind === 'nmctr' ? 'ctr' : (kind as 'ed' | 'rtt'));
     const old = await test.redis.zrangebyscore(key, '-inf', `(${below}`);
     kept.push(...old.map((id) => `${key} ${id}`));
   }
   return { trimmed, kept };
+}
+
+/**
+ * Every scope set (`gs:`) against the trust sets (`g:`) of the same partition, kind and age group
+ * whose trusts are in its scope: the same ids (as `<ods>:<id>`) with the same scores. Returns how
+ * many members were compared, and the partitions' markers.
+ */
+async function scopeSetsMirrorTrusts(test: TestRedis) {
+  const keys = await test.keys();
+  let members = 0;
+  for (const key of keys) {
+    const m = /^(.*):gs:(ed|rtt|nmctr):([ire]):?([^.]*)\.[0-9a-f]+:(\w+)$/.exec(key);
+    if (!m) continue;
+    const [, p, kind, level, code, age] = m;
+    const inScope = TRUSTS.filter(
+      (a) => level === 'e' || (level === 'i' ? a.icb : a.region) === code,
+    ).map((a) => a.trust);
+    const want: string[] = [];
+    for (const ods of inScope) {
+      const ids = await test.redis.zrange(`${p}:g:${kind}:${ods}:${age}`, 0, '-1', 'WITHSCORES');
+      for (let i = 0; i < ids.length; i += 2) want.push(`${ods}:${ids[i]} ${ids[i + 1]}`);
+    }
+    const got = await test.redis.zrange(key, 0, '-1', 'WITHSCORES');
+    const pairs = Array.from(
+      { length: got.length / 2 },
+      (_, i) => `${got[2 * i]} ${got[2 * i + 1]}`,
+    );
+    expect(pairs.sort(), key).toEqual(want.sort());
+    members += pairs.length;
+  }
+  const markers = await Promise.all(
+    keys.filter((k) => k.endsWith(':gs')).map((k) => test.redis.hget(k, 'structure')),
+  );
+  return { members, markers };
 }
 
 let t: TestRedis;
@@ -197,6 +237,11 @@ describe('figure store equivalence', () => {
           );
         }
       }
+      // The reads above used the gauge state kept per scope: it mirrors the trusts' exactly.
+      const { members, markers } = await scopeSetsMirrorTrusts(t);
+      expect(members).toBeGreaterThan(100);
+      expect(markers).toHaveLength(PARTITIONS);
+      expect(markers.every((m) => m !== null && m !== 'partial')).toBe(true);
       // Junk older than its state window is trimmed from Redis (bounded growth) and, never
       // counted, leaves every gauge above equal to the reference, which keeps it.
       const { trimmed, kept } = await oldState(t, memory, CLOCK);

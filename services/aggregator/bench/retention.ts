@@ -62,6 +62,7 @@ async function applyDays(redis: Redis): Promise<number> {
     prefix,
     topic: TOPIC,
     clockOffsetMs: clock - Date.now(),
+    refdata,
   });
   const pending = Array.from({ length: PARTITIONS }, () => [] as PlanItem[]);
   const offsets = Array.from({ length: PARTITIONS }, () => 0);

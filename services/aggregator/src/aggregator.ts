@@ -89,6 +89,8 @@ export function buildAggregator(config: AggregatorConfig, deps: AggregatorDeps):
       // Key lifetimes on wall time plus CLOCK_OFFSET_MS: a replayed past period keeps its keys.
       clockOffsetMs: config.clockOffsetMs,
       changeLog: config.changeLog,
+      // Gauge state per ICB, region and England too, for reads of constant cost.
+      refdata,
     });
   // The prefix written: a rebuild's own, else the pointer's (read at start, then followed).
   let store = storeOf(deps.rebuild?.prefix ?? config.keyPrefix);

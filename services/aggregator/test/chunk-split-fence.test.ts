@@ -52,7 +52,12 @@ async function partitionSpace() {
   await redis.connect();
   const prefix = redisPrefix('agg-sf');
   const topic = uniqueName('agg-sf');
-  const store = createFigureStore(redis, { prefix, topic, clockOffsetMs: CLOCK - Date.now() });
+  const store = createFigureStore(redis, {
+    prefix,
+    topic,
+    clockOffsetMs: CLOCK - Date.now(),
+    refdata: refdata(),
+  });
   const reader = createFigureReader(redis, { prefix, topic, partitions: 1, refdata: refdata() });
   return { store, reader, topic };
 }

@@ -32,7 +32,11 @@ export async function loadWeek(
   options: LoadOptions,
 ): Promise<LoadResult> {
   const started = performance.now();
-  const store = createFigureStore(redis, { prefix: options.prefix, topic: options.topic });
+  const store = createFigureStore(redis, {
+    prefix: options.prefix,
+    topic: options.topic,
+    refdata,
+  });
   const openTrusts = refdata.trusts(londonDateOf(options.from));
   // A trust's events stay on one partition, as its Kafka key would keep them.
   const partitionOf = new Map(openTrusts.map((t, i) => [t.odsCode, i % options.partitions]));

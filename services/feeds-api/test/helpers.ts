@@ -116,7 +116,7 @@ export async function testApp(
     partitions: PARTITIONS,
     refdata: refs,
   });
-  const store = createFigureStore(redis, { prefix, topic: TOPIC });
+  const store = createFigureStore(redis, { prefix, topic: TOPIC, refdata: refs });
   const app = await buildApp(
     { corsOrigins: [], publicUrl: undefined, ...config },
     {

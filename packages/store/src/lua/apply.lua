@@ -72,8 +72,50 @@ end
 -- list, `listed` holds the 'scope|bucket' already in one.
 local covered, buckets, listed = {}, {}, {}
 
+-- Gauge state per scope (W, then the next state op; README "Gauge state per scope"): the scope
+-- sets and beds totals the next op writes as it writes its trust's, members '<ods>:<id>'.
+local mirror
+
+-- In each of the scoped op's threes of sets (one per age group): the member leaves all three,
+-- then joins set g (1..3) with the score when g is given.
+local function mirrorMove(scoped, id, g, score)
+  if not scoped then
+    return
+  end
+  local member, keys = scoped.prefix .. id, scoped.keys
+  for s = 1, #keys, 3 do
+    for j = 0, 2 do
+      redis.call('ZREM', keys[s + j], member)
+    end
+    if g then
+      redis.call('ZADD', keys[s + g - 1], score, member)
+    end
+  end
+end
+
+-- A site's G&A snapshot replaced `previous` ('at:open:occupied' or nil): its scope totals move by
+-- the difference.
+local function mirrorBeds(scoped, previous, open, occupied)
+  if not scoped then
+    return
+  end
+  local wasOpen, wasOccupied = 0, 0
+  if previous then
+    local o, c = string.match(previous, '^[^:]*:([^:]*):([^:]*)')
+    wasOpen, wasOccupied = tonumber(o), tonumber(c)
+  end
+  for _, hash in ipairs(scoped.keys) do
+    redis.call('HINCRBY', hash, 'open', tonumber(open) - wasOpen)
+    redis.call('HINCRBY', hash, 'occupied', tonumber(occupied) - wasOccupied)
+  end
+end
+
 while i <= n do
   local op = ARGV[i]
+  local scoped
+  if op ~= 'W' then
+    scoped, mirror = mirror, nil
+  end
   if op == 'S' then
     local set, last = key(1), i + 2 + tonumber(ARGV[i + 2])
     local first = i + 3
@@ -105,6 +147,7 @@ while i <= n do
         redis.call('ZREM', key(g), id)
       end
       redis.call('ZADD', key(1 + tonumber(ARGV[i + 5])), ARGV[i + 7], id)
+      mirrorMove(scoped, id, tonumber(ARGV[i + 5]), ARGV[i + 7])
     end
     i = i + 8
   elseif op == 'C' then
@@ -112,6 +155,7 @@ while i <= n do
     for g = 2, 4 do
       redis.call('ZREM', key(g), id)
     end
+    mirrorMove(scoped, id)
     redis.call('ZADD', key(1), ARGV[i + 6], id)
     i = i + 7
   elseif op == 'R' then
@@ -131,6 +175,7 @@ while i <= n do
       if meets == '0' then
         redis.call('ZADD', key(2 + tonumber(group)), t, id)
       end
+      mirrorMove(scoped, id, meets == '0' and tonumber(group) or nil, t)
       writeSpell(spell, id, s)
       redis.call('ZADD', index, t + window, id)
     elseif at <= tonumber(s.d) then
@@ -165,6 +210,7 @@ while i <= n do
     for g = 4, 6 do
       redis.call('ZREM', key(g), id)
     end
+    mirrorMove(scoped, id)
     redis.call('ZADD', key(1), at, id)
     i = f + 3 * n
   elseif op == 'N' then
@@ -193,6 +239,7 @@ while i <= n do
     local current = redis.call('HGET', hash, field)
     if not current or tonumber(string.match(current, '^[^:]+')) <= tonumber(at) then
       redis.call('HSET', hash, field, at .. ':' .. ARGV[i + 4] .. ':' .. ARGV[i + 5])
+      mirrorBeds(scoped, current, ARGV[i + 4], ARGV[i + 5])
     end
     i = i + 6
   elseif op == 'T' then
@@ -226,6 +273,31 @@ while i <= n do
     local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[i + 3])
     redis.call('XTRIM', stream, 'MINID', '~', string.format('%.0f', oldest))
     i = last + 1
+  elseif op == 'W' then
+    -- W prefix n k1..kn: the scope keys the next state op also writes (mirrorMove, mirrorBeds).
+    local count, keys = tonumber(ARGV[i + 2]), {}
+    for j = 1, count do
+      keys[j] = key(2 + j)
+    end
+    mirror = { prefix = ARGV[i + 1], keys = keys }
+    i = i + 3 + count
+  elseif op == 'V' then
+    -- V marker trusts structure clock: the partition's scope gauge marker. `structure`: the
+    -- structure its scope state was kept under from its first apply, 'partial' if it had trust
+    -- state before (the trust index exists) or another structure wrote it; `clock`: the newest
+    -- record time applied. Readers read scope state only when both allow it.
+    local marker, structure = key(1), redis.call('HGET', key(1), 'structure')
+    if not structure then
+      structure = redis.call('EXISTS', key(2)) == 1 and 'partial' or ARGV[i + 3]
+    elseif structure ~= ARGV[i + 3] then
+      structure = 'partial'
+    end
+    redis.call('HSET', marker, 'structure', structure)
+    local clock = redis.call('HGET', marker, 'clock')
+    if not clock or tonumber(clock) < tonumber(ARGV[i + 4]) then
+      redis.call('HSET', marker, 'clock', ARGV[i + 4])
+    end
+    i = i + 5
   else
     return redis.error_reply('pulse apply: unknown op ' .. tostring(op) .. ' at ARGV[' .. i .. ']')
   end

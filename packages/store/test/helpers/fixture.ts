@@ -19,7 +19,7 @@ export async function storeFixture(partitions: number, refdata: RefData): Promis
   const space = { prefix: t.prefix, topic: TOPIC };
   return {
     t,
-    store: createFigureStore(t.redis, space),
+    store: createFigureStore(t.redis, { ...space, refdata }),
     reader: createFigureReader(t.redis, { ...space, partitions, refdata }),
   };
 }
