@@ -19,11 +19,12 @@
 //                              no and is within window, HINCRBY the n increments; recorded with
 //                              g, icb, region; ZREM id from all three; ZADD it to closed
 //   P hash index at            spell records whose index score is below at go
-//   N k field n k1..kn bucket scopes
-//                              HSETNX field = 1 in hash k; only if it was not there, HINCRBY
-//                              field by 1 in each of the n hashes k1..kn and, unless bucket is
-//                              '', list bucket for each of the comma-separated scopes in the
-//                              change log entry's `coverage` field (a coverage-only change)
+//   N k field n k1..kn         HSETNX field = 1 in hash k; only if it was not there, HINCRBY
+//                              field by 1 in each of the n hashes k1..kn
+//   V k field n k1..kn bucket scopes
+//                              N, and only if the field was not there, list bucket for each of
+//                              the comma-separated scopes in the change log entry's `coverage`
+//                              field (a bucket whose only change is its coverage)
 //   B k field at open occupied HSET field = 'at:open:occupied' unless the stored at is newer
 //   T k at                     ZREMRANGEBYSCORE k -inf (at: members scored below at go
 //   X k at                     PEXPIREAT k at (ms)
@@ -33,7 +34,7 @@
 //                              sorted sets, members prefix..id; or beds total hashes)
 //   L k maxlen maxage n (field value)*n
 //                              XADD to stream k (MAXLEN ~ maxlen) one entry of n fields (and
-//                              `coverage`, JSON [scope, buckets] pairs, when N ops listed any), then
+//                              `coverage`, JSON [scope, buckets] pairs, when V ops listed any), then
 //                              XTRIM k MINID ~ (Redis time - maxage ms): the change log
 // KEYS[1] is always the partition's offset key. Every key shares the partition's hash tag.
 import { StoreError } from './errors.js';
@@ -72,7 +73,7 @@ export function planArguments(plan: BatchPlan): number {
     else if (op.op === 'ctr') n += 18 + op.corrections.length * 4;
     else n += 12;
   }
-  for (const report of plan.reports) n += 7 + report.parents.length * 2;
+  for (const report of plan.reports) n += (report.change ? 7 : 5) + report.parents.length * 2;
   return n;
 }
 
@@ -152,9 +153,9 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
     }
   }
   for (const report of plan.reports) {
-    argv.push('N', k(report.key), report.field, report.parents.length);
+    argv.push(report.change ? 'V' : 'N', k(report.key), report.field, report.parents.length);
     for (const parent of report.parents) argv.push(k(parent));
-    argv.push(report.change?.bucket ?? '', report.change?.scopes.join(',') ?? '');
+    if (report.change) argv.push(report.change.bucket, report.change.scopes.join(','));
   }
   for (const [key, below] of plan.trims) argv.push('T', k(key), below);
   for (const [key, { index, below }] of plan.spellPrunes) argv.push('P', k(key), k(index), below);

@@ -177,8 +177,9 @@ export interface PlannedReport {
   field: string;
   parents: readonly string[];
   /**
-   * Only when set this way, the change log lists `bucket` (`<size>:<bucket id>`) for each of
-   * `scopes` (the trust's and its parents'): its coverage changed. Absent when the batch's
+   * When set (the report's events moved no counter), the apply script lists `bucket`
+   * (`<size>:<bucket id>`) for each of `scopes` (the trust's and its parents') in the change log
+   * if the report is the trust's first there: its coverage changed. Absent when the batch's
    * counters already list the bucket for those scopes.
    */
   change?: { bucket: string; scopes: readonly string[] };
