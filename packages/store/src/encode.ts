@@ -21,7 +21,7 @@
 //   P hash index at            spell records whose index score is below at go
 //   N k field n k1..kn         HSETNX field = 1 in hash k; only if it was not there, HINCRBY
 //                              field by 1 in each of the n hashes k1..kn
-//   V k field n k1..kn bucket scopes
+//   K k field n k1..kn bucket scopes
 //                              N, and only if the field was not there, list bucket for each of
 //                              the comma-separated scopes in the change log entry's `coverage`
 //                              field (a bucket whose only change is its coverage)
@@ -34,7 +34,7 @@
 //                              sorted sets, members prefix..id; or beds total hashes)
 //   L k maxlen maxage n (field value)*n
 //                              XADD to stream k (MAXLEN ~ maxlen) one entry of n fields (and
-//                              `coverage`, JSON [scope, buckets] pairs, when V ops listed any), then
+//                              `coverage`, JSON [scope, buckets] pairs, when K ops listed any), then
 //                              XTRIM k MINID ~ (Redis time - maxage ms): the change log
 // KEYS[1] is always the partition's offset key. Every key shares the partition's hash tag.
 import { StoreError } from './errors.js';
@@ -153,7 +153,7 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
     }
   }
   for (const report of plan.reports) {
-    argv.push(report.change ? 'V' : 'N', k(report.key), report.field, report.parents.length);
+    argv.push(report.change ? 'K' : 'N', k(report.key), report.field, report.parents.length);
     for (const parent of report.parents) argv.push(k(parent));
     if (report.change) argv.push(report.change.bucket, report.change.scopes.join(','));
   }

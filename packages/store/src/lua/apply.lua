@@ -67,7 +67,7 @@ local function increments(f, n, sign)
   end
 end
 
--- Coverage-only changes (V ops whose report was a trust's first), for the change log entry's
+-- Coverage-only changes (K ops whose report was a trust's first), for the change log entry's
 -- `coverage` field: {scope, {bucket, ...}} pairs in first-seen order; `buckets` is scope -> its
 -- list, `listed` holds the 'scope|bucket' already in one.
 local covered, buckets, listed = {}, {}, {}
@@ -213,13 +213,13 @@ while i <= n do
     mirrorMove(scoped, id)
     redis.call('ZADD', key(1), at, id)
     i = f + 3 * n
-  elseif op == 'N' or op == 'V' then
+  elseif op == 'N' or op == 'K' then
     local field, count = ARGV[i + 2], tonumber(ARGV[i + 3])
     if redis.call('HSETNX', key(1), field, 1) == 1 then
       for j = 1, count do
         redis.call('HINCRBY', key(3 + j), field, 1)
       end
-      if op == 'V' then
+      if op == 'K' then
         local bucket = ARGV[i + 4 + count]
         for scope in string.gmatch(ARGV[i + 5 + count], '[^,]+') do
           if not listed[scope .. '|' .. bucket] then
@@ -233,7 +233,7 @@ while i <= n do
         end
       end
     end
-    i = i + 4 + count + (op == 'V' and 2 or 0)
+    i = i + 4 + count + (op == 'K' and 2 or 0)
   elseif op == 'B' then
     local hash, field, at = key(1), ARGV[i + 2], ARGV[i + 3]
     local current = redis.call('HGET', hash, field)
