@@ -1,6 +1,7 @@
 // buildApp: the whole HTTP API from settings and dependencies, on the service kit's app and
 // operations plugin (/healthz, /readyz, /metrics). It never listens and never reads the
 // environment; main.ts does both. Tests call app.inject() on it.
+import { availableParallelism } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createServiceApp, operations } from '@pulse/service';
@@ -23,7 +24,7 @@ import snapshots from './plugins/snapshots.js';
 import stream, { type StreamSettings } from './stream/plugin.js';
 import { boundedFigures, createGate, DEFAULT_WORK_LIMITS, type WorkLimits } from './work-limits.js';
 import { createPublicTier, DEFAULT_CACHE_BUDGET, type PublicTier } from './public-tier.js';
-import { PUBLIC_TIER_CONTROL } from './disclosure.js';
+import { inProcessBuilder, workerBuilder } from './tree-builder.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -87,6 +88,12 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
         const limits = { ...DEFAULT_WORK_LIMITS, ...config.workLimits };
         const now = deps.now ?? Date.now;
         const settings = config.publicTier ?? {};
+        const maxBuilds = settings.maxBuilds ?? 4;
+        // One thread fewer than the cores, at least one: the event loop keeps a core.
+        const builder = deps.disclosure
+          ? inProcessBuilder(deps.refdata, deps.disclosure)
+          : workerBuilder({ threads: Math.min(maxBuilds, availableParallelism() - 1) });
+        instance.addHook('onClose', () => builder.close());
         instance.decorate('pulse', {
           refdata: deps.refdata,
           figures: boundedFigures(deps.figures, deps.refdata, limits),
@@ -95,8 +102,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
             figures: deps.figures,
             refdata: deps.refdata,
             now,
-            control: deps.disclosure ?? PUBLIC_TIER_CONTROL,
-            gate: createGate(settings.maxBuilds ?? 4),
+            builder,
+            gate: createGate(maxBuilds),
             tickMs: settings.tickMs ?? 60_000,
             maxSeriesPoints: settings.maxSeriesPoints ?? 200,
             cacheBudget: settings.cacheBudget ?? DEFAULT_CACHE_BUDGET,

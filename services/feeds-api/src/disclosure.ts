@@ -1,6 +1,7 @@
 // The public tier's disclosure control: @pulse/disclosure's NHS Digital method over whole trees of
 // England's structure (src/public-tier.ts builds them), so that a value hidden in one scope's
-// response is hidden in every response that shows it (docs/disclosure.md).
+// response is hidden in every response that shows it (docs/disclosure.md). It runs in the tree
+// builder's worker threads (src/tree-worker.ts).
 import {
   controlSeriesTree,
   controlSnapshotTree,
@@ -8,7 +9,7 @@ import {
   type SeriesBody as DisclosureSeries,
   type SnapshotBody,
 } from '@pulse/disclosure';
-import type { TreeControl } from './public-tier.js';
+import type { TreeControl } from './public-trees.js';
 
 export const PUBLIC_TIER_CONTROL: TreeControl = {
   snapshotTree: (tree) =>

@@ -15,7 +15,7 @@ import type { ReadinessCheck } from '@pulse/service';
 import type { FigureReader } from '@pulse/store';
 import type { ChangeLog } from './stream/change-log.js';
 import type { Verifier } from './auth/verifier.js';
-import type { TreeControl } from './public-tier.js';
+import type { TreeControl } from './public-trees.js';
 
 /** Live gauges and bed figures of a scope, as of an instant. */
 export interface LiveFigures {
@@ -77,6 +77,9 @@ export interface AppDeps {
    * config.rateLimits) and concurrent streams' leases. Redis and the key prefix (`<KEY_PREFIX>`).
    */
   limitStore?: { redis: Redis; prefix: string };
-  /** Disclosure control of the public tier's trees (default @pulse/disclosure's, src/disclosure.ts). */
+  /**
+   * Disclosure control of the public tier's trees, run on the event loop (tests). Default:
+   * @pulse/disclosure's (src/disclosure.ts), in worker threads (src/tree-builder.ts).
+   */
   disclosure?: TreeControl;
 }
