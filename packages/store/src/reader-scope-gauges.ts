@@ -1,6 +1,6 @@
 // Live gauges of an ICB, region or England from the gauge state kept per scope (scope-structure.ts):
 // one read-only script per partition (lua/scope-gauges.lua) reading the scope's group for the
-// date, a fixed 22 commands whatever the number of trusts, all partitions in one pipeline: one
+// date, a fixed 23 commands whatever the number of trusts, all partitions in one pipeline: one
 // round trip. A partition that cannot serve the group (its state was not kept from its first
 // apply, or its record time passed the group's last period) says so, and only for those
 // partitions the trusts' own state is summed (reader-gauges.ts), in a second round trip.

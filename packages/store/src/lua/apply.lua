@@ -76,16 +76,18 @@ local covered, buckets, listed = {}, {}, {}
 -- sets and beds totals the next op writes as it writes its trust's, members '<ods>:<id>'.
 local mirror
 
--- In each of the scoped op's threes of sets (one per age group): the member leaves all three,
--- then joins set g (1..3) with the score when g is given.
+-- In each of the scoped op's threes of sets (one per age group): the member leaves the three,
+-- or, when g (1..3) is given, the other two and ZADD sets its score in set g.
 local function mirrorMove(scoped, id, g, score)
   if not scoped then
     return
   end
   local member, keys = scoped.prefix .. id, scoped.keys
   for s = 1, #keys, 3 do
-    for j = 0, 2 do
-      redis.call('ZREM', keys[s + j], member)
+    for j = 1, 3 do
+      if j ~= g then
+        redis.call('ZREM', keys[s + j - 1], member)
+      end
     end
     if g then
       redis.call('ZADD', keys[s + g - 1], score, member)
