@@ -2,13 +2,17 @@
 // Builds the dashboard into dist/public/: one minified ES module bundle (Preact, uPlot and the
 // app) and one stylesheet (nhsuk-frontend's compiled CSS and uPlot's), both named by content
 // hash so feeds-api can let browsers cache them for good, an index.html naming them (never
-// cached), and the nhsuk-frontend images its CSS refers to. `--watch`-free on purpose: a build
-// takes well under a second. Also compiles src/assets.ts (the folder's path for feeds-api).
+// cached), and the nhsuk-frontend images its CSS refers to. Every text file is also written
+// compressed beside itself (`.br` at brotli's best, `.gz` at gzip -9), so feeds-api sends those
+// bytes as they are (@fastify/static's preCompressed) instead of compressing each response.
+// `--watch`-free on purpose: a build takes about a second. Also compiles src/assets.ts (the
+// folder's path for feeds-api).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,6 +67,16 @@ writeFileSync(
   template.replace('%STYLE%', `/${style}`).replace('%SCRIPT%', `/${script}`),
 );
 cpSync(join(nhsukDir, 'assets', 'images'), join(out, 'assets', 'images'), { recursive: true });
+
+// Precompressed copies of the text files (what a browser fetches: page, bundles, SVG images).
+const TEXT = /\.(html|js|css|svg|txt)$/;
+for (const file of readdirSync(out, { recursive: true, encoding: 'utf8' })) {
+  if (!TEXT.test(file)) continue;
+  const body = readFileSync(join(out, file));
+  const brotli = { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY };
+  writeFileSync(join(out, `${file}.br`), brotliCompressSync(body, { params: brotli }));
+  writeFileSync(join(out, `${file}.gz`), gzipSync(body, { level: 9 }));
+}
 
 execFileSync(
   process.execPath,

@@ -3,6 +3,9 @@
 // family after the days are applied through the store's plan + apply on 12 partitions, as the
 // aggregator writes them. Computed from that: a year at the default retention (each family's
 // bytes per day times the days it is kept), and what each way of shrinking it would save.
+// Then, measured beside that projection: England's whole RTT waiting list (`--rtt-scale full`,
+// one RTT_CLOCK_START per pathway of every open trust) applied the same way into a prefix of its
+// own, every key it wrote by family, then dropped. Not part of `npm test`: it takes minutes.
 // Writes the "retention" section of docs/BENCHMARKS.md (PULSE_BENCH_DOC overrides the path).
 //   REDIS_URL=redis://host:port npm run bench -w aggregator
 import { randomBytes } from 'node:crypto';
@@ -20,16 +23,17 @@ import {
   DEFAULT_GRACE_MS,
   DEFAULT_RETENTION,
   partitionKey,
+  planFits,
   planItemOf,
 } from '@pulse/store';
 import type { PlanItem } from '@pulse/store';
 import { ACTIVITY_PARTITIONS, ACTIVITY_TOPIC } from '@pulse/topology';
-import { generateActivity } from 'simulator';
+import { DEFAULT_RTT_SCALE, generateActivity } from 'simulator';
 import { AGGREGATOR_REDIS_OPTIONS } from '../src/aggregator.js';
 
 const DAYS = ['2026-11-24', '2026-11-25']; // an ordinary Tuesday and Wednesday
 const PARTITIONS = ACTIVITY_PARTITIONS;
-const RTT_SCALE = 0.02; // the simulator's default share of England's 7.4m-pathway waiting list
+const RTT_SCALE = DEFAULT_RTT_SCALE; // the simulator's default share of England's waiting list
 const CHUNK = 2_000; // records per apply, as the aggregator cuts a realistic mix
 const TOPIC = ACTIVITY_TOPIC;
 const days = (ms: number) => ms / DAY_MS;
@@ -40,7 +44,10 @@ if (!redisUrl) throw new Error('REDIS_URL is not set: run the benchmarks with `n
 const logger = createLogger({ service: 'retention-bench', level: 'warn' });
 const refdata = loadRefData();
 const machine = machineInfo();
-const prefix = `retention-bench-${randomBytes(4).toString('hex')}`;
+const runId = randomBytes(4).toString('hex');
+const prefix = `retention-bench-${runId}`;
+/** The full-scale waiting list's own prefix, dropped after it is measured. */
+const fullPrefix = `retention-bench-rtt-${runId}`;
 const first = londonDayBounds(DAYS[0]!);
 const last = londonDayBounds(DAYS[DAYS.length - 1]!);
 // The aggregator's clock: an hour after the last day (a replay, as CLOCK_OFFSET_MS does).
@@ -56,45 +63,55 @@ const resolve = (ods: string, date: string) => {
   return r.status === 'ok' ? { icb: r.icb.code, region: r.region.code } : undefined;
 };
 
-/** Applies the days through probe + plan + apply, per partition in chunks; returns events applied. */
-async function applyDays(redis: Redis): Promise<number> {
+/**
+ * Applies events through probe + plan + apply into `into`, per partition in chunks, with the
+ * aggregator's clock at `at`; returns the events applied.
+ */
+async function applyEvents(
+  redis: Redis,
+  into: string,
+  events: Iterable<ActivityEvent>,
+  at: number,
+): Promise<number> {
   const store = createFigureStore(redis, {
-    prefix,
+    prefix: into,
     topic: TOPIC,
-    clockOffsetMs: clock - Date.now(),
+    clockOffsetMs: at - Date.now(),
     refdata,
   });
   const pending = Array.from({ length: PARTITIONS }, () => [] as PlanItem[]);
   const offsets = Array.from({ length: PARTITIONS }, () => 0);
-  const flush = async (partition: number) => {
-    const items = pending[partition]!;
-    if (items.length === 0) return;
-    pending[partition] = [];
+  /** One fenced apply of the records, or of their halves when a plan would not fit a script. */
+  const applyItems = async (partition: number, items: PlanItem[]): Promise<void> => {
     const probe = await store.probe(partition, items);
+    const first = offsets[partition]!;
     const plan = store.plan({
       partition,
       storedOffset: probe.storedOffset,
-      firstOffset: String(offsets[partition]),
-      nextOffset: String(offsets[partition]! + items.length),
+      firstOffset: String(first),
+      nextOffset: String(first + items.length),
       items,
       seen: probe.seen,
       discharged: probe.discharged,
-      clock,
+      clock: at,
     });
-    offsets[partition]! += items.length;
+    if (!planFits(plan) && items.length > 1) {
+      // State-heavy records (the waiting list: one open pathway each) take more arguments.
+      const half = Math.ceil(items.length / 2);
+      await applyItems(partition, items.slice(0, half));
+      await applyItems(partition, items.slice(half));
+      return;
+    }
+    offsets[partition] = first + items.length;
     const result = await store.apply(plan);
     if (!result.applied) throw new Error(`partition ${partition} fenced: nothing else writes it`);
   };
-  const open = refdata.trusts(DAYS[0]!);
+  const flush = async (partition: number) => {
+    const items = pending[partition]!;
+    pending[partition] = [];
+    if (items.length > 0) await applyItems(partition, items);
+  };
   let applied = 0;
-  const events: Iterable<ActivityEvent> = generateActivity({
-    seed: 'retention',
-    from: first.start,
-    to: last.end,
-    trusts: open,
-    openTrusts: open,
-    rttScale: RTT_SCALE,
-  });
   for (const event of events) {
     const attribution = attribute(event, resolve);
     if (!attribution) continue;
@@ -107,17 +124,54 @@ async function applyDays(redis: Redis): Promise<number> {
   return applied;
 }
 
+/** The simulator's activity of every open trust from `from`, at `rttScale` of the waiting list. */
+function activity(from: number, to: number, rttScale: number): Iterable<ActivityEvent> {
+  const open = refdata.trusts(DAYS[0]!);
+  return generateActivity({
+    seed: 'retention',
+    from,
+    to,
+    trusts: open,
+    openTrusts: open,
+    rttScale,
+  });
+}
+
+/**
+ * The waiting list alone: the RTT_CLOCK_START records a run reports before its first event of
+ * anything else (every open pathway at `from`; WaitingList.initial in the simulator).
+ */
+function* waitingList(from: number, rttScale: number): Generator<ActivityEvent> {
+  for (const event of activity(from, from + DAY_MS, rttScale)) {
+    if (event.eventType !== 'RTT_CLOCK_START') return;
+    yield event;
+  }
+}
+
+const usedMemory = async (redis: Redis) =>
+  Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
+
+/** Unlinks every key under a prefix. */
+async function dropKeys(redis: Redis, under: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${under}:*`, 'COUNT', 2000);
+    cursor = next;
+    if (found.length > 0) await redis.unlink(...found);
+  } while (cursor !== '0');
+}
+
 interface KeyUse {
   key: string;
   bytes: number;
 }
 
-/** Every key under the prefix with its MEMORY USAGE (exact: SAMPLES 0), pipelined. */
-async function keysWithMemory(redis: Redis): Promise<KeyUse[]> {
+/** Every key under a prefix with its MEMORY USAGE (exact: SAMPLES 0), pipelined. */
+async function keysWithMemory(redis: Redis, under: string): Promise<KeyUse[]> {
   const out: KeyUse[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${under}:*`, 'COUNT', 2000);
     cursor = next;
     const pipeline = redis.pipeline();
     for (const key of keys) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
@@ -144,6 +198,39 @@ function familyOf(key: string): { family: string; day?: string } {
   return { family: rest[0]! };
 }
 
+/**
+ * England's whole waiting list applied into fullPrefix (clock an hour after its report): the
+ * pathways, every key written grouped by family (familyOf: whatever families the store writes),
+ * and used_memory's growth. Drops the prefix afterwards.
+ */
+async function measureFullList(redis: Redis) {
+  const before = await usedMemory(redis);
+  const started = performance.now();
+  const pathways = await applyEvents(
+    redis,
+    fullPrefix,
+    waitingList(first.start, 1),
+    first.start + HOUR_MS,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const usedMemoryGrowth = (await usedMemory(redis)) - before;
+  const keys = await keysWithMemory(redis, fullPrefix);
+  const families = new Map<string, { bytes: number; keys: number }>();
+  for (const { key, bytes } of keys) {
+    const { family } = familyOf(key);
+    const sum = families.get(family) ?? { bytes: 0, keys: 0 };
+    sum.bytes += bytes;
+    sum.keys += 1;
+    families.set(family, sum);
+  }
+  const bytes = keys.reduce((n, k) => n + k.bytes, 0);
+  console.log(
+    `full waiting list: ${pathways.toLocaleString('en-GB')} pathways applied in ${seconds.toFixed(0)} s: ${keys.length} keys, ${(bytes / 2 ** 20).toFixed(1)} MiB by MEMORY USAGE, ${(usedMemoryGrowth / 2 ** 20).toFixed(1)} MiB by used_memory`,
+  );
+  await dropKeys(redis, fullPrefix);
+  return { pathways, seconds, keys: keys.length, bytes, families, usedMemory: usedMemoryGrowth };
+}
+
 const redis = createRedis(redisUrl, {
   logger,
   name: 'retention-bench',
@@ -151,12 +238,17 @@ const redis = createRedis(redisUrl, {
 });
 await redis.connect();
 try {
-  const before = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
+  const before = await usedMemory(redis);
   const started = performance.now();
-  const events = await applyDays(redis);
+  const events = await applyEvents(
+    redis,
+    prefix,
+    activity(first.start, last.end, RTT_SCALE),
+    clock,
+  );
   const seconds = (performance.now() - started) / 1000;
-  const after = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
-  const keys = await keysWithMemory(redis);
+  const after = await usedMemory(redis);
+  const keys = await keysWithMemory(redis, prefix);
   const measured = keys.reduce((n, k) => n + k.bytes, 0);
   console.log(
     `${events.toLocaleString('en-GB')} events of ${DAYS.join(' and ')} applied in ${seconds.toFixed(0)} s: ${keys.length} keys, ${(measured / 2 ** 20).toFixed(1)} MiB by MEMORY USAGE, ${((after - before) / 2 ** 20).toFixed(1)} MiB by used_memory`,
@@ -239,6 +331,18 @@ try {
   console.log(markdownTable(['family', 'keys', 'MiB', 'kept', 'GiB in a year'], rows));
   console.log(markdownTable(['to shrink it', 'GiB saved in a year'], shrink));
 
+  // Full scale, measured: the whole waiting list alone, after the two days' keys are dropped.
+  await dropKeys(redis, prefix);
+  const full = await measureFullList(redis);
+  const projectedRtt = (state.get('g:rtt')?.bytes ?? 0) / RTT_SCALE;
+  const fullRtt = full.families.get('g:rtt')?.bytes ?? 0;
+  const perPathway = (b: number) => (b / full.pathways).toFixed(1);
+  const fullRows = [...full.families]
+    .sort()
+    .map(([family, use]) => [family, count(use.keys), mib(use.bytes), perPathway(use.bytes)]);
+  fullRows.push(['**total**', count(full.keys), mib(full.bytes), `**${perPathway(full.bytes)}**`]);
+  console.log(markdownTable(['family', 'keys', 'MiB', 'bytes per pathway'], fullRows));
+
   const body = `Two London days (${DAYS.join(', ')}) of every open trust from the simulator (\`--rtt-scale ${RTT_SCALE}\`),
 ${events.toLocaleString('en-GB')} events applied through \`@pulse/store\`'s probe, plan and apply on
 ${PARTITIONS} partitions (keys placed by Kafka's murmur2 partitioner) with the default retention.
@@ -254,6 +358,20 @@ Ways to shrink it, computed from the same measurement:
 
 ${markdownTable(['to shrink it', 'GiB saved in a year'], shrink)}
 
+**RTT at full scale, measured.** England's whole waiting list (\`--rtt-scale full\`):
+${count(full.pathways)} pathways, one RTT_CLOCK_START each for every open trust, as a run reports
+them at start-up, applied the same way into a prefix of their own (generated and applied in
+${full.seconds.toFixed(0)} s), then dropped. Every key the run wrote, by family:
+
+${markdownTable(['family', 'keys', 'MiB', 'bytes per pathway'], fullRows)}
+
+The open pathways (\`g:rtt\`): **${mib(fullRtt)} MiB measured, ${perPathway(fullRtt)} bytes per
+pathway**, against ${mib(projectedRtt)} MiB projected above (the two-day run's
+${mib(state.get('g:rtt')?.bytes ?? 0)} MiB × ${1 / RTT_SCALE}). used_memory grew
+${mib(full.usedMemory)} MiB. The list's seen ids are kept until the grace period after the day
+they are dated has passed (the year above counts seen ids per day held); its counters are the
+\`rtt_clock_starts_recorded\` of the day before the run, where the list is reported.
+
 Source: \`services/aggregator/bench/retention.ts\`.`;
   const path = writeSection(
     {
@@ -267,11 +385,7 @@ Source: \`services/aggregator/bench/retention.ts\`.`;
   );
   console.log(`\nwritten to ${path}`);
 } finally {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000);
-    cursor = next;
-    if (found.length > 0) await redis.unlink(...found);
-  } while (cursor !== '0');
+  await dropKeys(redis, prefix);
+  await dropKeys(redis, fullPrefix);
   await redis.quit();
 }

@@ -3,6 +3,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { testApp } from './helpers.js';
 
@@ -12,6 +13,8 @@ async function builtPage(): Promise<string> {
   await mkdir(join(dir, 'assets', 'images'), { recursive: true });
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>t</title>');
   await writeFile(join(dir, 'app-ABCD1234.js'), 'console.log(1)');
+  // The build writes a brotli copy beside each text file (packages/dashboard/build.mjs).
+  await writeFile(join(dir, 'app-ABCD1234.js.br'), brotliCompressSync('console.log(1)'));
   await writeFile(join(dir, 'assets', 'images', 'icon.svg'), '<svg/>');
   return dir;
 }
@@ -31,6 +34,31 @@ describe('dashboard at /', () => {
     expect(script.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     const image = await t.app.inject({ method: 'GET', url: '/assets/images/icon.svg' });
     expect(image.headers['cache-control']).toBe('public, max-age=86400');
+  });
+
+  it('should send a bundle’s precompressed copy as it is, and never serve the copy by name', async () => {
+    const t = await testApp({ dashboardDir: await builtPage() });
+    const script = await t.app.inject({
+      method: 'GET',
+      url: '/app-ABCD1234.js',
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
+    expect(script.statusCode).toBe(200);
+    expect(script.headers['content-encoding']).toBe('br');
+    expect(script.headers['content-type']).toMatch(/javascript/);
+    expect(script.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(script.headers['vary']).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(script.rawPayload).toString()).toBe('console.log(1)');
+    // Without compression: the file itself.
+    const plain = await t.app.inject({
+      method: 'GET',
+      url: '/app-ABCD1234.js',
+      headers: { 'accept-encoding': 'identity' },
+    });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe('console.log(1)');
+    const copy = await t.app.inject({ method: 'GET', url: '/app-ABCD1234.js.br' });
+    expect(copy.statusCode).toBe(404);
   });
 
   it('should leave unknown paths and the API to the API', async () => {

@@ -11,6 +11,6 @@ export {
   type FaultRatios,
   type RejectCode,
 } from './faults/kinds.js';
-export { parseOptions, USAGE, type SimulatorOptions } from './cli/options.js';
+export { DEFAULT_RTT_SCALE, parseOptions, USAGE, type SimulatorOptions } from './cli/options.js';
 export { runSimulator, selectTrusts, simulatedRecords } from './run.js';
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';

@@ -2,7 +2,7 @@
 // the push feed, today's curve against last week, the league table of the areas below, and who
 // is reporting. Preact for the rendering; everything it shows comes from the feeds API.
 import { render } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   describeToken,
   getSnapshot,
@@ -25,7 +25,9 @@ import {
 } from './figures.js';
 import { LeagueTable, NOT_PUBLISHED, Reporting, type LeagueRow } from './league.js';
 import { openFeed, type FeedState } from './live.js';
-import { FIRST_FIGURES } from './marks.js';
+import { APP_START, FIRST_FIGURES, FIRST_SNAPSHOT, markOnce } from './marks.js';
+
+markOnce(APP_START);
 
 const TOKEN_KEY = 'ics-pulse-token';
 const LEAGUE_EVERY_MS = 60_000;
@@ -370,15 +372,23 @@ function App() {
     setTokenState(value);
   };
 
+  // The organisation lists (names below England, the league table, drill-down) are read once the
+  // first figures are in, or the feed has given up on them, so the first snapshot never queues
+  // behind them (nor behind the league table's reads, which wait for the lists).
+  const structureRead = useRef(false);
   useEffect(() => {
+    if (structureRead.current) return;
+    if (snapshot === null && feed.kind !== 'failed' && feed.kind !== 'reconnecting') return;
+    structureRead.current = true;
     loadStructure().then(setStructure, () => setStructure(null));
-  }, []);
+  }, [snapshot, feed.kind]);
   useEffect(() => {
     setSnapshot(null);
     return openFeed({
       scope,
       token,
       onSnapshot: (s) => {
+        markOnce(FIRST_SNAPSHOT);
         setSnapshot(s);
         setReceived(Date.now());
       },
@@ -395,8 +405,7 @@ function App() {
   }, [name]);
   // The first figures on screen, for the benchmark (bench/run.ts) and the browser's tools.
   useEffect(() => {
-    if (snapshot && performance.getEntriesByName(FIRST_FIGURES).length === 0)
-      performance.mark(FIRST_FIGURES);
+    if (snapshot) markOnce(FIRST_FIGURES);
   }, [snapshot]);
 
   return (
