@@ -23,7 +23,6 @@ import {
   bucketForId,
   bucketsBetween,
   emptySplit,
-  FIGURE_FAMILY,
   londonDateOf,
   scopeKey,
   type BucketSize,
@@ -36,13 +35,8 @@ import {
   type Family,
   type Suppression,
 } from '@pulse/disclosure';
-import {
-  expectedCounter,
-  honestPoints,
-  type HonestPoint,
-  type StoredPoint,
-} from './honest-series.js';
-import type { ResolvedMetric } from './metrics.js';
+import { expectedFor, honestPoints, type HonestPoint, type StoredPoint } from './honest-series.js';
+import { storedSeries, type ResolvedMetric } from './metrics.js';
 import type { RefData } from '@pulse/refdata';
 import { ApiError } from './errors.js';
 import { bodyEtag } from './plugins/http-cache.js';
@@ -241,7 +235,7 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
     to: number,
   ): Promise<Entry> {
     const asOf = now();
-    const family = FIGURE_FAMILY[metric.figure];
+    const { family } = metric;
     const buckets = bucketsBetween(interval, from, to).map((id) => bucketForId(interval, id));
     // The structure of each point's London date; consecutive points on one structure are
     // controlled as one tree (points are independent: no relation joins two buckets).
@@ -267,7 +261,7 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
     const read = new Map<string, StoredPoint<Split>[]>();
     await Promise.all(
       [...trusts].map(async ([key, t]) => {
-        read.set(key, await figures.counterSeries(t.scope, metric.figure, interval, from, to));
+        read.set(key, await storedSeries(figures, metric, t.scope, interval, from, to));
       }),
     );
     const bodies = new Map<string, SeriesBody>();
@@ -306,7 +300,7 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
       const honest = new Map<Node, HonestPoint<Split>[]>();
       const family_ = (node: Node): Family<SeriesBody> => {
         const stored = storedOf(node);
-        const points = honestPoints(stored, asOf, expectedCounter(refdata, node.scope, family));
+        const points = honestPoints(stored, asOf, expectedFor(refdata, node.scope, metric));
         honest.set(node, points);
         const body: SeriesBody = {
           ...bodyOf(node.info),
