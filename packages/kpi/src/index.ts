@@ -7,3 +7,4 @@ export * from './gauges.js';
 export * from './rejections.js';
 export * from './data-quality.js';
 export * from './families.js';
+export * from './gauge-samples.js';

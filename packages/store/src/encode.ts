@@ -26,6 +26,10 @@
 //                              the comma-separated scopes in the change log entry's `coverage`
 //                              field (a bucket whose only change is its coverage)
 //   B k field at open occupied HSET field = 'at:open:occupied' unless the stored at is newer
+//   G ed1 ed2 ed3 rtt1 rtt2 rtt3 ctr1 ctr2 ctr3 beds sinceEd sinceRtt sinceCtr m (set max)*m
+//     n (k field)*n            a gauge sample (lua/sample.lua): the trust's gauges as of an end
+//                              (as gauges.lua counts them), packed, added into field of each of
+//                              the n hashes k
 //   T k at                     ZREMRANGEBYSCORE k -inf (at: members scored below at go
 //   X k at                     PEXPIREAT k at (ms)
 //   V marker trusts structure clock
@@ -71,6 +75,7 @@ export function planArguments(plan: BatchPlan): number {
     if (op.mirror) n += 3 + 2 * op.mirror.keys.length;
     if (op.op === 'discharge') n += 21 + op.ifNotMeeting.length * 4;
     else if (op.op === 'ctr') n += 18 + op.corrections.length * 4;
+    else if (op.op === 'sample') n += 30 + op.over.length * 2 + op.targets.length * 3;
     else n += 12;
   }
   for (const report of plan.reports) n += (report.change ? 7 : 5) + report.parents.length * 2;
@@ -149,6 +154,11 @@ export function encodePlan(plan: BatchPlan): EncodedPlan {
         break;
       case 'beds':
         argv.push('B', k(op.key), op.field, op.at, op.open, op.occupied);
+        break;
+      case 'sample':
+        argv.push('G', ...[...op.ed, ...op.rtt, ...op.ctr, op.beds].map(k), ...op.since);
+        argv.push(op.over.length, ...op.over.flat(), op.targets.length);
+        for (const target of op.targets) argv.push(k(target.key), target.field);
         break;
     }
   }

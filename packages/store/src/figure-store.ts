@@ -2,9 +2,10 @@
 import { AGE_GROUPS, DAY_MS, type StateOp } from '@pulse/kpi';
 import { defineScript, type Redis } from '@pulse/redis';
 import { encodePlan } from './encode.js';
+import { sampleKeys } from './gauge-samples.js';
 import { StoreError } from './errors.js';
 import { partitionKey, partitionKeys, utcDayOf } from './keys.js';
-import { readScript } from './lua/scripts.js';
+import { applyScript } from './lua/scripts.js';
 import { execPipeline } from './pipeline.js';
 import { checkNotRetired } from './prefixes.js';
 import type { ResolvedStoreOptions, StoreOptions } from './options.js';
@@ -31,6 +32,8 @@ export interface ProbeResult {
   seen: Set<string>;
   /** The stored first discharges of the batch's spells (spellOf): PlanInput.discharged. */
   discharged: Map<string, DischargeRecord>;
+  /** The batch's trusts' last gauge-sample ends (PlanInput.sampledUntil). */
+  sampledUntil: Map<string, number>;
 }
 
 /** The spells an event's criteria-to-reside changes and discharges name. */
@@ -71,9 +74,11 @@ export interface FigureStore {
 export function createFigureStore(redis: Redis, options: StoreOptions): FigureStore {
   const resolved = resolveStoreOptions(options);
   // EVALSHA, with EVAL after a NOSCRIPT; as many keys as the plan has.
-  const run = defineScript(redis, { name: 'pulseStoreApply', lua: readScript('apply') });
+  const run = defineScript(redis, { name: 'pulseStoreApply', lua: applyScript() });
   const keysOf = (partition: number) =>
     partitionKeys(partitionKey(resolved.prefix, resolved.topic, partition));
+  const samples = (partition: number) =>
+    sampleKeys(partitionKey(resolved.prefix, resolved.topic, partition));
 
   return {
     options: resolved,
@@ -104,6 +109,11 @@ export function createFigureStore(redis: Redis, options: StoreOptions): FigureSt
       for (const [day, ids] of byDay)
         pipeline.smismember(keys.seen(utcDayOf(day * DAY_MS).day), ids);
       for (const [ods, ids] of spells) pipeline.hmget(keys.spell(ods), ...ids);
+      // Gauge history: where each of the batch's trusts was sampled until.
+      const providers = [
+        ...new Set(events.flatMap((e) => (e.providerOds === undefined ? [] : [e.providerOds]))),
+      ];
+      if (providers.length > 0) pipeline.hmget(samples(partition).sampledUntil, ...providers);
       const [storedOffset, ...replies] = (await execPipeline(pipeline)) as [
         string | null,
         ...unknown[][],
@@ -121,7 +131,12 @@ export function createFigureStore(redis: Redis, options: StoreOptions): FigureSt
           if (discharge) discharged.set(spellOf(ods, spellId), discharge);
         });
       });
-      return { storedOffset, seen, discharged };
+      const sampledUntil = new Map<string, number>();
+      const untils = (replies[byDay.size + spells.size] ?? []) as (string | null)[];
+      providers.forEach((ods, j) => {
+        if (untils[j] != null) sampledUntil.set(ods, Number(untils[j]));
+      });
+      return { storedOffset, seen, discharged, sampledUntil };
     },
 
     // The writer's clock keeps a replayed day's seen ids alive (PlanInput.now).

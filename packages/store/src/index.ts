@@ -58,3 +58,11 @@ export {
 } from './prefixes.js';
 export type { ActivePrefix, FollowOptions, PrefixSpace } from './prefixes.js';
 export type { CursorOps } from './cursors.js';
+export {
+  addPacked,
+  emptySampleSums,
+  sampleField,
+  sampleKeys,
+  SAMPLED_FIGURES,
+} from './gauge-samples.js';
+export type { GaugeSamplePoint, PlannedSample, SampleSums } from './gauge-samples.js';

@@ -1,6 +1,13 @@
 // One partition batch -> one plan: everything the apply script will do, summed per key and field.
 // Pure: no I/O, no clock. The script then does per batch what would otherwise be per event.
-import type { AgeGroup, Attribution, Bucket, EventEffects, FigureFamily } from '@pulse/kpi';
+import type {
+  AgeGroup,
+  Attribution,
+  Bucket,
+  EventEffects,
+  FigureFamily,
+  Resolver,
+} from '@pulse/kpi';
 import type { ActivityEvent } from '@pulse/contracts';
 import {
   AGE_GROUPS,
@@ -12,6 +19,7 @@ import {
   STATE_WINDOW_MS,
 } from '@pulse/kpi';
 import { StoreError } from './errors.js';
+import { createSampler, sampleKeys, type PlannedSample } from './gauge-samples.js';
 import type { ClosedSet, OpenSet, PartitionKeys } from './keys.js';
 import {
   counterField,
@@ -35,10 +43,19 @@ export interface PlanItem {
   /** Its 15m, 1h and London-day buckets. */
   buckets: readonly Bucket[];
   effects: EventEffects;
+  /**
+   * The record's Kafka timestamp, when known: a gauge sample is never taken at an end earlier
+   * than this minus the grace period (@pulse/kpi sampleCrossing).
+   */
+  recordTime?: number;
 }
 
 /** An accepted event's plan item: its id, provider, time, attribution, buckets and effects. */
-export function planItemOf(event: ActivityEvent, attribution: Attribution): PlanItem {
+export function planItemOf(
+  event: ActivityEvent,
+  attribution: Attribution,
+  recordTime?: number,
+): PlanItem {
   return {
     eventId: event.eventId,
     providerOds: event.providerOds,
@@ -47,6 +64,7 @@ export function planItemOf(event: ActivityEvent, attribution: Attribution): Plan
     attribution,
     buckets: bucketsOf(event.occurredAt),
     effects: effectsOf(event),
+    ...(recordTime === undefined ? {} : { recordTime }),
   };
 }
 
@@ -107,6 +125,16 @@ export interface PlanInput {
    * write sets already expired, and a resend later in the log would count again.
    */
   now?: number;
+  /**
+   * The probe's "sampled until" of the batch's trusts (gauge history): a trust absent here has
+   * not been sampled yet and starts at its first applied event.
+   */
+  sampledUntil?: ReadonlyMap<string, number>;
+  /**
+   * A trust's ICB and region on a London date, for gauge samples (attributed on the date of the
+   * bucket they end); absent: each sample takes its event's attribution.
+   */
+  resolve?: Resolver;
 }
 
 /**
@@ -162,7 +190,9 @@ export type PlannedStateOp =
       region: string;
       ifNotMeeting: PlannedIncrement[];
     }
-  | { op: 'beds'; key: string; field: string; at: number; open: number; occupied: number };
+  | { op: 'beds'; key: string; field: string; at: number; open: number; occupied: number }
+  /** A gauge sample of a trust at a 15-minute end, before the event that crosses it. */
+  | PlannedSample;
 
 /** A state op with the scope keys it also writes (scope-plan.ts), when the store keeps them. */
 export type PlannedScopedOp = PlannedStateOp & { mirror?: ScopeMirror };
@@ -449,6 +479,19 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
       }),
     );
   };
+  const sampler = createSampler({
+    keys: sampleKeys(partitionKey(options.prefix, options.topic, input.partition)),
+    gaugeKeys: (ods) => {
+      const trust = trustKeysFor(ods);
+      return { ed: trust.open.ed, rtt: trust.open.rtt, ctr: trust.ctr, beds: trust.beds };
+    },
+    grace: options.grace,
+    retention: options.retention,
+    sampledUntil: input.sampledUntil,
+    resolve: input.resolve,
+    expire,
+    max: (key, field, value) => max(plan.maxima, key, field, value),
+  });
   let seenDay = { start: Number.NaN, ids: [] as string[] };
   const taken = new Set<string>();
 
@@ -463,6 +506,8 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     bump(dqOf(item.providerOds), 'accepted', 1);
     const trust = trustKeysFor(item.providerOds);
     max(plan.maxima, trust.dataQuality, 'newest', item.occurredAt);
+    // Gauge history: the trust's samples at the ends this event crosses, taken before it.
+    for (const sample of sampler.cross(item)) plan.state.push(sample);
 
     const dayStart = item.occurredAt - (((item.occurredAt % DAY_MS) + DAY_MS) % DAY_MS);
     if (dayStart !== seenDay.start) {
@@ -553,6 +598,7 @@ export function planBatch(input: PlanInput, options: ResolvedStoreOptions): Batc
     }
   }
 
+  sampler.finish();
   for (const rejection of input.rejections ?? []) {
     bump(dqOf(rejection.providerOds), `rejected:${rejection.code}`, 1);
     plan.summary.rejected++;

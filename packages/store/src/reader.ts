@@ -42,6 +42,8 @@ import {
   reportedField,
 } from './keys.js';
 import type { PartitionKeys } from './keys.js';
+import type { GaugeSamplePoint } from './gauge-samples.js';
+import { readGaugeSamples, sampleKeys } from './gauge-samples.js';
 
 /**
  * Buckets read per round trip by counterSeries: each chunk is one script per partition, so a
@@ -97,6 +99,16 @@ export interface FigureReader {
     size: BucketSize,
     bucketIds: readonly string[],
   ): Promise<Record<FigureFamily, number>[]>;
+  /**
+   * Gauge history: per bucket of a size covering [from, to), the samples of the scope's trusts
+   * at the bucket's end (and, for 1d, at 08:00 London for G&A beds), summed.
+   */
+  gaugeSeries(
+    scope: Scope,
+    size: BucketSize,
+    from: number,
+    to: number,
+  ): Promise<GaugeSamplePoint[]>;
   /** Live gauges and G&A beds summed over the scope's trusts on londonDate (default: asOf's). */
   gauges(scope: Scope, asOf: number, londonDate?: string): Promise<GaugeReading>;
   /** Newest occurredAt applied for the scope, or null if none. */
@@ -140,6 +152,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
   const prefixes = Array.from({ length: options.partitions }, (_, i) =>
     partitionKey(options.prefix, options.topic, i),
   );
+  const samplePartitions = prefixes.map(sampleKeys);
   const partitions: PartitionKeys[] = prefixes.map(partitionKeys);
   const scopeScripts = { scope: defineScopeGaugesScript(redis), trusts: gaugesScript };
   const structure = scopeStructureOf(options.refdata);
@@ -170,7 +183,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
         seriesScript.queue(
           pipeline,
           chunk.map((id) => p.counters(key, size, id)),
-          [...fields],
+          ['n', ...fields],
         );
       }
       chunks.push([chunk, (await execPipeline(pipeline)) as number[][]]);
@@ -230,6 +243,17 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
       }
       return out;
     },
+
+    gaugeSeries: (scope, size, from, to) =>
+      readGaugeSamples(
+        redis,
+        seriesScript,
+        samplePartitions,
+        scopeKey(scope),
+        size,
+        bucketsBetween(size, from, to),
+        SERIES_CHUNK_BUCKETS,
+      ),
 
     gauges(scope, asOf, londonDate = londonDateOf(asOf)) {
       const trusts = trustsOf(scope, londonDate);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FigureStore, PlanInput } from '../src/index.js';
-import { londonDateOf } from '@pulse/kpi';
+import { lastEndBefore, londonDateOf } from '@pulse/kpi';
 import {
   createFigureStore,
   encodePlan,
@@ -109,7 +109,12 @@ describe('figure store', () => {
     // B's batch is offsets 5 and 6: a new event and a resend of x. B probes: nothing stored yet.
     const mine = [item(T0, [one('ed_attendances')]), { ...x }];
     const probeB = await store.probe(partition, mine);
-    expect(probeB).toEqual({ storedOffset: null, seen: new Set(), discharged: new Map() });
+    expect(probeB).toEqual({
+      storedOffset: null,
+      seen: new Set(),
+      discharged: new Map(),
+      sampledUntil: new Map(),
+    });
     // Zombie A applies offsets 0-4, x among them, up to exactly B's first offset.
     const probeA = await store.probe(partition, [x]);
     const planA = store.plan(
@@ -124,7 +129,13 @@ describe('figure store', () => {
     });
     // Re-probed, B sees x applied: it counts once.
     const again = await store.probe(partition, mine);
-    expect(again).toEqual({ storedOffset: '5', seen: new Set([x.eventId]), discharged: new Map() });
+    expect(again).toEqual({
+      storedOffset: '5',
+      seen: new Set([x.eventId]),
+      discharged: new Map(),
+      // x's trust started its gauge history at the last 15-minute end before x.
+      sampledUntil: new Map([[TRUST, lastEndBefore(T0)]]),
+    });
     const fresh = { ...stale, storedOffset: again.storedOffset, seen: again.seen };
     expect(await store.apply(store.plan(batch(fresh)))).toEqual({ applied: true });
     expect(await t.redis.hget(trustDayKey(), 'ed_attendances:adult')).toBe('2');

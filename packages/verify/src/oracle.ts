@@ -11,6 +11,7 @@ import {
   type EventType,
 } from '@pulse/contracts';
 import {
+  addSplit,
   addToSplit,
   bucketForId,
   bucketsBetween,
@@ -89,6 +90,25 @@ export interface AcceptedEvent {
   icb: string;
   region: string;
   londonDate: string;
+  /** The record's Kafka timestamp (its `clock`, else OracleOptions.clock). */
+  clock: number;
+}
+
+/** One trust's gauge sample at an instant, with its ICB and region on the sample's date. */
+interface TrustSample {
+  trust: string;
+  icb: string;
+  region: string;
+  gauges: GaugeFigures;
+  beds: BedFigures;
+}
+
+/** A scope's gauge samples at one instant, summed over its trusts sampled then. */
+export interface OracleSample {
+  /** Trusts of the scope sampled at the instant. */
+  sampled: number;
+  gauges: GaugeFigures;
+  beds: BedFigures;
 }
 
 const MIN = 60_000;
@@ -159,6 +179,12 @@ export class BruteForce {
   /** Scope key → its accepted events in send order (an index; the counting stays naive). */
   private readonly byScope = new Map<string, AcceptedEvent[]>();
   private readonly resolve: Resolver;
+  private readonly graceMs: number;
+  /** Trust → sample end → how many of its events (send order) the sample is taken after. */
+  private readonly sampleCache = new Map<string, Map<number, number>>();
+  private readonly trustSamples = new Map<string, { gauges: GaugeFigures; beds: BedFigures }>();
+  private readonly samplesByEnd = new Map<number, TrustSample[]>();
+  private trustList: string[] | undefined;
 
   constructor(log: readonly SentRecord[], options: OracleOptions) {
     const graceMs = options.graceMs ?? 14 * 24 * HOUR;
@@ -191,12 +217,13 @@ export class BruteForce {
         seen.add(e!.eventId);
         dq.accepted += 1;
         dq.newest = Math.max(dq.newest ?? -Infinity, e!.occurredAt);
-        accepted.push({ event: e!, seq, trust: e!.providerOds, ...parents!, londonDate });
+        accepted.push({ event: e!, seq, trust: e!.providerOds, ...parents!, londonDate, clock });
       }
     });
     this.accepted = accepted;
     this.dataQuality = quality;
     this.resolve = options.resolve;
+    this.graceMs = graceMs;
     for (const a of accepted) {
       for (const key of [`t:${a.trust}`, `i:${a.icb}`, `r:${a.region}`, 'e']) {
         const list = this.byScope.get(key);
@@ -308,6 +335,96 @@ export class BruteForce {
       addNewestBeds(beds, events);
     }
     return { gauges, beds };
+  }
+
+  /**
+   * Gauge history, defined again from docs/aggregation.md ("Gauge history"): a trust is sampled
+   * at a 15-minute end T when an accepted event of its own (send order) dated after T comes, from
+   * the events before that one, unless T is not after the last end it was sampled at (or, for its
+   * first event, started from: the last end before it), or is more than a day before the event,
+   * or before the event's record time minus the grace period.
+   */
+  private samplesOf(ods: string): Map<number, number> {
+    const cached = this.sampleCache.get(ods);
+    if (cached) return cached;
+    const step = 15 * MIN;
+    const lastEndBefore = (t: number) => Math.floor((t - 1) / step) * step;
+    const samples = new Map<number, number>();
+    let until: number | undefined;
+    this.eventsOf(`t:${ods}`).forEach((a, index) => {
+      const o = a.event.occurredAt;
+      if (until !== undefined) {
+        for (let end = until + step; end < o; end += step) {
+          if (end >= o - 24 * HOUR && end >= a.clock - this.graceMs) samples.set(end, index);
+        }
+      }
+      until = Math.max(until ?? -Infinity, lastEndBefore(o));
+    });
+    this.sampleCache.set(ods, samples);
+    return samples;
+  }
+
+  /**
+   * A scope's gauge samples at an instant `at` (a 15-minute end): the trusts sampled then, in the
+   * scope on the London date of the bucket ending at `at`, each its gauges and beds as of `at`
+   * from its events before its sample.
+   */
+  gaugeSample(scope: Scope | string, at: number): OracleSample {
+    const s = typeof scope === 'string' ? parseScopeKey(scope) : scope;
+    const out: OracleSample = {
+      sampled: 0,
+      gauges: emptyGaugeFigures(),
+      beds: { ga_beds_open: 0, ga_beds_occupied: 0 },
+    };
+    for (const one of this.samplesAt(at)) {
+      if (s.kind === 'trust' && s.code !== one.trust) continue;
+      if (s.kind === 'icb' && s.code !== one.icb) continue;
+      if (s.kind === 'region' && s.code !== one.region) continue;
+      out.sampled += 1;
+      for (const figure of Object.keys(one.gauges) as (keyof GaugeFigures)[])
+        addSplit(out.gauges[figure], one.gauges[figure]);
+      out.beds.ga_beds_open += one.beds.ga_beds_open;
+      out.beds.ga_beds_occupied += one.beds.ga_beds_occupied;
+    }
+    return out;
+  }
+
+  /**
+   * The trusts sampled at `at` that are open on the London date of the bucket ending at `at`,
+   * with their ICB and region then and their sample (cached: every scope reads the same).
+   */
+  private samplesAt(at: number) {
+    const cached = this.samplesByEnd.get(at);
+    if (cached) return cached;
+    const date = londonDateOf(at - 1);
+    this.trustList ??= [...new Set(this.accepted.map((a) => a.trust))];
+    const list: TrustSample[] = [];
+    for (const ods of this.trustList) {
+      const taken = this.samplesOf(ods).get(at);
+      if (taken === undefined) continue;
+      const parents = this.resolve(ods, date);
+      if (!parents) continue;
+      list.push({ trust: ods, ...parents, ...this.trustSample(ods, taken, at) });
+    }
+    this.samplesByEnd.set(at, list);
+    return list;
+  }
+
+  /** One trust's sample at `at` from its first `taken` events (cached: scopes share it). */
+  private trustSample(ods: string, taken: number, at: number) {
+    const key = `${ods}|${at}`;
+    const cached = this.trustSamples.get(key);
+    if (cached) return cached;
+    const events = this.eventsOf(`t:${ods}`).slice(0, taken);
+    const gauges = emptyGaugeFigures();
+    const beds: BedFigures = { ga_beds_open: 0, ga_beds_occupied: 0 };
+    addOpenItems(gauges, events, 'ed', at);
+    addOpenItems(gauges, events, 'rtt', at);
+    addNotMeeting(gauges, events, at);
+    addNewestBeds(beds, events);
+    const sample = { gauges, beds };
+    this.trustSamples.set(key, sample);
+    return sample;
   }
 
   /** The scope's accepted events, in send order. */

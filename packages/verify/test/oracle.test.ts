@@ -284,3 +284,36 @@ describe('BruteForce figures', () => {
     expect(gauges.ed_in_department_over_12h.total).toBe(2);
   });
 });
+
+describe('BruteForce gauge history', () => {
+  // T0 is 12:00 UTC; arrivals of RGT (ICB QUE), clock = the event time unless given.
+  const at = (minutes: number) => T0 + minutes * MIN;
+  const sent = (minutes: number, id: string, clock?: number) => ({
+    ...arrival(id, at(minutes)),
+    clock: clock ?? at(minutes),
+  });
+  const inDept = (o: BruteForce, minutes: number) => {
+    const s = o.gaugeSample('i:QUE', at(minutes));
+    return [s.sampled, s.gauges.ed_in_department.total];
+  };
+
+  it('should sample each end from the events before the first one after it, never revised by a late one', () => {
+    const o = oracle([sent(5, 'a'), sent(40, 'b'), sent(10, 'late'), sent(50, 'c'), sent(70, 'd')]);
+    expect(inDept(o, 0)).toEqual([0, 0]); // before the first event: not sampled
+    expect(inDept(o, 15)).toEqual([1, 1]); // crossed by b at 12:40: a only
+    expect(inDept(o, 30)).toEqual([1, 1]);
+    expect(inDept(o, 45)).toEqual([1, 3]); // crossed by c: a, b and the late one
+    expect(inDept(o, 60)).toEqual([1, 4]);
+    expect(inDept(o, 75)).toEqual([0, 0]); // not crossed yet
+  });
+
+  it('should sample a silent trust only the last day before its next event, and not before its record time - grace', () => {
+    const o = oracle([sent(0, 'a'), sent(3 * 24 * 60 + 1, 'b')]);
+    const sampled = Array.from({ length: 3 * 96 }, (_, q) => inDept(o, 15 * (q + 1))[0]);
+    expect(sampled.filter((s) => s === 1)).toHaveLength(96);
+    expect(inDept(o, 3 * 24 * 60)).toEqual([1, 1]);
+    const late = oracle([sent(0, 'a'), sent(60, 'b', at(60) + 14 * 24 * HOUR - 20 * MIN)]);
+    // b (13:00) arrives 14 days less 20 minutes after 13:00: ends from 12:40 on, so 12:45 only.
+    expect([15, 30, 45, 60].map((m) => inDept(late, m)[0])).toEqual([0, 0, 1, 0]);
+  });
+});

@@ -14,7 +14,7 @@ import {
   REJECTION_CODES,
   UNUSABLE_KEY,
 } from '@pulse/kpi';
-import type { Attribution, RejectionCode } from '@pulse/kpi';
+import type { Attribution, RejectionCode, Resolver } from '@pulse/kpi';
 import type { ProviderResolution, RefData } from '@pulse/refdata';
 
 export { AGGREGATOR_REJECTIONS, UNUSABLE_KEY };
@@ -130,15 +130,29 @@ export function classify(record: RecordInput, ctx: ClassifyContext): Classificat
   // Attribution through @pulse/kpi (the oracle uses the same function); the resolver keeps the
   // refdata answer so a rejection can say why.
   let failed: ProviderResolution | undefined;
-  const attribution = attribute(event, (ods, date) => {
-    const resolution = ctx.refdata.resolveProvider(ods, date);
-    if (resolution.status === 'ok')
-      return { icb: resolution.icb.code, region: resolution.region.code };
-    failed = resolution;
-    return undefined;
-  });
+  const attribution = attribute(
+    event,
+    resolverOf(ctx.refdata, (resolution) => (failed = resolution)),
+  );
   if (attribution) return { kind: 'accepted', event, attribution };
   return reject('UNKNOWN_ORGANISATION', unknownDetail(event.providerOds, failed));
+}
+
+/**
+ * A provider's ICB and region on a London date from the reference data (@pulse/kpi's Resolver);
+ * `onFailed` hears why when it has none.
+ */
+export function resolverOf(
+  refdata: Pick<RefData, 'resolveProvider'>,
+  onFailed?: (resolution: ProviderResolution) => void,
+): Resolver {
+  return (ods, date) => {
+    const resolution = refdata.resolveProvider(ods, date);
+    if (resolution.status === 'ok')
+      return { icb: resolution.icb.code, region: resolution.region.code };
+    onFailed?.(resolution);
+    return undefined;
+  };
 }
 
 /** Why a provider does not count: reference-data facts about a known trust, else nothing of it. */

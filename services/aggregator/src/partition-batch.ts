@@ -4,7 +4,7 @@
 import { MAX_PLAN_ARGUMENTS, planArguments, planItemOf } from '@pulse/store';
 import type { FigureStore, PlanItem, PlanRejection } from '@pulse/store';
 import type { ClassifyContext, Classification } from './classify.js';
-import { classify } from './classify.js';
+import { classify, resolverOf } from './classify.js';
 import type { DeadLetter } from './dlq.js';
 import { deadLetter } from './dlq.js';
 
@@ -157,7 +157,8 @@ function classified(record: BatchRecord, ctx: ClassifyContext): Classified {
   const input = { key: record.key, value: record.value, timestamp: Number(record.timestamp) };
   const result = classify(input, ctx);
   if (result.kind !== 'accepted') return { record, result };
-  return { record, result, item: planItemOf(result.event, result.attribution) };
+  const item = planItemOf(result.event, result.attribution, input.timestamp);
+  return { record, result, item };
 }
 
 async function processChunk(
@@ -237,6 +238,8 @@ async function processChunk(
       rejections,
       seen: probe.seen,
       discharged: probe.discharged,
+      sampledUntil: probe.sampledUntil,
+      resolve: resolverOf(ctx.refdata),
       clock: recordClock,
     });
     const args = planArguments(plan);

@@ -29,6 +29,7 @@ function harness() {
         storedOffset: applied.at(-1)?.next ?? null,
         seen: new Set<string>(),
         discharged: new Map(),
+        sampledUntil: new Map(),
       }),
       plan: (input) => planBatch(input, options),
       async apply(plan) {

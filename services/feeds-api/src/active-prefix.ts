@@ -35,6 +35,7 @@ export function followingFigures(
   return {
     counters: (...args) => current().counters(...args),
     counterSeries: (...args) => current().counterSeries(...args),
+    gaugeSeries: (...args) => current().gaugeSeries(...args),
     live: (...args) => current().live(...args),
     freshness: (...args) => current().freshness(...args),
     completeness: (...args) => current().completeness(...args),

@@ -22,6 +22,7 @@ export function figuresFromReader(reader: FigureReader): FiguresSource {
     counters: async (scope, size, bucketIds) => sum(await reader.counters(scope, size, bucketIds)),
     counterSeries: (scope, figure, size, from, to) =>
       reader.counterSeries(scope, figure, size, from, to),
+    gaugeSeries: (scope, size, from, to) => reader.gaugeSeries(scope, size, from, to),
     live: (scope, asOf, londonDate) => reader.gauges(scope, asOf, londonDate),
     freshness: (scope) => reader.freshness(scope),
     async completeness(scope, asOf, londonDate, since) {

@@ -47,6 +47,31 @@ export function expectedCounter(
   };
 }
 
+/**
+ * How many providers a metric's points expect per London date: a counter's, those expected to
+ * report its family; a gauge's, every trust of the scope (a trust sampled contributes its whole
+ * state, 0 where it keeps none of the figure, so a gauge point covers trusts, not a family).
+ */
+export function expectedFor(
+  refdata: RefData,
+  scope: Scope,
+  metric: { kind: 'counter' | 'gauge'; family: FigureFamily },
+): (londonDate: string) => number {
+  if (metric.kind === 'counter') return expectedCounter(refdata, scope, metric.family);
+  const cache = new Map<string, number>();
+  return (date) => {
+    let n = cache.get(date);
+    if (n === undefined) {
+      n =
+        scope.kind === 'trust'
+          ? Number(refdata.resolveProvider(scope.code, date).status === 'ok')
+          : refdata.trustsInScope(scope, date).length;
+      cache.set(date, n);
+    }
+    return n;
+  };
+}
+
 /** The honest points of stored buckets read at `now`. */
 export function honestPoints<V>(
   stored: readonly StoredPoint<V>[],

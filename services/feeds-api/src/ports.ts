@@ -44,6 +44,11 @@ export interface FiguresSource {
    */
   counterSeries: FigureReader['counterSeries'];
   /**
+   * Gauge history: per bucket covering [from, to), the samples of the scope's trusts at the
+   * bucket's end (daily G&A beds: at 08:00 London), summed, with how many trusts were sampled.
+   */
+  gaugeSeries: FigureReader['gaugeSeries'];
+  /**
    * Gauges summed over the scope's trusts on londonDate: the current open sets and bed snapshots;
    * asOf moves only the over-12h / 18w / 52w / 65w thresholds.
    */

@@ -23,7 +23,7 @@ import { LRUCache } from 'lru-cache';
 import { londonDateOf, scopeKey, type BucketSize, type Scope } from '@pulse/kpi';
 import type { RefData } from '@pulse/refdata';
 import { ApiError } from './errors.js';
-import type { ResolvedMetric } from './metrics.js';
+import { storedSeries, type ResolvedMetric } from './metrics.js';
 import type { FiguresSource } from './ports.js';
 import {
   packPoints,
@@ -153,7 +153,7 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
         async (t) =>
           [
             scopeKey(t.scope),
-            packPoints(await figures.counterSeries(t.scope, metric.figure, interval, from, to)),
+            packPoints(await storedSeries(figures, metric, t.scope, interval, from, to)),
           ] as const,
       ),
     );

@@ -10,7 +10,6 @@ import {
   bucketForId,
   bucketsBetween,
   emptySplit,
-  FIGURE_FAMILY,
   londonDateOf,
   scopeKey,
   type BucketSize,
@@ -25,12 +24,7 @@ import {
 } from '@pulse/disclosure';
 import type { RefData } from '@pulse/refdata';
 import { snapshotEtag } from './etag.js';
-import {
-  expectedCounter,
-  honestPoints,
-  type HonestPoint,
-  type StoredPoint,
-} from './honest-series.js';
+import { expectedFor, honestPoints, type HonestPoint, type StoredPoint } from './honest-series.js';
 import { resolveMetric, type ResolvedMetric } from './metrics.js';
 import { bodyEtag } from './plugins/http-cache.js';
 import type { Snapshot } from './schemas/snapshot.js';
@@ -217,7 +211,7 @@ export function buildSeriesTree(
 ): BuiltTree {
   const { interval, from, to, asOf } = input;
   const metric = resolveMetric(input.metric);
-  const family = FIGURE_FAMILY[metric.figure];
+  const { family } = metric;
   const buckets = bucketsBetween(interval, from, to).map((id) => bucketForId(interval, id));
   const packed = new Map(input.points);
   // The structure of each point's London date; consecutive points on one structure are
@@ -275,7 +269,7 @@ export function buildSeriesTree(
     const honest = new Map<Node, HonestPoint<Split>[]>();
     const family_ = (node: Node): Family<SeriesBody> => {
       const stored = storedOf(node);
-      const points = honestPoints(stored, asOf, expectedCounter(refdata, node.scope, family));
+      const points = honestPoints(stored, asOf, expectedFor(refdata, node.scope, metric));
       honest.set(node, points);
       const body: SeriesBody = {
         ...bodyOf(node.info),

@@ -88,6 +88,10 @@ export function boundedFigures(
       guarded(bucketsBetween(size, from, to).length, () =>
         figures.counterSeries(scope, figure, size, from, to),
       ),
+    gaugeSeries: (scope, size, from, to) =>
+      guarded(bucketsBetween(size, from, to).length, () =>
+        figures.gaugeSeries(scope, size, from, to),
+      ),
     live: (scope, asOf, londonDate) =>
       guarded(trustsIn(scope, londonDate), () => figures.live(scope, asOf, londonDate)),
     freshness: (scope) => figures.freshness(scope),

@@ -165,6 +165,11 @@ export async function testApp(
         storedOffset: probe.storedOffset,
         seen: probe.seen,
         discharged: probe.discharged,
+        sampledUntil: probe.sampledUntil,
+        resolve: (ods, date) => {
+          const r = refs.resolveProvider(ods, date);
+          return r.status === 'ok' ? { icb: r.icb.code, region: r.region.code } : undefined;
+        },
         clock: AS_OF,
       });
       expect(await store.apply(plan)).toEqual({ applied: true });

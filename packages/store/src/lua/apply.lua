@@ -244,6 +244,8 @@ while i <= n do
       mirrorBeds(scoped, current, ARGV[i + 4], ARGV[i + 5])
     end
     i = i + 6
+  elseif op == 'G' then
+    i = gaugeSample(i)
   elseif op == 'T' then
     redis.call('ZREMRANGEBYSCORE', key(1), '-inf', '(' .. ARGV[i + 2])
     i = i + 3

@@ -2,7 +2,12 @@
 import { readFileSync } from 'node:fs';
 
 export function readScript(
-  name: 'apply' | 'gauges' | 'scope-gauges' | 'changes' | 'series',
+  name: 'apply' | 'gauges' | 'scope-gauges' | 'changes' | 'series' | 'sample',
 ): string {
   return readFileSync(new URL(`./${name}.lua`, import.meta.url), 'utf8');
+}
+
+/** The apply script: lua/sample.lua's gauge-sample op (G), then lua/apply.lua. */
+export function applyScript(): string {
+  return `${readScript('sample')}\n${readScript('apply')}`;
 }

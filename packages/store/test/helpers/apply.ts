@@ -16,6 +16,7 @@ export async function probeAndApply(
     items,
     seen: probe.seen,
     discharged: probe.discharged,
+    sampledUntil: probe.sampledUntil,
     clock,
   });
   return { plan, result: await store.apply(plan) };

@@ -4,6 +4,8 @@
 // per-provider data quality.
 import type { BucketSize, DataQuality, Scope } from '@pulse/kpi';
 import {
+  bedsReferenceOf,
+  bucketForId,
   bucketsBetween,
   bucketsOf,
   FIGURE_FAMILIES,
@@ -29,6 +31,8 @@ export interface ComparisonSummary {
   buckets: Record<BucketSize, number>;
   /** Figure values compared (figure × age group × bucket × scope, plus gauges). */
   values: number;
+  /** Gauge series points (scope × size × bucket) with at least one trust sampled. */
+  sampledPoints: number;
   /** The first 50 differences (all of them is mismatchCount). */
   mismatches: Mismatch[];
   mismatchCount: number;
@@ -141,6 +145,7 @@ export async function compareWithOracle(
   const mismatches: Mismatch[] = [];
   let values = 0;
   let mismatchCount = 0;
+  let sampledPoints = 0;
   const note = (scope: string, what: string, expected: unknown, actual: unknown) => {
     values++;
     if (expected === actual) return;
@@ -201,6 +206,7 @@ export async function compareWithOracle(
       note(key, `beds ${figure}`, value, gauges.beds[figure as keyof typeof want.beds]);
     }
     note(key, 'freshness', oracle.freshness(key) ?? null, await reader.freshness(scope));
+    sampledPoints += await compareGaugeHistory(reader, oracle, scope, key, ids, note);
   }
 
   for (const ods of options.providers ?? [...oracle.dataQuality.keys()]) {
@@ -219,7 +225,53 @@ export async function compareWithOracle(
     values,
     mismatches,
     mismatchCount,
+    sampledPoints,
   };
+}
+
+const GROUPS = ['child', 'adult', 'unknown', 'total'] as const;
+
+/**
+ * Gauge history: every point of the scope's gauge series at 15m, 1h and 1d over the compared
+ * buckets against the oracle's samples at the bucket's end (08:00 London for the daily beds):
+ * trusts sampled, every gauge and age group, G&A beds. Returns the points with a trust sampled.
+ */
+async function compareGaugeHistory(
+  reader: FigureReader,
+  oracle: BruteForce,
+  scope: Scope,
+  key: string,
+  ids: Record<BucketSize, string[]>,
+  note: (scope: string, what: string, expected: unknown, actual: unknown) => void,
+): Promise<number> {
+  let sampled = 0;
+  for (const size of SIZES) {
+    const list = ids[size];
+    if (list.length === 0) continue;
+    const from = bucketForId(size, list[0]!).start;
+    const to = bucketForId(size, list.at(-1)!).end;
+    for (const point of await reader.gaugeSeries(scope, size, from, to)) {
+      const { id, end } = point.bucket;
+      const want = oracle.gaugeSample(key, end);
+      if (want.sampled > 0) sampled++;
+      note(key, `sampled ${size} ${id}`, want.sampled, point.sample.sampled);
+      for (const [figure, split] of Object.entries(want.gauges)) {
+        const got = point.sample.gauges[figure as keyof typeof want.gauges];
+        for (const group of GROUPS)
+          note(key, `history ${figure}.${group} ${size} ${id}`, split[group], got[group]);
+      }
+      const beds = size === '1d' ? oracle.gaugeSample(key, bedsReferenceOf(id)) : want;
+      note(key, `beds sampled ${size} ${id}`, beds.sampled, point.beds.sampled);
+      for (const [figure, value] of Object.entries(beds.beds))
+        note(
+          key,
+          `history ${figure} ${size} ${id}`,
+          value,
+          point.beds.beds[figure as 'ga_beds_open'],
+        );
+    }
+  }
+  return sampled;
 }
 
 function emptyQuality(): DataQuality {

@@ -1,12 +1,12 @@
 // GET /v1/{england|regions/{code}|icbs/{code}|trusts/{code}}/series: one metric of one scope.
 // GET /v1/series: several metrics of several scopes over the same buckets. Both as JSON or CSV.
 import type { FastifyPluginAsync } from 'fastify';
-import { FIGURE_FAMILY, type BucketSize, type Scope } from '@pulse/kpi';
+import type { BucketSize, Scope } from '@pulse/kpi';
 import { seriesRows, type CsvSeries } from '../csv.js';
 import { ApiError } from '../errors.js';
 import { csvFileName, formatOf, jsonOrCsv, negotiate } from '../formats.js';
-import { resolveMetric } from '../metrics.js';
-import { expectedCounter, honestPoints } from '../honest-series.js';
+import { resolveMetric, storedSeries } from '../metrics.js';
+import { expectedFor, honestPoints } from '../honest-series.js';
 import { problemResponses } from '../schemas/common.js';
 import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
 import { SeriesListQuery, SeriesListSchema, SeriesQuery, SeriesSchema } from '../schemas/series.js';
@@ -84,10 +84,10 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
     const metric = resolveMetric(name);
     if (level === 'controlled')
       return publicTier.series(scope, info, metric, range.interval, range.from, range.to);
-    const family = FIGURE_FAMILY[metric.figure];
+    const { family } = metric;
     const { interval, from, to } = range;
-    const stored = await figures.counterSeries(scope, metric.figure, interval, from, to);
-    const points = honestPoints(stored, asOf, expectedCounter(refdata, scope, family));
+    const stored = await storedSeries(figures, metric, scope, interval, from, to);
+    const points = honestPoints(stored, asOf, expectedFor(refdata, scope, metric));
     return {
       scope: info,
       metric: metric.name,
@@ -114,9 +114,10 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
       schema: {
         tags: ['series'],
         operationId: `${route.kind}Series`,
-        summary: `Time series of a counter for ${route.label}`,
+        summary: `Time series of a figure for ${route.label}`,
         description:
-          `One counter figure of ${route.label} per bucket over [from, to), split by age group. ` +
+          `One figure of ${route.label} per bucket over [from, to), split by age group: a counter ` +
+          'counted in the bucket, or a gauge (e.g. ed_in_department) at the bucket’s end. ' +
           `At most ${maxPoints} points per request. Each point carries its coverage (providers of ` +
           'the scope that reported the figure’s family in the bucket, out of those expected to) and ' +
           'whether it is still open; its value is null in the future and where no provider reported ' +

@@ -15,7 +15,7 @@ const instantOrDate = (description: string, example: string) =>
   Type.String({ pattern: INSTANT_OR_DATE_PATTERN, description, examples: [example] });
 
 const METRIC_DESCRIPTION =
-  'a counter (see the snapshot’s `counters` for what each counts), or `ambulance_handover_hours_lost` (hours). `rtt_clock_starts` is a deprecated name of `rtt_clock_starts_recorded`, answered under the new name; `ambulance_handover_ms_lost` (milliseconds) is deprecated for `ambulance_handover_hours_lost`.';
+  'a counter (see the snapshot’s `counters` for what each counts), `ambulance_handover_hours_lost` (hours), or a gauge (the snapshot’s `gauges`: `ed_in_department`, `ed_in_department_over_12h`, `ctr_not_meeting`, `rtt_waiting`, `rtt_over_18w`, `rtt_over_52w`, `rtt_over_65w`; a count of patients or pathways), whose point is its value at the bucket’s end: gauge history, each trust sampled as its own events pass the end, never revised by a later, late event (docs/aggregation.md, “Gauge history”). `rtt_clock_starts` is a deprecated name of `rtt_clock_starts_recorded`, answered under the new name; `ambulance_handover_ms_lost` (milliseconds) is deprecated for `ambulance_handover_hours_lost`.';
 
 const Metric = (description: string) =>
   Type.Enum([...SERIES_METRICS], { description, examples: ['ed_attendances'] });
@@ -53,14 +53,14 @@ export const SeriesPointSchema = Type.Object(
     end: Instant('Bucket end (exclusive).'),
     value: Type.Union([Split, Type.Null()], {
       description:
-        'The figure in the bucket; null when nothing is known of it: the bucket is in the future, or no provider of the scope reported the figure’s family in it (also after the retention of its size). 0 means reported, and none.',
+        'The figure in the bucket (a gauge: its value at the bucket’s end, summed over the trusts sampled then); null when nothing is known of it: the bucket is in the future, or no provider of the scope reported the figure’s family in it (a gauge: no trust of the scope was sampled at its end; also after the retention of its size). 0 means reported, and none.',
     }),
     coverage: Type.Union([CoverageSchema, Type.Null()], {
-      description: `Providers of the scope that reported the figure’s family in the bucket, out of those expected. ${CONTROLLED_NULL}`,
+      description: `Providers of the scope that reported the figure’s family in the bucket, out of those expected. For a gauge: trusts of the scope sampled at the bucket’s end, out of every trust of the scope on the bucket’s London date (a sampled trust contributes its whole state, 0 where it keeps none of the figure). ${CONTROLLED_NULL}`,
     }),
     open: Type.Boolean({
       description:
-        'The bucket contains asOf, the instant the series was read: it is still filling, so its value can grow.',
+        'The bucket contains asOf, the instant the series was read: it is still filling, so its value can grow. A gauge point is open until its end passes (its value is then null: no trust can have been sampled at an end still to come); once closed its value still grows as more trusts’ events pass the end (coverage says how many are in).',
       examples: [false],
     }),
   },
@@ -117,7 +117,7 @@ export const SeriesSchema = Type.Object(
   {
     scope: ScopeInfoSchema,
     metric: Type.String({
-      description: 'The counter figure listed.',
+      description: 'The figure listed: a counter, a derived figure or a gauge.',
       examples: ['ed_attendances'],
     }),
     unit: Type.Enum(['count', 'hours', 'milliseconds'], {
@@ -142,7 +142,8 @@ export const SeriesSchema = Type.Object(
     ...disclosureProperties,
   },
   {
-    description: 'A time series of one counter figure.',
+    description:
+      'A time series of one figure: a counter per bucket, or a gauge at each bucket’s end.',
     examples: [SERIES_EXAMPLE],
   },
 );
