@@ -11,7 +11,7 @@ import {
   type Scope,
   type StateOp,
 } from '@pulse/kpi';
-import type { RefData } from '@pulse/refdata';
+import { loadRefData } from '@pulse/refdata';
 import type { FigureReader, FigureStore, PlanItem } from '../src/index.js';
 import { probeAndApply } from './helpers/apply.js';
 import { storeFixture } from './helpers/fixture.js';
@@ -36,7 +36,7 @@ let reader: FigureReader;
 let offset = 0;
 
 beforeEach(async () => {
-  ({ t, store, reader } = await storeFixture(1, {} as RefData));
+  ({ t, store, reader } = await storeFixture(1, loadRefData()));
   offset = 0;
 });
 
