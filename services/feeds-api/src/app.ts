@@ -89,7 +89,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
         const settings = config.publicTier ?? {};
         instance.decorate('pulse', {
           refdata: deps.refdata,
-          figures: boundedFigures(deps.figures, deps.refdata, limits),
+          figures: boundedFigures(deps.figures, limits),
           now,
           publicTier: createPublicTier({
             figures: deps.figures,
