@@ -96,7 +96,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
         instance.addHook('onClose', () => builder.close());
         instance.decorate('pulse', {
           refdata: deps.refdata,
-          figures: boundedFigures(deps.figures, deps.refdata, limits),
+          figures: boundedFigures(deps.figures, limits),
           now,
           publicTier: createPublicTier({
             figures: deps.figures,

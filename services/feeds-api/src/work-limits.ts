@@ -5,10 +5,11 @@
 // reader assembles a series in chunks of SERIES_CHUNK_BUCKETS (one script per partition each), so
 // one request holds one chunk's reads at a time.
 //
-// Cost is points x scopes: a series is its bucket count for its one scope; live gauges are read
-// per trust, so a snapshot's live read costs the trusts in its scope (England about 200).
+// Cost is points x scopes: a series is its bucket count for its one scope; live gauges cost 1
+// for any scope: the store reads an ICB's, region's or England's from the gauge state it keeps
+// per scope, a fixed number of commands per partition (falling back to per-trust reads only in
+// a partition whose scope state was not kept, e.g. before a rebuild after an in-place upgrade).
 import { bucketsBetween } from '@pulse/kpi';
-import type { RefData } from '@pulse/refdata';
 import { ApiError } from './errors.js';
 import type { FiguresSource } from './ports.js';
 
@@ -56,7 +57,6 @@ export function createGate(max: number): Gate {
 /** The figures port with the limits applied: expensive reads gated. */
 export function boundedFigures(
   figures: FiguresSource,
-  refdata: RefData,
   limits: WorkLimits = DEFAULT_WORK_LIMITS,
 ): FiguresSource & { readonly gate: Gate } {
   const gate = createGate(limits.maxExpensive);
@@ -77,8 +77,6 @@ export function boundedFigures(
       release();
     }
   };
-  const trustsIn = (scope: Parameters<FiguresSource['live']>[0], londonDate: string) =>
-    scope.kind === 'trust' ? 1 : refdata.trustsInScope(scope, londonDate).length;
 
   return {
     gate,
@@ -92,8 +90,7 @@ export function boundedFigures(
       guarded(bucketsBetween(size, from, to).length, () =>
         figures.gaugeSeries(scope, size, from, to),
       ),
-    live: (scope, asOf, londonDate) =>
-      guarded(trustsIn(scope, londonDate), () => figures.live(scope, asOf, londonDate)),
+    live: (scope, asOf, londonDate) => guarded(1, () => figures.live(scope, asOf, londonDate)),
     freshness: (scope) => figures.freshness(scope),
     completeness: (scope, asOf, londonDate, since) =>
       figures.completeness(scope, asOf, londonDate, since),
