@@ -29,6 +29,7 @@ import { resolveMetric, type ResolvedMetric } from './metrics.js';
 import { bodyEtag } from './plugins/http-cache.js';
 import type { Snapshot } from './schemas/snapshot.js';
 import type { ScopeInfo } from './scopes.js';
+import { seriesHeader } from './series.js';
 import { composeSnapshot, sumParts, type SnapshotParts } from './snapshot.js';
 import { iso } from './time.js';
 
@@ -211,7 +212,6 @@ export function buildSeriesTree(
 ): BuiltTree {
   const { interval, from, to, asOf } = input;
   const metric = resolveMetric(input.metric);
-  const { family } = metric;
   const buckets = bucketsBetween(interval, from, to).map((id) => bucketForId(interval, id));
   const packed = new Map(input.points);
   // The structure of each point's London date; consecutive points on one structure are
@@ -232,14 +232,12 @@ export function buildSeriesTree(
   };
   const bodies = new Map<string, SeriesBody>();
   const bodyOf = (info: ScopeInfo): SeriesBody => ({
-    scope: info,
-    metric: metric.name,
-    unit: metric.unit,
-    family,
-    asOf: iso(asOf),
-    interval,
-    from: iso(buckets[0]?.start ?? from),
-    to: iso(buckets.at(-1)?.end ?? to),
+    ...seriesHeader(info, metric, asOf, interval, {
+      first: buckets[0]?.start,
+      last: buckets.at(-1)?.end,
+      from,
+      to,
+    }),
     points: [],
     disclosure: 'controlled',
     suppressed: [],

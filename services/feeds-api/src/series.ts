@@ -2,7 +2,29 @@
 import { bucketsBetween, HOUR_MS, londonDateOf, UTC_BUCKET_MS, type BucketSize } from '@pulse/kpi';
 import { DEFAULT_RETENTION } from '@pulse/store';
 import { ApiError } from './errors.js';
+import type { ResolvedMetric } from './metrics.js';
+import type { ScopeInfo } from './scopes.js';
 import { iso } from './time.js';
+
+/** The fields every series body starts with, exact or controlled; `first`/`last`: its buckets. */
+export function seriesHeader(
+  info: ScopeInfo,
+  metric: ResolvedMetric,
+  asOf: number,
+  interval: BucketSize,
+  range: { first: number | undefined; last: number | undefined; from: number; to: number },
+) {
+  return {
+    scope: info,
+    metric: metric.name,
+    unit: metric.unit,
+    family: metric.family,
+    asOf: iso(asOf),
+    interval,
+    from: iso(range.first ?? range.from),
+    to: iso(range.last ?? range.to),
+  };
+}
 
 /** Points in a series over [from, to) (from < to): the buckets containing from … to - 1. */
 export function pointCount(size: BucketSize, from: number, to: number, max: number): number {

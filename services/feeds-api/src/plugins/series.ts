@@ -10,7 +10,13 @@ import { expectedFor, honestPoints } from '../honest-series.js';
 import { problemResponses } from '../schemas/common.js';
 import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
 import { SeriesListQuery, SeriesListSchema, SeriesQuery, SeriesSchema } from '../schemas/series.js';
-import { checkRetention, checkSeriesRange, londonDatesOf, pointCount } from '../series.js';
+import {
+  checkRetention,
+  checkSeriesRange,
+  londonDatesOf,
+  pointCount,
+  seriesHeader,
+} from '../series.js';
 import { resolveScopeList } from '../scope-list.js';
 import { scopeBetween, type ScopeInfo } from '../scopes.js';
 import { instantParam, iso } from '../time.js';
@@ -84,19 +90,16 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
     const metric = resolveMetric(name);
     if (level === 'controlled')
       return publicTier.series(scope, info, metric, range.interval, range.from, range.to);
-    const { family } = metric;
     const { interval, from, to } = range;
     const stored = await storedSeries(figures, metric, scope, interval, from, to);
     const points = honestPoints(stored, asOf, expectedFor(refdata, scope, metric));
     return {
-      scope: info,
-      metric: metric.name,
-      unit: metric.unit,
-      family,
-      asOf: iso(asOf),
-      interval,
-      from: iso(points[0]?.bucket.start ?? from),
-      to: iso(points.at(-1)?.bucket.end ?? to),
+      ...seriesHeader(info, metric, asOf, interval, {
+        first: points[0]?.bucket.start,
+        last: points.at(-1)?.bucket.end,
+        from,
+        to,
+      }),
       points: points.map((p) => ({
         start: iso(p.bucket.start),
         end: iso(p.bucket.end),
