@@ -1,12 +1,16 @@
 // Event-to-visible freshness at a steady live rate: the simulator's events for every open trust,
 // sent at 3,000 and 30,000 events/s (England's peak, and ten times it) through Kafka, one
-// aggregator process (main.ts, as deployed) and Redis. Per event: from its emittedAt (stamped
+// aggregator process (main.ts, as deployed; PULSE_BENCH_AGGREGATORS=N runs N in one group) and
+// Redis, with the CPU each of them used. Per event: from its emittedAt (stamped
 // when it is sent) to (1) its change-log entry being read by a follower polling
 // `readChanges` every POLL_MS, and (2) the England snapshot read after that poll returning;
 // beside Kafka's own produce-to-consume latency (a consumer that does no work) in the same run.
 // Writes the "freshness" section of docs/BENCHMARKS.md (PULSE_BENCH_DOC overrides the path).
 //   KAFKA_BROKERS=host:port REDIS_URL=redis://host:port npx tsx --conditions=@pulse/source bench/freshness.ts
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeMachine, machineInfo, markdownTable, writeSection } from '@pulse/bench';
 import { createCodec } from '@pulse/contracts';
@@ -14,7 +18,7 @@ import type { ActivityEvent } from '@pulse/contracts';
 import { createKafka, createProducer } from '@pulse/kafka';
 import { DAY_MS, londonDateOf } from '@pulse/kpi';
 import { createLogger } from '@pulse/logging';
-import { createRedis } from '@pulse/redis';
+import { createRedis, type Redis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
 import { createChangeReader, createFigureReader, partitionKey } from '@pulse/store';
 import {
@@ -41,6 +45,10 @@ const WARM_UP_MS = 3_000;
 const SEND_BATCH = 2_000;
 /** How often the follower reads the change log (a push feed's poll). */
 const POLL_MS = 50;
+/** Aggregator processes in one consumer group (PULSE_BENCH_AGGREGATORS, default 1). */
+const AGGREGATORS = Number(process.env['PULSE_BENCH_AGGREGATORS'] ?? 1);
+/** Linux's USER_HZ: the unit of /proc's CPU times. */
+const CLOCK_TICKS = 100;
 /** How long after the last send the aggregator may take to catch up before the run is cut. */
 const DRAIN_MS = 120_000;
 
@@ -104,10 +112,12 @@ async function oneRun(rate: number, seconds: number, events: readonly ActivityEv
   await admin.disconnect();
   const redis = createRedis(redisUrl, { logger, name: 'freshness-bench' });
   await redis.connect();
-  const port = await freePort();
-  const child = startAggregator(
-    { brokers, redisUrl, topic, groupId: `freshness-bench-${run}`, keyPrefix: prefix, port },
-    { stdout: 'inherit' },
+  const ports = await Promise.all(Array.from({ length: AGGREGATORS }, () => freePort()));
+  const children = ports.map((port) =>
+    startAggregator(
+      { brokers, redisUrl, topic, groupId: `freshness-bench-${run}`, keyPrefix: prefix, port },
+      { stdout: 'inherit' },
+    ),
   );
   const consumer = kafka.consumer({
     groupId: `freshness-bench-bare-${run}`,
@@ -116,7 +126,8 @@ async function oneRun(rate: number, seconds: number, events: readonly ActivityEv
   const producer = createProducer(kafka);
   const stop = new AbortController();
   try {
-    await untilOk(`http://127.0.0.1:${port}/readyz`, child);
+    for (const [i, port] of ports.entries())
+      await untilOk(`http://127.0.0.1:${port}/readyz`, children[i]!);
 
     // Kafka's own latency: a group member that does no work, stamping each record on receipt.
     const sentAt: number[][] = Array.from({ length: ACTIVITY_PARTITIONS }, () => []);
@@ -181,6 +192,7 @@ async function oneRun(rate: number, seconds: number, events: readonly ActivityEv
     })();
 
     await producer.connect();
+    const cpuBefore = await cpuNow(redis, children);
     const start = Date.now();
     firstCounted = start + WARM_UP_MS;
     const total = Math.min(events.length, rate * seconds);
@@ -231,6 +243,7 @@ async function oneRun(rate: number, seconds: number, events: readonly ActivityEv
       drainSeconds = (Date.now() - sentAll) / 1000;
       await sleep(100);
     }
+    const cpuAfter = await cpuNow(redis, children);
     while (consumed < total && Date.now() < deadline) await sleep(50);
     await sleep(2 * POLL_MS);
     stop.abort();
@@ -259,12 +272,13 @@ async function oneRun(rate: number, seconds: number, events: readonly ActivityEv
       visible: stats(visible),
       shown: stats(shown),
       snapshot: stats(snapshotMs),
+      cpu: cpuSpent(cpuBefore, cpuAfter),
     };
   } finally {
     stop.abort();
     await producer.disconnect().catch(() => undefined);
     await consumer.disconnect().catch(() => undefined);
-    await stopProcess(child);
+    await Promise.all(children.map((child) => stopProcess(child)));
     await deleteKeysWithPrefix(redis, `${prefix}:`);
     await redis.quit();
     const cleanup = kafka.admin();
@@ -272,6 +286,45 @@ async function oneRun(rate: number, seconds: number, events: readonly ActivityEv
     await deleteTopicWithDlq(cleanup, topic);
     await cleanup.disconnect();
   }
+}
+
+/** CPU seconds used so far: Redis (INFO cpu), the aggregators, this process, the whole machine. */
+async function cpuNow(redis: Redis, children: readonly ChildProcess[]) {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  const ticks = (pid: number | undefined) => {
+    // /proc/<pid>/stat: utime and stime are fields 14 and 15, after the command in parentheses.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const own = process.cpuUsage();
+  const machine = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1);
+  const [user, nice, system, , , irq, softirq, steal] = machine.map(Number);
+  return {
+    at: Date.now(),
+    redis: field('used_cpu_user') + field('used_cpu_sys'),
+    aggregators: children.reduce((sum, child) => sum + ticks(child.pid), 0) / CLOCK_TICKS,
+    bench: (own.user + own.system) / 1e6,
+    machine: (user! + nice! + system! + irq! + softirq! + steal!) / CLOCK_TICKS,
+  };
+}
+
+/** CPU seconds spent between two readings, by whom; "other" is mostly the Kafka broker. */
+function cpuSpent(a: Awaited<ReturnType<typeof cpuNow>>, b: Awaited<ReturnType<typeof cpuNow>>) {
+  const wall = (b.at - a.at) / 1000;
+  const redis = b.redis - a.redis;
+  const aggregators = b.aggregators - a.aggregators;
+  const bench = b.bench - a.bench;
+  const machine = b.machine - a.machine;
+  return {
+    wall,
+    capacity: wall * cpus().length,
+    machine,
+    redis,
+    aggregators,
+    bench,
+    other: machine - redis - aggregators - bench,
+  };
 }
 
 const needed = Math.max(...RUNS.map((r) => r.rate * r.seconds));
@@ -308,22 +361,45 @@ const rows = results.flatMap((r) => {
 const runs = results
   .map(
     (r) =>
-      `${r.rate.toLocaleString('en-GB')}/s: ${r.sent.toLocaleString('en-GB')} events sent at ${Math.round(r.achieved).toLocaleString('en-GB')}/s achieved, ${r.applies.toLocaleString('en-GB')} applies (change-log entries), the aggregator done ${r.drainSeconds.toFixed(1)} s after the last send, England snapshot read p50 ${ms(r.snapshot.p50)} ms p99 ${ms(r.snapshot.p99)} ms${r.drained ? '' : `, **not caught up ${DRAIN_MS / 1000} s after the last send**`}`,
+      `${r.rate.toLocaleString('en-GB')}/s: ${r.sent.toLocaleString('en-GB')} events sent at ${Math.round(r.achieved).toLocaleString('en-GB')}/s achieved, ${r.applies.toLocaleString('en-GB')} applies (change-log entries), ${AGGREGATORS === 1 ? 'the aggregator' : 'the aggregators'} done ${r.drainSeconds.toFixed(1)} s after the last send, England snapshot read p50 ${ms(r.snapshot.p50)} ms p99 ${ms(r.snapshot.p99)} ms${r.drained ? '' : `, **not caught up ${DRAIN_MS / 1000} s after the last send**`}`,
   )
   .join('; ');
+const cpuRows = results.map((r) => {
+  const c = r.cpu;
+  const s = (n: number) => n.toFixed(1);
+  return [
+    `${r.rate.toLocaleString('en-GB')}/s`,
+    s(c.wall),
+    s(c.capacity),
+    s(c.machine),
+    s(c.redis),
+    s(c.aggregators),
+    s(c.bench),
+    s(c.other),
+  ];
+});
+const processes =
+  AGGREGATORS === 1 ? 'one aggregator process' : `${AGGREGATORS} aggregator processes in one group`;
 const body = `The simulator's events of every open trust (the last three days, no RTT waiting list), sent
 by one kafkajs producer at a steady rate to a 12-partition topic, each stamped \`emittedAt\` (and
-the Kafka record timestamp) when sent; one aggregator process (\`src/main.ts\`, defaults) applies
+the Kafka record timestamp) when sent; ${processes} (\`src/main.ts\`, defaults) apply
 them. Measured per event, leaving out the first ${WARM_UP_MS / 1000} s: **Kafka**: a consumer in
 its own group that does no work, receipt minus send; **change log**: a follower polling
 \`readChanges\` every ${POLL_MS} ms, the poll that returned the entry covering the event's offset
 minus its \`emittedAt\`; **snapshot**: the England snapshot (gauges, today's counters,
 freshness; uncached store reads) read right after that poll, its end minus \`emittedAt\` (the
 feeds API's snapshot cache, \`SNAPSHOT_CACHE_MS\`, adds up to its period for the cached "now"
-view). Producer, consumer and follower share one process; Kafka, Redis and the aggregator run on
+view). Producer, consumer and follower share one process; Kafka, Redis and the aggregators run on
 the same machine. ${runs}.
 
 ${markdownTable(['rate', 'latency (ms)', 'p50', 'p99', 'max'], rows)}
+
+Where the CPU went, from the first send until the aggregators had applied everything (CPU
+seconds; capacity is the wall time × ${cpus().length} cores; Redis from its \`INFO cpu\`, the
+aggregators and this process from /proc, "other" is the rest of the machine's busy time, mostly
+the Kafka broker):
+
+${markdownTable(['rate', 'wall (s)', 'capacity', 'machine busy', 'Redis', 'aggregators', 'producer + followers', 'other'], cpuRows)}
 
 Source: \`services/aggregator/bench/freshness.ts\`.`;
 const path = writeSection(
