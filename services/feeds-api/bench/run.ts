@@ -21,6 +21,7 @@ import { createLogger } from '@pulse/logging';
 import { createRedis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
 import { deleteKeysWithPrefix, repoRoot } from '@pulse/testkit';
+import { DEV_PRIVATE_JWK, signToken } from '../src/index.js';
 import { loadWeek } from './load-week.js';
 import { DAY_MS as DAY } from '@pulse/kpi';
 import { ACTIVITY_PARTITIONS, ACTIVITY_TOPIC } from '@pulse/topology';
@@ -34,6 +35,13 @@ const ICB = 'D7T5G';
 const TRUST = 'RAJ';
 /** The most points a series request may ask for (feeds-api's default maxPoints). */
 const SERIES_POINTS = 2_000;
+/**
+ * Every request carries a national token (DHSC's view: exact figures). Without one the public
+ * tier's per-address rate limit answers 429 long before the read path is measured.
+ */
+const auth: Record<string, string> = {};
+/** /metrics answers an operator token only. */
+const operatorAuth: Record<string, string> = {};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -108,7 +116,12 @@ interface Load {
 }
 
 async function hammer(url: string): Promise<Load> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: auth,
+  });
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
@@ -120,7 +133,9 @@ async function hammer(url: string): Promise<Load> {
 
 /** The server's event-loop delay p99 and max (ms) since the last scrape (prom-client resets it). */
 async function eventLoopDelay(api: string): Promise<{ p99: number; max: number }> {
-  const text = await (await fetch(`${api}/metrics`)).text();
+  const res = await fetch(`${api}/metrics`, { headers: operatorAuth });
+  if (!res.ok) throw new Error(`/metrics: ${res.status}`);
+  const text = await res.text();
   const metric = (name: string) =>
     1000 *
     Number(
@@ -166,7 +181,7 @@ async function seriesBesideSnapshots(api: string, seriesUrl: string, snapshotUrl
 /** Milliseconds of one request on its own. */
 async function timeOne(url: string): Promise<number> {
   const started = performance.now();
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: auth });
   await res.arrayBuffer();
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
   return performance.now() - started;
@@ -174,6 +189,16 @@ async function timeOne(url: string): Promise<number> {
 
 async function main(): Promise<void> {
   const machine = machineInfo();
+  const token = await signToken(
+    { role: 'national', subject: 'feeds-api-bench', ttlSeconds: 3_600 },
+    DEV_PRIVATE_JWK,
+  );
+  auth['authorization'] = `Bearer ${token}`;
+  const operator = await signToken(
+    { role: 'operator', subject: 'feeds-api-bench', ttlSeconds: 3_600 },
+    DEV_PRIVATE_JWK,
+  );
+  operatorAuth['authorization'] = `Bearer ${operator}`;
   console.log(`feeds-api benchmark on ${describeMachine(machine)}`);
   const refdata = loadRefData();
   const redisInfra = await redisForBench();
@@ -207,21 +232,33 @@ async function main(): Promise<void> {
         bare,
       ),
     );
+    const apiEnv = {
+      HOST: '127.0.0.1',
+      REDIS_URL: redisInfra.url,
+      KEY_PREFIX: prefix,
+      ACTIVITY_TOPIC: TOPIC,
+      TOPIC_PARTITIONS: String(PARTITIONS),
+      LOG_LEVEL: 'warn',
+      // One token subject makes every request: its budget must not be what is measured.
+      RATE_LIMIT_TOKEN: String(10_000_000),
+    };
     const apiPort = await freePort();
     const api = `http://127.0.0.1:${apiPort}`;
     children.push(
       await startServer(
         'services/feeds-api/src/main.ts',
-        {
-          PORT: String(apiPort),
-          HOST: '127.0.0.1',
-          REDIS_URL: redisInfra.url,
-          KEY_PREFIX: prefix,
-          ACTIVITY_TOPIC: TOPIC,
-          TOPIC_PARTITIONS: String(PARTITIONS),
-          LOG_LEVEL: 'warn',
-        },
+        { ...apiEnv, PORT: String(apiPort) },
         `${api}/readyz`,
+      ),
+    );
+    // The same API with the snapshot cache off: every request is a read of the store.
+    const uncachedPort = await freePort();
+    const uncached = `http://127.0.0.1:${uncachedPort}`;
+    children.push(
+      await startServer(
+        'services/feeds-api/src/main.ts',
+        { ...apiEnv, PORT: String(uncachedPort), SNAPSHOT_CACHE_MS: '0' },
+        `${uncached}/readyz`,
       ),
     );
 
@@ -231,7 +268,8 @@ async function main(): Promise<void> {
       ['England snapshot', `${api}/v1/england/snapshot`],
       [`ICB snapshot (${ICB})`, `${api}/v1/icbs/${ICB}/snapshot`],
       [`trust snapshot (${TRUST})`, `${api}/v1/trusts/${TRUST}/snapshot`],
-      ['England snapshot, uncached (asOf given)', `${api}/v1/england/snapshot?asOf=${asOf}`],
+      ['England snapshot, uncached (SNAPSHOT_CACHE_MS=0)', `${uncached}/v1/england/snapshot`],
+      ['England snapshot as of now (asOf given)', `${api}/v1/england/snapshot?asOf=${asOf}`],
     ];
     // The first England snapshot after start-up is the cold one (nothing cached, JIT cold).
     const cold = await timeOne(targets[1]![1]);
@@ -280,7 +318,7 @@ async function main(): Promise<void> {
       title: 'Feeds API: snapshot requests',
       machine,
       date: new Date(),
-      body: `Redis holds a simulated week for every open trust (${loaded.events.toLocaleString('en-GB')} events, ${loaded.trusts} trusts, \`rtt-scale ${RTT_SCALE}\`, London midnight six days ago to now, written through the store's plan + apply on ${PARTITIONS} partitions; Redis used_memory ${memory ? (Number(memory) / 2 ** 20).toFixed(0) : '?'} MiB). One feeds-api process (from source, \`LOG_LEVEL=warn\`, default \`SNAPSHOT_CACHE_MS=1000\`: a scope's "now" snapshot is read at most once a second, concurrent requests share the read; a request with \`asOf\` is never cached) and a bare Fastify route in its own process, each loaded by autocannon in this process for ${SECONDS} s with ${CONNECTIONS} connections over loopback, no compression asked. Redis, the server and autocannon share the 2 cores.
+      body: `Redis holds a simulated week for every open trust (${loaded.events.toLocaleString('en-GB')} events, ${loaded.trusts} trusts, \`rtt-scale ${RTT_SCALE}\`, London midnight six days ago to now, written through the store's plan + apply on ${PARTITIONS} partitions; Redis used_memory ${memory ? (Number(memory) / 2 ** 20).toFixed(0) : '?'} MiB). One feeds-api process (from source, \`LOG_LEVEL=warn\`, default \`SNAPSHOT_CACHE_MS=1000\`: a scope's "now" snapshot is read at most once a second, concurrent requests share the read; a request with \`asOf\` is never cached and reads the gauges as of that instant, trust by trust), a second one with \`SNAPSHOT_CACHE_MS=0\` (every request reads the store: the uncached row; every request carries a national token, so exact figures, and \`RATE_LIMIT_TOKEN\` is raised so the limiter counts but never refuses) and a bare Fastify route in its own process, each loaded by autocannon in this process for ${SECONDS} s with ${CONNECTIONS} connections over loopback, no compression asked. Redis, the server and autocannon share the 2 cores.
 
 ${table}
 

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { DEV_JWKS, DEV_KID } from '../src/auth/dev-key.js';
+import { DEV_JWKS, DEV_KID, DEV_PRIVATE_JWK } from '../src/auth/dev-key.js';
 import { tokenCommand } from '../src/auth/token-command.js';
 import { signToken } from '../src/auth/tokens.js';
 import { createVerifier, type AuthSettings } from '../src/auth/verifier.js';
@@ -22,6 +22,23 @@ async function serveJwks(jwks: object): Promise<string> {
 }
 
 describe('tokens', () => {
+  it('should stop accepting a remembered token once it has expired', async () => {
+    let clock = Date.now();
+    const verify = await createVerifier(
+      { ...names, production: false, keys: { kind: 'development' } },
+      { now: () => clock },
+    );
+    const token = `Bearer ${await signToken({ role: 'national', subject: 's', ttlSeconds: 120 }, DEV_PRIVATE_JWK)}`;
+    expect(await verify(token)).toMatchObject({ kind: 'token', role: 'national' });
+    clock += 30_000; // remembered
+    expect(await verify(token)).toMatchObject({ kind: 'token', role: 'national' });
+    clock += 121_000; // past its expiry and the 30 s clock tolerance
+    await expect(verify(token)).rejects.toMatchObject({
+      code: 'INVALID_TOKEN',
+      message: 'the token has expired',
+    });
+  });
+
   it('token command should print tokens the development verifier accepts with their grants', async () => {
     const verify = await devVerifier();
     const national = await tokenCommand(['--role', 'national']);

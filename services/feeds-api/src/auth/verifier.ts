@@ -12,6 +12,7 @@ import {
   type JSONWebKeySet,
   type JWTVerifyGetKey,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { ApiError } from '../errors.js';
 import { DEV_JWKS, DEV_KID, devKeyThumbprint } from './dev-key.js';
 import { ROLES, type Role } from './tokens.js';
@@ -119,26 +120,58 @@ function reason(err: unknown): ApiError {
 
 export type Verifier = (authorization: string | undefined) => Promise<Principal>;
 
-/** The verifier of Authorization headers; rejects with a 401 ApiError saying why. */
-export async function createVerifier(settings: AuthSettings): Promise<Verifier> {
+/**
+ * A verified token is remembered (by its exact text) until its expiry, and at most this long, so
+ * that a key withdrawn from a JWKS stops being honoured within it.
+ */
+const REMEMBER_MS = 60_000;
+/** Distinct tokens remembered at once (least recently used go first). */
+const REMEMBERED_TOKENS = 10_000;
+
+export interface VerifierOptions {
+  /** The clock (ms since the epoch), for tests; default Date.now. */
+  now?: () => number;
+}
+
+/**
+ * The verifier of Authorization headers; rejects with a 401 ApiError saying why. A signature check
+ * costs more than answering a cached snapshot, so a token that verified is remembered until it
+ * expires (at most REMEMBER_MS); a token that failed is checked again each time.
+ */
+export async function createVerifier(
+  settings: AuthSettings,
+  options: VerifierOptions = {},
+): Promise<Verifier> {
   const keys = await keySet(settings);
+  const now = options.now ?? Date.now;
+  const remembered = new LRUCache<string, { principal: Principal; until: number }>({
+    max: REMEMBERED_TOKENS,
+  });
   return async (authorization) => {
     if (authorization === undefined) return PUBLIC;
     const match = /^Bearer ([A-Za-z0-9\-_.]+)$/.exec(authorization.trim());
     if (!match) throw invalid('the Authorization header must be "Bearer <JWT>"');
+    const token = match[1]!;
+    const known = remembered.get(token);
+    if (known && known.until > now()) return known.principal;
     try {
-      const { payload, protectedHeader } = await jwtVerify(match[1]!, keys, {
+      const { payload, protectedHeader } = await jwtVerify(token, keys, {
         issuer: settings.issuer,
         audience: settings.audience,
         algorithms: ALGORITHMS,
         requiredClaims: ['exp', 'sub'],
         clockTolerance: CLOCK_TOLERANCE_S,
+        currentDate: new Date(now()),
       });
       if (settings.production && protectedHeader.kid === DEV_KID) {
         throw invalid('the token is signed with the development key');
       }
-      return { kind: 'token', subject: payload.sub!, ...grants(payload) };
+      const principal: Principal = { kind: 'token', subject: payload.sub!, ...grants(payload) };
+      const until = Math.min(payload.exp! * 1000, now() + REMEMBER_MS);
+      remembered.set(token, { principal, until });
+      return principal;
     } catch (err) {
+      remembered.delete(token);
       throw reason(err);
     }
   };
