@@ -164,6 +164,45 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
       : options.refdata.trustsInScope(scope, londonDate).map((trust) => trust.odsCode);
 
   /**
+   * The newest timestamp of each `fresh` field over the partitions (undefined where none has it).
+   * A trust's events land on one partition, so most asked fields are absent from most partitions:
+   * for a scope with many trusts (a region, England), fetching each partition's whole hash (its
+   * own trusts and scopes only) moves several times less data than asking every partition for
+   * every field.
+   */
+  const readFreshFields = async (
+    fields: readonly string[],
+    trusts: number,
+    londonDate: string,
+  ): Promise<(number | undefined)[]> => {
+    if (fields.length === 0) return [];
+    const pipeline = redis.pipeline();
+    const whole = trusts * partitions.length > options.refdata.trusts(londonDate).length;
+    for (const p of partitions) {
+      if (whole) pipeline.hgetall(p.fresh);
+      else pipeline.hmget(p.fresh, ...fields);
+    }
+    const rows = await execPipeline(pipeline);
+    const newest: (number | undefined)[] = new Array(fields.length).fill(undefined);
+    const keep = (i: number, value: string | null | undefined) => {
+      if (value == null) return;
+      const n = Number(value);
+      if (!(n <= newest[i]!)) newest[i] = n;
+    };
+    if (whole) {
+      const index = new Map(fields.map((field, i) => [field, i]));
+      for (const hash of rows as Record<string, string>[])
+        for (const [field, value] of Object.entries(hash)) {
+          const i = index.get(field);
+          if (i !== undefined) keep(i, value);
+        }
+    } else {
+      for (const row of rows as (string | null)[][]) row.forEach((value, i) => keep(i, value));
+    }
+    return newest;
+  };
+
+  /**
    * The same fields of a scope's counter hashes in many buckets, in chunks of
    * SERIES_CHUNK_BUCKETS: per chunk, one read-only script per partition (a round trip each chunk,
    * the event loop free between them). Per chunk, its ids and each partition's values, bucket by
@@ -288,13 +327,8 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
         ...FIGURE_FAMILIES.map((family) => familyFreshField(ods, family)),
       ]);
       const width = 1 + FIGURE_FAMILIES.length;
-      const pipeline = redis.pipeline();
-      if (fields.length > 0) for (const p of partitions) pipeline.hmget(p.fresh, ...fields);
-      const results = (fields.length > 0 ? await execPipeline(pipeline) : []) as (
-        string | null
-      )[][];
-      const reported = (t: number, f: number) =>
-        results.some((row) => row[t * width + f] != null && Number(row[t * width + f]) >= since);
+      const newest = await readFreshFields(fields, expected.length, londonDate);
+      const reported = (t: number, f: number) => (newest[t * width + f] ?? -Infinity) >= since;
       const families = Object.fromEntries(
         FIGURE_FAMILIES.map((family, f) => {
           const counted: Reporting = { expected: [], reporting: [] };
