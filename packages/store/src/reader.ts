@@ -18,6 +18,7 @@ import {
   addToSplit,
   bucketForId,
   bucketsBetween,
+  COUNTER_FIGURES,
   emptyCounterFigures,
   emptySplit,
   FIGURE_FAMILIES,
@@ -126,15 +127,10 @@ export interface FigureReader {
   dataQuality(ods: string): Promise<DataQuality>;
 }
 
-/** Adds a counter hash (`<figure>:<group>` -> count) into figures. */
-function addCounterHash(figures: CounterFigures, hash: Record<string, string>): void {
-  for (const [field, value] of Object.entries(hash)) {
-    const colon = field.lastIndexOf(':');
-    const split = figures[field.slice(0, colon) as CounterFigure] as Split | undefined;
-    const group = field.slice(colon + 1) as (typeof AGE_GROUPS)[number];
-    if (split && AGE_GROUPS.includes(group)) addToSplit(split, group, Number(value));
-  }
-}
+/** Every counter hash field, figure by figure and age group by age group. */
+const COUNTER_FIELDS = COUNTER_FIGURES.flatMap((figure) =>
+  AGE_GROUPS.map((group) => counterField(figure, group)),
+);
 
 export function createFigureReader(redis: Redis, options: ReaderOptions): FigureReader {
   if (!Number.isInteger(options.partitions) || options.partitions < 1) {
@@ -232,17 +228,24 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
 
   return {
     async counters(scope, size, bucketIds) {
-      const key = scopeKey(scope);
-      const pipeline = redis.pipeline();
-      for (const id of bucketIds)
-        for (const p of partitions) pipeline.hgetall(p.counters(key, size, id));
-      const results = (await execPipeline(pipeline)) as Record<string, string>[];
-      return bucketIds.map((_, b) => {
-        const figures = emptyCounterFigures();
-        for (let i = 0; i < partitions.length; i++)
-          addCounterHash(figures, results[b * partitions.length + i]!);
-        return figures;
-      });
+      const out: CounterFigures[] = [];
+      const width = COUNTER_FIELDS.length;
+      for (const [chunk, rows] of await readFields(
+        scopeKey(scope),
+        size,
+        bucketIds,
+        COUNTER_FIELDS,
+      ))
+        chunk.forEach((_, b) => {
+          const figures = emptyCounterFigures();
+          for (const row of rows) {
+            let at = b * width;
+            for (const figure of COUNTER_FIGURES)
+              for (const group of AGE_GROUPS) addToSplit(figures[figure], group, row[at++]!);
+          }
+          out.push(figures);
+        });
+      return out;
     },
 
     async counterSeries(scope, figure, size, from, to) {
