@@ -311,14 +311,17 @@ async function main(): Promise<void> {
     const table = markdownTable(['target', 'requests/s', 'p50 (ms)', 'p99 (ms)'], rows);
     const ratios = rows
       .slice(1)
-      .map((r) => `${r[0]} ${(((r[1] as number) / bareRate) * 100).toFixed(0)}%`)
+      .map((r) => {
+        const share = ((r[1] as number) / bareRate) * 100;
+        return `${r[0]} ${share.toFixed(share < 10 ? 2 : 0)}%`;
+      })
       .join(', ');
     const section = {
       id: 'feeds-api',
       title: 'Feeds API: snapshot requests',
       machine,
       date: new Date(),
-      body: `Redis holds a simulated week for every open trust (${loaded.events.toLocaleString('en-GB')} events, ${loaded.trusts} trusts, \`rtt-scale ${RTT_SCALE}\`, London midnight six days ago to now, written through the store's plan + apply on ${PARTITIONS} partitions; Redis used_memory ${memory ? (Number(memory) / 2 ** 20).toFixed(0) : '?'} MiB). One feeds-api process (from source, \`LOG_LEVEL=warn\`, default \`SNAPSHOT_CACHE_MS=1000\`: a scope's "now" snapshot is read at most once a second, concurrent requests share the read; a request with \`asOf\` is never cached and reads the gauges as of that instant, trust by trust), a second one with \`SNAPSHOT_CACHE_MS=0\` (every request reads the store: the uncached row; every request carries a national token, so exact figures, and \`RATE_LIMIT_TOKEN\` is raised so the limiter counts but never refuses) and a bare Fastify route in its own process, each loaded by autocannon in this process for ${SECONDS} s with ${CONNECTIONS} connections over loopback, no compression asked. Redis, the server and autocannon share the 2 cores.
+      body: `Redis holds a simulated week for every open trust (${loaded.events.toLocaleString('en-GB')} events, ${loaded.trusts} trusts, \`rtt-scale ${RTT_SCALE}\`, London midnight six days ago to now, written through the store's plan + apply on ${PARTITIONS} partitions; Redis used_memory ${memory ? (Number(memory) / 2 ** 20).toFixed(0) : '?'} MiB). One feeds-api process (from source, \`LOG_LEVEL=warn\`, default \`SNAPSHOT_CACHE_MS=1000\`: a scope's "now" snapshot is read at most once a second, concurrent requests share the read; a request with \`asOf\` is never cached and reads the gauges as of that instant, trust by trust), a second one with \`SNAPSHOT_CACHE_MS=0\` (every request reads the store: the uncached row), and a bare Fastify route in its own process, each loaded by autocannon in this process for ${SECONDS} s with ${CONNECTIONS} connections over loopback, no compression asked. Every API request carries a national token (exact figures); \`RATE_LIMIT_TOKEN\` is raised so the limiter counts but never refuses. Redis, the server and autocannon share the 2 cores.
 
 ${table}
 
