@@ -298,10 +298,18 @@ async function cpuNow(redis: Redis, children: readonly ChildProcess[]) {
     return Number(fields[11]) + Number(fields[12]);
   };
   const own = process.cpuUsage();
+  // Redis' own time per command (microseconds); a script's commands count both in it and in
+  // the EVALSHA that ran them.
+  const commands = new Map(
+    [
+      ...(await redis.info('commandstats')).matchAll(/^cmdstat_(\S+?):calls=(\d+),usec=(\d+)/gm),
+    ].map((m) => [m[1]!, { calls: Number(m[2]), usec: Number(m[3]) }]),
+  );
   const machine = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1);
   const [user, nice, system, , , irq, softirq, steal] = machine.map(Number);
   return {
     at: Date.now(),
+    commands,
     redis: field('used_cpu_user') + field('used_cpu_sys'),
     aggregators: children.reduce((sum, child) => sum + ticks(child.pid), 0) / CLOCK_TICKS,
     bench: (own.user + own.system) / 1e6,
@@ -316,8 +324,18 @@ function cpuSpent(a: Awaited<ReturnType<typeof cpuNow>>, b: Awaited<ReturnType<t
   const aggregators = b.aggregators - a.aggregators;
   const bench = b.bench - a.bench;
   const machine = b.machine - a.machine;
+  const commands = [...b.commands]
+    .map(([name, { calls, usec }]) => ({
+      name,
+      calls: calls - (a.commands.get(name)?.calls ?? 0),
+      seconds: (usec - (a.commands.get(name)?.usec ?? 0)) / 1e6,
+    }))
+    .filter((c) => c.calls > 0)
+    .sort((x, y) => y.seconds - x.seconds)
+    .slice(0, 5);
   return {
     wall,
+    commands,
     capacity: wall * cpus().length,
     machine,
     redis,
@@ -378,6 +396,17 @@ const cpuRows = results.map((r) => {
     s(c.other),
   ];
 });
+const commandLines = results
+  .map(
+    (r) =>
+      `${r.rate.toLocaleString('en-GB')}/s: ${r.cpu.commands
+        .map(
+          (c) =>
+            `\`${c.name}\` ${c.seconds.toFixed(1)} s in ${c.calls.toLocaleString('en-GB')} calls`,
+        )
+        .join(', ')}`,
+  )
+  .join('; ');
 const processes =
   AGGREGATORS === 1 ? 'one aggregator process' : `${AGGREGATORS} aggregator processes in one group`;
 const body = `The simulator's events of every open trust (the last three days, no RTT waiting list), sent
@@ -400,6 +429,9 @@ aggregators and this process from /proc, "other" is the rest of the machine's bu
 the Kafka broker):
 
 ${markdownTable(['rate', 'wall (s)', 'capacity', 'machine busy', 'Redis', 'aggregators', 'producer + followers', 'other'], cpuRows)}
+
+Redis' busiest commands over the same span (its \`INFO commandstats\`; the commands a script
+runs count in the script's \`evalsha\` too): ${commandLines}.
 
 Source: \`services/aggregator/bench/freshness.ts\`.`;
 const path = writeSection(
