@@ -18,7 +18,18 @@ import { loadRefData } from '@pulse/refdata';
 import { ACTIVITY_PARTITIONS } from '@pulse/topology';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { coverageText, TILES, tileText, type AgeView, type Snapshot } from '../src/app/figures.js';
+import { addDays } from '../src/app/api.js';
+import {
+  coverageText,
+  formatValue,
+  pointValue,
+  TILES,
+  tileById,
+  tileText,
+  type AgeView,
+  type Snapshot,
+  type Split,
+} from '../src/app/figures.js';
 import {
   applied,
   buildDashboard,
@@ -68,6 +79,38 @@ async function screenEqualsApi(
       TILES.map((t) => [t.id, `${tileText(t, snapshot, age)} | ${coverageText(t, snapshot)}`]),
     );
     return { actual: await onScreen(page), expected };
+  });
+}
+
+/**
+ * A gauge tile's curve, shown: its table alternative's "Today" column equals the API's value of
+ * the gauge at each 15-minute end of today, through the page's own mapping and formatting.
+ */
+async function gaugeCurveEqualsApi(
+  page: Page,
+  base: string,
+  path: string,
+  token: string | null,
+  tileId: string,
+  date: string,
+): Promise<string[]> {
+  const tile = tileById(tileId)!;
+  expect(tile.curve.kind).toBe('gauge');
+  const metric = tile.curve.kind === 'gauge' ? tile.curve.metric : '';
+  await page.locator(`[data-curve="${tileId}"]`).click();
+  const query = new URLSearchParams({ metric, interval: '15m', from: date, to: addDays(date, 1) });
+  return eventuallyEqual(`${path} ${tileId} curve`, async () => {
+    const res = await fetch(`${base}${path}/series?${query}`, {
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    });
+    expect(res.status, `${path}/series?${query}`).toBe(200);
+    const body = (await res.json()) as { points: { value: Split | number | null }[] };
+    const expected = body.points.map((p) => formatValue(pointValue(p.value, 'total'), tile.unit));
+    const actual = await page.$$eval(
+      `[data-curve-table="${tileId}"] tbody tr td:first-of-type`,
+      (cells) => cells.map((c) => c.textContent ?? ''),
+    );
+    return { actual, expected };
   });
 }
 
@@ -136,6 +179,16 @@ describe('dashboard in Chromium', () => {
       Number(england.ed_attendances!.split(' | ')[0]!.replace(/,/g, '')),
       'England has attendances',
     ).toBeGreaterThan(100);
+    // G&A occupancy (no age split) drawn from its history: the API's 15-minute values.
+    const occupancy = await gaugeCurveEqualsApi(
+      page,
+      api.base,
+      '/v1/england',
+      null,
+      'ga_occupancy',
+      date,
+    );
+    expect(occupancy.filter((v) => v !== '–').length, 'occupancy sampled today').toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'england.png'), fullPage: false });
     await noSeriousViolations(page, 'England');
 
@@ -196,6 +249,18 @@ describe('dashboard in Chromium', () => {
     await page.locator(`h1[data-scope="${TRUST}"]`).waitFor();
     await page.locator('[data-feed="live"]').waitFor();
     await screenEqualsApi(page, api.base, `/v1/trusts/${TRUST}`, national, 'total');
+    // A gauge's curve: patients in A&E at each 15-minute end, as the API's series gives them.
+    const inDepartment = await gaugeCurveEqualsApi(
+      page,
+      api.base,
+      `/v1/trusts/${TRUST}`,
+      national,
+      'ed_in_department',
+      date,
+    );
+    expect(inDepartment.filter((v) => v !== '–').length, 'in department sampled').toBeGreaterThan(
+      0,
+    );
 
     // The children view: every tile switches to the child split.
     await page.locator('label[for="age-child"]').click();

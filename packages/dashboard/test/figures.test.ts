@@ -5,6 +5,8 @@ import {
   cumulative,
   formatValue,
   fourHourPct,
+  pointValue,
+  TILES,
   handoverHoursLost,
   reportingOf,
   tileById,
@@ -70,6 +72,19 @@ describe('figures', () => {
     expect(cumulative([0, 1], [0, 4], 100)).toEqual([null, 25]);
     expect(cumulative([1, null, 3])).toEqual([1, null, 4]);
     expect(cumulative([1, 1], [2, null], 100)).toEqual([50, null]);
+  });
+
+  it('should read a series point in an age view, a figure with no split only for all ages', () => {
+    expect(pointValue(split(3, 40), 'child')).toBe(3);
+    expect(pointValue(split(null, 40), 'child')).toBeNull();
+    expect(pointValue(null, 'total')).toBeNull();
+    expect(pointValue(94.5, 'total')).toBe(94.5);
+    expect(pointValue(94.5, 'adult')).toBeNull();
+  });
+
+  it('should give every live gauge tile a 15-minute curve and every daily count a running one', () => {
+    for (const tile of TILES)
+      expect(tile.curve.kind, tile.id).toBe(tile.period === 'live' ? 'gauge' : 'running');
   });
 
   it('should call a provider late after 15 minutes and silent after an hour', () => {

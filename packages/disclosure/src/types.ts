@@ -43,6 +43,12 @@ export interface DisclosureFields {
  */
 export type NullableSplit = { [K in keyof Split]: number | null };
 
+/** The G&A beds counts of a series point of a beds figure (no age split): occupied <= open. */
+export type NullableBeds = { [K in BedFigure]: number | null };
+
+/** The counts of a series point: an age split, or the G&A beds open and occupied. */
+export type PointCounts = NullableSplit | NullableBeds;
+
 export interface ScopeInfo {
   kind: ScopeKind;
   code?: string;
@@ -96,8 +102,11 @@ export type ControlledSnapshot<B extends SnapshotBody = SnapshotBody> = Omit<
 export interface SeriesPoint {
   start: string;
   end: string;
-  /** A point may be null where there is nothing to show (left null). */
-  value: NullableSplit | null;
+  /**
+   * A point may be null where there is nothing to show (left null). A beds figure's point holds
+   * the beds open and occupied, from which the feeds API serves its one number.
+   */
+  value: PointCounts | null;
   /**
    * The reader knows this value without it (the feeds API's null for a bucket no provider
    * reported: 0): its counts are decided as published exactly, so no secondary suppression relies
@@ -116,7 +125,7 @@ export interface SeriesBody {
 }
 
 export type ControlledSeries<B extends SeriesBody = SeriesBody> = Omit<B, 'points'> & {
-  points: (Omit<B['points'][number], 'value'> & { value: NullableSplit | null })[];
+  points: (Omit<B['points'][number], 'value'> & { value: PointCounts | null })[];
 } & DisclosureFields;
 
 /**

@@ -3,6 +3,7 @@ import {
   controlSeries,
   controlSeriesTree,
   DisclosureError,
+  type NullableSplit,
   type SeriesBody,
 } from '../src/index.js';
 import { rng, seriesBody, seriesTree } from './bodies.js';
@@ -17,7 +18,7 @@ describe('controlSeries', () => {
     out.points.forEach((p, i) => {
       for (const key of ['child', 'adult', 'unknown', 'total'] as const) {
         const truth = body.points[i]!.value![key];
-        const shown = p.value![key];
+        const shown = (p.value as NullableSplit)[key];
         const listed = out.suppressed.some((s) => s.path === `/points/${i}/value/${key}`);
         expect(shown === null).toBe(listed);
         if (truth >= 1 && truth <= 7) expect(shown).toBeNull();
@@ -92,7 +93,7 @@ describe('controlSeriesTree', () => {
     });
     // Told nothing, the control hides the zero as the complement: useless to a reader who knows it.
     const blind = controlSeriesTree(tree(false));
-    expect(blind.children![1]!.body.points[0]!.value!.child).toBeNull();
+    expect((blind.children![1]!.body.points[0]!.value as NullableSplit).child).toBeNull();
     // Told it is known, it does not: 3 = England - 0 cannot be protected, and it says so.
     expect(() => controlSeriesTree(tree(true))).toThrow(/can be recovered/);
   });
@@ -100,5 +101,56 @@ describe('controlSeriesTree', () => {
   it('should be deterministic', () => {
     const tree = seriesTree(rng(6));
     expect(controlSeriesTree(structuredClone(tree))).toEqual(controlSeriesTree(tree));
+  });
+});
+
+describe('controlSeriesTree of G&A beds (no age split)', () => {
+  const beds = (scope: SeriesBody['scope'], open: number, occupied: number): SeriesBody => ({
+    scope,
+    metric: 'ga_occupancy_pct',
+    interval: '15m',
+    from: '2026-12-01T09:00:00.000Z',
+    to: '2026-12-01T09:15:00.000Z',
+    points: [
+      {
+        start: '2026-12-01T09:00:00.000Z',
+        end: '2026-12-01T09:15:00.000Z',
+        value: { ga_beds_open: open, ga_beds_occupied: occupied },
+      },
+    ],
+  });
+  const a = { kind: 'trust' as const, code: 'A', name: 'A' };
+  const b = { kind: 'trust' as const, code: 'B', name: 'B' };
+  const icb = { kind: 'icb' as const, code: 'I1', name: 'ICB I1' };
+
+  it('should suppress a small beds count and keep it from being recovered through its parent', () => {
+    const [openA, occA, openB, occB] = [23, 3, 41, 32];
+    const out = controlSeriesTree({
+      body: beds(icb, openA + openB, occA + occB),
+      children: [{ body: beds(a, openA, occA) }, { body: beds(b, openB, occB) }],
+    });
+    const value = (body: { points: readonly { value: unknown }[] }) =>
+      body.points[0]!.value as { ga_beds_open: number | null; ga_beds_occupied: number | null };
+    const [outA, outB] = out.children!.map((c) => c.body);
+    expect(value(outA!).ga_beds_occupied).toBeNull();
+    expect(outA!.suppressed).toContainEqual({
+      path: '/points/0/value/ga_beds_occupied',
+      reason: 'suppressed',
+    });
+    // The parent's occupied minus B's would give A's: one of them is hidden too.
+    expect(
+      value(out.body).ga_beds_occupied === null || value(outB!).ga_beds_occupied === null,
+    ).toBe(true);
+    // Counts shown are rounded to 5, never the small count.
+    for (const body of [out.body, outA!, outB!]) {
+      for (const shown of Object.values(value(body))) {
+        if (shown !== null) expect(shown % 5).toBe(0);
+      }
+    }
+  });
+
+  it('should give England its beds exactly', () => {
+    const england = beds({ kind: 'england', name: 'England' }, 23, 3);
+    expect(controlSeries(england)).toEqual({ ...england, disclosure: 'exact', suppressed: [] });
   });
 });

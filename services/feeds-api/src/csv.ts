@@ -71,7 +71,8 @@ export function seriesRows(bodies: readonly CsvSeries[]): CsvRow[] {
       start: point.start,
       end: point.end,
       open: point.open,
-      ...splitCells(point.value),
+      // A figure with no age split (G&A beds) fills `total` only, as in a snapshot's rows.
+      ...(typeof point.value === 'number' ? ONE_VALUE(point.value) : splitCells(point.value)),
       coverage_reported: point.coverage?.reported ?? null,
       coverage_expected: point.coverage?.expected ?? null,
       disclosure: body.disclosure,

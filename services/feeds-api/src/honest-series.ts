@@ -49,13 +49,14 @@ export function expectedCounter(
 
 /**
  * How many providers a metric's points expect per London date: a counter's, those expected to
- * report its family; a gauge's, every trust of the scope (a trust sampled contributes its whole
- * state, 0 where it keeps none of the figure, so a gauge point covers trusts, not a family).
+ * report its family; a gauge's (G&A beds too), every trust of the scope (a trust sampled
+ * contributes its whole state, 0 where it keeps none of the figure, so a gauge point covers
+ * trusts, not a family).
  */
 export function expectedFor(
   refdata: RefData,
   scope: Scope,
-  metric: { kind: 'counter' | 'gauge'; family: FigureFamily },
+  metric: { kind: 'counter' | 'gauge' | 'beds'; family: FigureFamily },
 ): (londonDate: string) => number {
   if (metric.kind === 'counter') return expectedCounter(refdata, scope, metric.family);
   const cache = new Map<string, number>();

@@ -1,11 +1,15 @@
 // The metrics a series can list: every counter figure, its deprecated former names, figures
-// derived from one counter in this API's units (units.ts), and every age-split gauge (gauge
-// history: its value at each bucket's end, docs/aggregation.md "Gauge history").
+// derived from one counter in this API's units (units.ts), every age-split gauge (gauge
+// history: its value at each bucket's end, docs/aggregation.md "Gauge history"), and the G&A
+// beds figures with no age split (open, occupied, occupancy %: daily at 08:00 London).
 import {
+  BED_FIGURES,
   COUNTER_FIGURES,
   DEPRECATED_COUNTER_ALIASES,
   FIGURE_FAMILY,
   GAUGE_FIGURES,
+  type BedFigure,
+  type BedFigures,
   type BucketSize,
   type CounterFigure,
   type FigureFamily,
@@ -15,7 +19,7 @@ import {
 } from '@pulse/kpi';
 import type { StoredPoint } from './honest-series.js';
 import type { FiguresSource } from './ports.js';
-import { msToHours, type Unit } from './units.js';
+import { msToHours, occupancyPct, type Unit } from './units.js';
 
 /** Derived metrics: the counter each is read from, and the conversion to its unit. */
 export const DERIVED_METRICS = {
@@ -36,30 +40,64 @@ export const DERIVED_METRICS = {
 >;
 export type DerivedMetric = keyof typeof DERIVED_METRICS;
 
+/** G&A beds figures: no age split, one number per point (the snapshot's `live.beds` and occupancy). */
+export const BED_METRICS = [...BED_FIGURES, 'ga_occupancy_pct'] as const;
+export type BedMetric = (typeof BED_METRICS)[number];
+
 /** Every name the `metric` parameter takes. */
 export const SERIES_METRICS: readonly string[] = [
   ...COUNTER_FIGURES,
   ...Object.keys(DERIVED_METRICS),
   ...Object.keys(DEPRECATED_COUNTER_ALIASES),
   ...GAUGE_FIGURES,
+  ...BED_METRICS,
 ];
 
-export interface ResolvedMetric {
+interface MetricCommon {
   /** The name answered (a deprecated alias is answered under its figure's name). */
   name: string;
-  /** The figure read: a counter (counted per bucket) or a gauge (sampled at each bucket's end). */
-  figure: CounterFigure | GaugeFigure;
-  kind: 'counter' | 'gauge';
   /** The family of figures it belongs to (coverage). */
   family: FigureFamily;
   unit: Unit;
+}
+
+/** A figure split by age group: a counter (counted per bucket) or a gauge (at each bucket's end). */
+export interface SplitMetric extends MetricCommon {
+  /** The figure read. */
+  figure: CounterFigure | GaugeFigure;
+  kind: 'counter' | 'gauge';
   /** Turns the counter's split into the metric's, in its unit. */
   convert: (split: Split, exact: boolean) => Split;
 }
 
+/** A G&A beds figure: sampled as the gauges are (1d: at 08:00 London), one number per point. */
+export interface BedsMetric extends MetricCommon {
+  name: BedMetric;
+  kind: 'beds';
+  /** The point's value from the beds open and occupied (null where either is unknown). */
+  value: (beds: Record<BedFigure, number | null>, exact: boolean) => number | null;
+}
+
+export type ResolvedMetric = SplitMetric | BedsMetric;
+
 const same = (split: Split) => split;
 
+/** A beds metric's value: a count as it is, occupancy as occupied / open summed over the scope. */
+function bedValue(name: BedMetric) {
+  return (beds: Record<BedFigure, number | null>, exact: boolean): number | null => {
+    if (name !== 'ga_occupancy_pct') return beds[name];
+    const { ga_beds_open, ga_beds_occupied } = beds;
+    if (ga_beds_open === null || ga_beds_occupied === null) return null;
+    return occupancyPct({ ga_beds_open, ga_beds_occupied }, exact);
+  };
+}
+
 export function resolveMetric(name: string): ResolvedMetric {
+  if ((BED_METRICS as readonly string[]).includes(name)) {
+    const bed = name as BedMetric;
+    const unit = bed === 'ga_occupancy_pct' ? 'percent' : 'count';
+    return { name: bed, kind: 'beds', family: 'beds', unit, value: bedValue(bed) };
+  }
   const derived = DERIVED_METRICS[name as DerivedMetric];
   if (derived) {
     const { from: figure, unit, convert } = derived;
@@ -89,7 +127,7 @@ export function resolveMetric(name: string): ResolvedMetric {
  */
 export async function storedSeries(
   figures: Pick<FiguresSource, 'counterSeries' | 'gaugeSeries'>,
-  metric: ResolvedMetric,
+  metric: SplitMetric,
   scope: Scope,
   size: BucketSize,
   from: number,
@@ -102,5 +140,23 @@ export async function storedSeries(
     bucket,
     value: sample.gauges[figure],
     reported: sample.sampled,
+  }));
+}
+
+/**
+ * The G&A beds open and occupied over the buckets covering [from, to): the sample at each
+ * bucket's end (1d: at 08:00 London, the sitrep's reading), with the trusts sampled then.
+ */
+export async function storedBeds(
+  figures: Pick<FiguresSource, 'gaugeSeries'>,
+  scope: Scope,
+  size: BucketSize,
+  from: number,
+  to: number,
+): Promise<StoredPoint<BedFigures>[]> {
+  return (await figures.gaugeSeries(scope, size, from, to)).map(({ bucket, beds }) => ({
+    bucket,
+    value: beds.beds,
+    reported: beds.sampled,
   }));
 }

@@ -23,9 +23,10 @@ import { LRUCache } from 'lru-cache';
 import { londonDateOf, scopeKey, type BucketSize, type Scope } from '@pulse/kpi';
 import type { RefData } from '@pulse/refdata';
 import { ApiError } from './errors.js';
-import { storedSeries, type ResolvedMetric } from './metrics.js';
+import { storedBeds, storedSeries, type ResolvedMetric } from './metrics.js';
 import type { FiguresSource } from './ports.js';
 import {
+  countKeys,
   packPoints,
   seriesTrusts,
   structureOn,
@@ -148,13 +149,14 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
     to: number,
   ): Promise<BuiltTree> {
     const asOf = now();
+    const keys = countKeys(metric);
+    const read = (scope: Scope) =>
+      metric.kind === 'beds'
+        ? storedBeds(figures, scope, interval, from, to)
+        : storedSeries(figures, metric, scope, interval, from, to);
     const points = await Promise.all(
       seriesTrusts(refdata, interval, from, to).map(
-        async (t) =>
-          [
-            scopeKey(t.scope),
-            packPoints(await storedSeries(figures, metric, t.scope, interval, from, to)),
-          ] as const,
+        async (t) => [scopeKey(t.scope), packPoints(await read(t.scope), keys)] as const,
       ),
     );
     return builder.series({ metric: metric.name, interval, from, to, asOf, points });

@@ -4,14 +4,15 @@
 // thread by default (src/tree-builder.ts), never on the event loop of a server answering requests.
 //
 // Inputs and outputs are what crosses a thread boundary cheaply: a series' trust points packed
-// into one Float64Array per trust (POINT_FIELDS numbers a point), bodies out as strings.
+// into one Float64Array per trust (pointFields numbers a point), bodies out as strings.
 import {
-  addSplit,
+  AGE_GROUPS,
+  BED_FIGURES,
   bucketForId,
   bucketsBetween,
-  emptySplit,
   londonDateOf,
   scopeKey,
+  type BedFigure,
   type BucketSize,
   type Scope,
   type Split,
@@ -20,12 +21,13 @@ import {
   DisclosureError,
   type ControlledSeries,
   type Family,
+  type PointCounts,
   type Suppression,
 } from '@pulse/disclosure';
 import type { RefData } from '@pulse/refdata';
 import { snapshotEtag } from './etag.js';
 import { expectedFor, honestPoints, type HonestPoint, type StoredPoint } from './honest-series.js';
-import { resolveMetric, type ResolvedMetric } from './metrics.js';
+import { resolveMetric, type BedsMetric, type ResolvedMetric } from './metrics.js';
 import { bodyEtag } from './plugins/http-cache.js';
 import type { Snapshot } from './schemas/snapshot.js';
 import type { ScopeInfo } from './scopes.js';
@@ -52,8 +54,19 @@ export interface TreeControl {
 /** A snapshot body weighs about as much as this many series points (198 counts vs 4). */
 export const SNAPSHOT_WEIGHT = 50;
 
-/** A stored series point packed: child, adult, unknown, total, providers reported. */
-export const POINT_FIELDS = 5;
+/**
+ * The counts a metric's stored point holds, in packing order: its age split (child, adult,
+ * unknown, total), or for a G&A beds metric the beds open and occupied (served as one number).
+ */
+export function countKeys(metric: ResolvedMetric): readonly string[] {
+  return metric.kind === 'beds' ? BED_FIGURES : [...AGE_GROUPS, 'total'];
+}
+
+/** A stored point's counts by countKeys. */
+type Counts = Record<string, number>;
+
+/** Numbers a packed point takes: its counts, then the providers reported. */
+const pointFields = (keys: readonly string[]) => keys.length + 1;
 
 /** The trusts' snapshot parts read at one instant, by scope key. */
 export interface SnapshotTreeInput {
@@ -61,7 +74,7 @@ export interface SnapshotTreeInput {
   parts: readonly (readonly [string, SnapshotParts])[];
 }
 
-/** The trusts' stored points of one figure over [from, to), packed (POINT_FIELDS), by scope key. */
+/** The trusts' stored points of one figure over [from, to), packed (packPoints), by scope key. */
 export interface SeriesTreeInput {
   metric: string;
   interval: BucketSize;
@@ -182,27 +195,33 @@ export function buildSnapshotTree(
   return { bodies, weight: bodies.size * SNAPSHOT_WEIGHT };
 }
 
-/** Stored points of one scope, packed for a thread boundary (POINT_FIELDS per point). */
-export function packPoints(points: readonly StoredPoint<Split>[]): Float64Array<ArrayBuffer> {
-  const packed = new Float64Array(points.length * POINT_FIELDS);
+/** Stored points of one scope, packed for a thread boundary: its counts by keys, then reported. */
+export function packPoints(
+  points: readonly StoredPoint<object>[],
+  keys: readonly string[],
+): Float64Array<ArrayBuffer> {
+  const width = pointFields(keys);
+  const packed = new Float64Array(points.length * width);
   points.forEach(({ value, reported }, i) => {
-    packed.set([value.child, value.adult, value.unknown, value.total, reported], i * POINT_FIELDS);
+    const counts = value as Counts;
+    packed.set([...keys.map((k) => counts[k]!), reported], i * width);
   });
   return packed;
 }
 
-function unpackPoint(packed: Float64Array, i: number): { value: Split; reported: number } {
-  const at = i * POINT_FIELDS;
-  return {
-    value: {
-      child: packed[at]!,
-      adult: packed[at + 1]!,
-      unknown: packed[at + 2]!,
-      total: packed[at + 3]!,
-    },
-    reported: packed[at + 4]!,
-  };
+function unpackPoint(
+  packed: Float64Array,
+  i: number,
+  keys: readonly string[],
+): { value: Counts; reported: number } {
+  const at = i * pointFields(keys);
+  const value: Counts = {};
+  keys.forEach((k, j) => (value[k] = packed[at + j]!));
+  return { value, reported: packed[at + keys.length]! };
 }
+
+const nullCounts = (keys: readonly string[]) =>
+  Object.fromEntries(keys.map((k) => [k, null])) as unknown as PointCounts;
 
 /** Every scope's controlled series of one metric over [from, to), read at `asOf`. */
 export function buildSeriesTree(
@@ -212,6 +231,7 @@ export function buildSeriesTree(
 ): BuiltTree {
   const { interval, from, to, asOf } = input;
   const metric = resolveMetric(input.metric);
+  const keys = countKeys(metric);
   const buckets = bucketsBetween(interval, from, to).map((id) => bucketForId(interval, id));
   const packed = new Map(input.points);
   // The structure of each point's London date; consecutive points on one structure are
@@ -248,23 +268,23 @@ export function buildSeriesTree(
     while (end < buckets.length && structure(buckets[end]!.start).shape === shape) end++;
     const slice = buckets.slice(start, end);
     /** A scope's stored points over the slice: a trust's as read, a parent's the sums. */
-    const storedOf = (node: Node): StoredPoint<Split>[] => {
+    const storedOf = (node: Node): StoredPoint<Counts>[] => {
       if (node.scope.kind === 'trust') {
         const own = packed.get(scopeKey(node.scope))!;
-        return slice.map((bucket, i) => ({ bucket, ...unpackPoint(own, start + i) }));
+        return slice.map((bucket, i) => ({ bucket, ...unpackPoint(own, start + i, keys) }));
       }
       const kids = node.children.map(storedOf);
       return slice.map((bucket, i) => {
-        const value = emptySplit();
+        const value: Counts = Object.fromEntries(keys.map((k) => [k, 0]));
         let reported = 0;
         for (const kid of kids) {
-          addSplit(value, kid[i]!.value);
+          for (const k of keys) value[k]! += kid[i]!.value[k]!;
           reported += kid[i]!.reported;
         }
         return { bucket, value, reported };
       });
     };
-    const honest = new Map<Node, HonestPoint<Split>[]>();
+    const honest = new Map<Node, HonestPoint<Counts>[]>();
     const family_ = (node: Node): Family<SeriesBody> => {
       const stored = storedOf(node);
       const points = honestPoints(stored, asOf, expectedFor(refdata, node.scope, metric));
@@ -276,14 +296,14 @@ export function buildSeriesTree(
         points: stored.map((p, i) => ({
           start: iso(p.bucket.start),
           end: iso(p.bucket.end),
-          value: p.value,
+          value: p.value as unknown as PointCounts,
           known: points[i]!.value === null,
         })),
       };
       return node.children.length === 0 ? { body } : { body, children: node.children.map(family_) };
     };
     const tree = family_(root);
-    const { controlled, hidden } = controlOrHide(control, tree);
+    const { controlled, hidden } = controlOrHide(control, tree, keys);
     const byNode = new Map<string, Node>(nodes(root).map((n) => [scopeKey(n.scope), n]));
     for (const [key, part] of byScope(controlled)) {
       const body = bodies.get(key) ?? bodyOf(part.scope);
@@ -322,15 +342,16 @@ export function buildSeriesTree(
     const own = packed.get(key);
     buckets.forEach((b, i) => {
       if (body.points[i] !== undefined) return;
-      const reported = own !== undefined && unpackPoint(own, i).value.total > 0;
+      const counts = own && unpackPoint(own, i, keys).value;
+      const reported = counts !== undefined && keys.some((k) => counts[k]! > 0);
       if (reported) {
-        for (const group of ['child', 'adult', 'unknown', 'total'])
-          body.suppressed.push({ path: `/points/${i}/value/${group}`, reason: 'suppressed' });
+        for (const k of keys)
+          body.suppressed.push({ path: `/points/${i}/value/${k}`, reason: 'suppressed' });
       }
       const missing: PublicPoint = {
         start: iso(b.start),
         end: iso(b.end),
-        value: reported ? { child: null, adult: null, unknown: null, total: null } : null,
+        value: reported ? nullCounts(keys) : null,
         coverage: null,
         open: asOf >= b.start && asOf < b.end,
       };
@@ -339,7 +360,10 @@ export function buildSeriesTree(
     body.suppressed.sort((a, b) => pointOf(a) - pointOf(b));
   }
   const out: BuiltTree['bodies'] = new Map();
-  for (const [key, body] of bodies) out.set(key, { json: JSON.stringify(body) });
+  for (const [key, body] of bodies) {
+    const served = metric.kind === 'beds' ? bedsBody(body, metric) : body;
+    out.set(key, { json: JSON.stringify(served) });
+  }
   return { bodies: out, weight: bodies.size * Math.max(1, buckets.length) };
 }
 
@@ -351,6 +375,7 @@ export function buildSeriesTree(
 function controlOrHide(
   control: TreeControl,
   tree: Family<SeriesBody>,
+  keys: readonly string[],
 ): { controlled: Family<SeriesBody>; hidden: boolean } {
   try {
     return { controlled: control.seriesTree(tree), hidden: false };
@@ -361,9 +386,9 @@ function controlOrHide(
       const suppressed: SeriesBody['suppressed'] = [];
       const points = node.body.points.map((p, i) => {
         if (national || p.value === null) return p;
-        for (const group of ['child', 'adult', 'unknown', 'total'] as const)
-          suppressed.push({ path: `/points/${i}/value/${group}`, reason: 'suppressed' });
-        return { ...p, value: { child: null, adult: null, unknown: null, total: null } };
+        for (const k of keys)
+          suppressed.push({ path: `/points/${i}/value/${k}`, reason: 'suppressed' });
+        return { ...p, value: nullCounts(keys) };
       });
       const body = { ...node.body, points, suppressed };
       return node.children ? { body, children: node.children.map(hide) } : { body };
@@ -377,8 +402,38 @@ function pointOf(s: Suppression): number {
   return Number(/^\/points\/(\d+)/.exec(s.path)?.[1] ?? 0);
 }
 
-/** A controlled split in the metric's unit: counts as they are; a split with a null stays so. */
+/**
+ * A controlled split in the metric's unit: counts as they are; a split with a null stays so. A
+ * beds metric's counts stay as they are until the body is served (bedsBody).
+ */
 function published(value: SeriesBody['points'][number]['value'], metric: ResolvedMetric) {
-  if (value === null || Object.values(value).some((v) => v === null)) return value;
+  if (value === null || metric.kind === 'beds' || Object.values(value).some((v) => v === null))
+    return value;
   return metric.convert(value as Split, false);
+}
+
+/**
+ * A beds metric's public body: each point's one number from the controlled beds open and occupied
+ * (a count as published; occupancy from the published, rounded, counts, as a snapshot's), and its
+ * suppressions at `/points/i/value`: a count's own, occupancy's `derived` when either count is.
+ */
+function bedsBody(body: SeriesBody, metric: BedsMetric): Record<string, unknown> {
+  const hiddenAt = new Map<number, Set<string>>();
+  for (const s of body.suppressed) {
+    const [, i, key] = /^\/points\/(\d+)\/value\/(.+)$/.exec(s.path) ?? [];
+    if (i === undefined || key === undefined) continue;
+    const set = hiddenAt.get(Number(i)) ?? new Set<string>();
+    hiddenAt.set(Number(i), set.add(key));
+  }
+  const suppressed: Suppression[] = [];
+  const points = body.points.map((point, i) => {
+    const hidden = hiddenAt.get(i);
+    if (hidden && (metric.name === 'ga_occupancy_pct' || hidden.has(metric.name))) {
+      const reason = metric.name === 'ga_occupancy_pct' ? 'derived' : 'suppressed';
+      suppressed.push({ path: `/points/${i}/value`, reason });
+    }
+    const counts = point.value as Record<BedFigure, number | null> | null;
+    return { ...point, value: counts === null ? null : metric.value(counts, false) };
+  });
+  return { ...body, points, suppressed };
 }

@@ -1,6 +1,6 @@
 // The response schemas accept the public tier's controlled form (@pulse/disclosure) as well as the
 // exact one, so routes need only call the controls.
-import { controlSeries, controlSnapshot } from '@pulse/disclosure';
+import { controlSeries, controlSnapshot, type NullableSplit } from '@pulse/disclosure';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
@@ -71,7 +71,7 @@ describe('response schemas and disclosure control', () => {
         },
       ],
     });
-    expect(controlled.points[0]!.value!.child).toBeNull();
+    expect((controlled.points[0]!.value as NullableSplit).child).toBeNull();
     // coverage and the open flag count providers, not patients: published as they are
     expect(controlled.points.map((p) => [p.coverage, p.open, p.value === null])).toEqual([
       [{ reported: 1, expected: 1 }, false, false],

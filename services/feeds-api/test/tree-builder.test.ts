@@ -43,7 +43,7 @@ function seriesInput(): SeriesTreeInput {
       const adult = (i * h) % 11;
       return { bucket, value: { child, adult, unknown: 0, total: child + adult }, reported: 1 };
     });
-    return [scopeKey(t.scope), packPoints(stored)] as const;
+    return [scopeKey(t.scope), packPoints(stored, ['child', 'adult', 'unknown', 'total'])] as const;
   });
   return { metric: 'ed_attendances', interval: '1h', from, to, asOf: AS_OF, points };
 }

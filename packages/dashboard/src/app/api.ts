@@ -1,5 +1,5 @@
 // Reads of the feeds API on the page's own origin, with the user's token when one is given.
-import type { Snapshot, Value } from './figures.js';
+import { pointValue, type AgeView, type Snapshot, type Split, type Value } from './figures.js';
 
 export type ScopeKind = 'england' | 'region' | 'icb' | 'trust';
 export interface ScopeRef {
@@ -90,26 +90,28 @@ export const getSnapshot = (scope: ScopeRef, token: string | null) =>
   getJson<Snapshot>(`${scopePath(scope)}/snapshot`, token);
 
 interface SeriesBody {
-  /** `value` is null for a bucket nothing is known of (not begun, or no provider reported). */
-  points: { start: string; value: Record<string, Value> | null }[];
+  /**
+   * `value` is null for a bucket nothing is known of (not begun, or no provider reported); one
+   * number for a figure with no age split (G&A beds).
+   */
+  points: { start: string; end: string; value: Split | number | null }[];
 }
 
-/** Hourly values of one counter over a London day (`date` to the next), for one age view. */
+/**
+ * Values of one metric over a London day (`date` to the next) for one age view: per hour (a
+ * counter) or at each 15-minute end (a gauge's history).
+ */
 export async function daySeries(
   scope: ScopeRef,
   metric: string,
   date: string,
-  age: string,
+  age: AgeView,
   token: string | null,
-): Promise<{ start: string; value: Value }[]> {
-  const query = new URLSearchParams({
-    metric,
-    interval: '1h',
-    from: date,
-    to: addDays(date, 1),
-  });
+  interval: '1h' | '15m' = '1h',
+): Promise<{ start: string; end: string; value: Value }[]> {
+  const query = new URLSearchParams({ metric, interval, from: date, to: addDays(date, 1) });
   const body = await getJson<SeriesBody>(`${scopePath(scope)}/series?${query}`, token);
-  return body.points.map((p) => ({ start: p.start, value: p.value?.[age] ?? null }));
+  return body.points.map((p) => ({ start: p.start, end: p.end, value: pointValue(p.value, age) }));
 }
 
 /** A calendar date `days` after `date` (YYYY-MM-DD). */

@@ -67,9 +67,24 @@ export interface Tile {
   family: 'ae' | 'ambulance-handovers' | 'inpatient' | 'beds' | 'rtt';
   /** Whether the figure has a child / adult split (beds do not). */
   split: boolean;
-  /** The series (counter metrics) whose cumulative sum over today draws its curve. */
-  curve?: { numerator: string; denominator?: string; scale?: number };
+  /** How its curve of today is read from the `/series` route. */
+  curve: CurveSpec;
 }
+
+/**
+ * A tile's curve: for a figure counted over the day, the running total by hour of counter series
+ * (a share: of two); for a live gauge, its value at each 15-minute end (gauge history).
+ */
+export type CurveSpec =
+  | { kind: 'running'; numerator: string; denominator?: string; scale?: number }
+  | { kind: 'gauge'; metric: string };
+
+const running = (numerator: string, denominator?: string, scale?: number): CurveSpec => ({
+  kind: 'running',
+  numerator,
+  ...(denominator ? { denominator, scale } : {}),
+});
+const sampled = (metric: string): CurveSpec => ({ kind: 'gauge', metric });
 
 const part = (split: Split | undefined, age: AgeView): Value => split?.[age] ?? null;
 const counter = (name: string) => (s: Snapshot, age: AgeView) => part(s.today.counters[name], age);
@@ -103,7 +118,7 @@ export const TILES: readonly Tile[] = [
     period: 'today',
     split: true,
     value: counter('ed_attendances'),
-    curve: { numerator: 'ed_attendances' },
+    curve: running('ed_attendances'),
   },
   {
     id: 'ed_within_4h',
@@ -114,7 +129,7 @@ export const TILES: readonly Tile[] = [
     period: 'today',
     split: true,
     value: fourHourPct,
-    curve: { numerator: 'ed_departures_within_4h', denominator: 'ed_departures', scale: 100 },
+    curve: running('ed_departures_within_4h', 'ed_departures', 100),
   },
   {
     id: 'ed_departures_over_12h',
@@ -125,7 +140,7 @@ export const TILES: readonly Tile[] = [
     period: 'today',
     split: true,
     value: counter('ed_departures_over_12h'),
-    curve: { numerator: 'ed_departures_over_12h' },
+    curve: running('ed_departures_over_12h'),
   },
   {
     id: 'ed_in_department',
@@ -136,6 +151,7 @@ export const TILES: readonly Tile[] = [
     period: 'live',
     split: true,
     value: gauge('ed_in_department'),
+    curve: sampled('ed_in_department'),
   },
   {
     id: 'ed_in_department_over_12h',
@@ -146,6 +162,7 @@ export const TILES: readonly Tile[] = [
     period: 'live',
     split: true,
     value: gauge('ed_in_department_over_12h'),
+    curve: sampled('ed_in_department_over_12h'),
   },
   {
     id: 'ambulance_handovers_over_30m',
@@ -156,7 +173,7 @@ export const TILES: readonly Tile[] = [
     period: 'today',
     split: true,
     value: counter('ambulance_handovers_over_30m'),
-    curve: { numerator: 'ambulance_handovers_over_30m' },
+    curve: running('ambulance_handovers_over_30m'),
   },
   {
     id: 'ambulance_handovers_over_60m',
@@ -167,7 +184,7 @@ export const TILES: readonly Tile[] = [
     period: 'today',
     split: true,
     value: counter('ambulance_handovers_over_60m'),
-    curve: { numerator: 'ambulance_handovers_over_60m' },
+    curve: running('ambulance_handovers_over_60m'),
   },
   {
     id: 'ambulance_hours_lost',
@@ -178,7 +195,7 @@ export const TILES: readonly Tile[] = [
     period: 'today',
     split: true,
     value: handoverHoursLost,
-    curve: { numerator: 'ambulance_handover_hours_lost' },
+    curve: running('ambulance_handover_hours_lost'),
   },
   {
     id: 'ga_occupancy',
@@ -189,6 +206,7 @@ export const TILES: readonly Tile[] = [
     period: 'live',
     split: false,
     value: (s) => s.live.ga_occupancy_pct,
+    curve: sampled('ga_occupancy_pct'),
   },
   {
     id: 'ctr_not_meeting',
@@ -199,6 +217,7 @@ export const TILES: readonly Tile[] = [
     period: 'live',
     split: true,
     value: gauge('ctr_not_meeting'),
+    curve: sampled('ctr_not_meeting'),
   },
   {
     id: 'rtt_over_18w',
@@ -209,6 +228,7 @@ export const TILES: readonly Tile[] = [
     period: 'live',
     split: true,
     value: gauge('rtt_over_18w'),
+    curve: sampled('rtt_over_18w'),
   },
   {
     id: 'rtt_over_52w',
@@ -219,6 +239,7 @@ export const TILES: readonly Tile[] = [
     period: 'live',
     split: true,
     value: gauge('rtt_over_52w'),
+    curve: sampled('rtt_over_52w'),
   },
   {
     id: 'rtt_over_65w',
@@ -229,6 +250,7 @@ export const TILES: readonly Tile[] = [
     period: 'live',
     split: true,
     value: gauge('rtt_over_65w'),
+    curve: sampled('rtt_over_65w'),
   },
 ];
 
@@ -287,6 +309,12 @@ export type Reporting = 'fresh' | 'late' | 'silent';
 export function reportingOf(ageSeconds: number | null): Reporting {
   if (ageSeconds === null || ageSeconds > 3600) return 'silent';
   return ageSeconds > 900 ? 'late' : 'fresh';
+}
+
+/** A series point's value in an age view: a split's part, or the one number of a figure with none. */
+export function pointValue(value: Split | number | null, age: AgeView): Value {
+  if (typeof value === 'number') return age === 'total' ? value : null;
+  return value?.[age] ?? null;
 }
 
 /**

@@ -279,19 +279,18 @@ function Tiles(props: {
               <p class="nhsuk-body-s nhsuk-u-secondary-text-colour nhsuk-u-margin-bottom-1">
                 {fresh}; <span data-coverage={tile.id}>{coverageText(tile, snapshot)}</span>
               </p>
-              {tile.curve &&
-                (props.curve === tile.id ? (
-                  <p class="nhsuk-body-s nhsuk-u-margin-bottom-0">Curve shown below</p>
-                ) : (
-                  <button
-                    type="button"
-                    class="pulse-sort nhsuk-body-s"
-                    data-curve={tile.id}
-                    onClick={() => props.setCurve(tile.id)}
-                  >
-                    Show today’s curve<span class="nhsuk-u-visually-hidden"> of {tile.label}</span>
-                  </button>
-                ))}
+              {props.curve === tile.id ? (
+                <p class="nhsuk-body-s nhsuk-u-margin-bottom-0">Curve shown below</p>
+              ) : (
+                <button
+                  type="button"
+                  class="pulse-sort nhsuk-body-s"
+                  data-curve={tile.id}
+                  onClick={() => props.setCurve(tile.id)}
+                >
+                  Show today’s curve<span class="nhsuk-u-visually-hidden"> of {tile.label}</span>
+                </button>
+              )}
             </div>
           </li>
         ))}

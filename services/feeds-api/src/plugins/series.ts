@@ -1,12 +1,12 @@
 // GET /v1/{england|regions/{code}|icbs/{code}|trusts/{code}}/series: one metric of one scope.
 // GET /v1/series: several metrics of several scopes over the same buckets. Both as JSON or CSV.
 import type { FastifyPluginAsync } from 'fastify';
-import type { BucketSize, Scope } from '@pulse/kpi';
+import type { BucketSize, Scope, Split } from '@pulse/kpi';
 import { seriesRows, type CsvSeries } from '../csv.js';
 import { ApiError } from '../errors.js';
 import { csvFileName, formatOf, jsonOrCsv, negotiate } from '../formats.js';
-import { resolveMetric, storedSeries } from '../metrics.js';
-import { expectedFor, honestPoints } from '../honest-series.js';
+import { resolveMetric, storedBeds, storedSeries } from '../metrics.js';
+import { expectedFor, honestPoints, type StoredPoint } from '../honest-series.js';
 import { problemResponses } from '../schemas/common.js';
 import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
 import { SeriesListQuery, SeriesListSchema, SeriesQuery, SeriesSchema } from '../schemas/series.js';
@@ -91,24 +91,35 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
     if (level === 'controlled')
       return publicTier.series(scope, info, metric, range.interval, range.from, range.to);
     const { interval, from, to } = range;
-    const stored = await storedSeries(figures, metric, scope, interval, from, to);
-    const points = honestPoints(stored, asOf, expectedFor(refdata, scope, metric));
-    return {
-      ...seriesHeader(info, metric, asOf, interval, {
-        first: points[0]?.bucket.start,
-        last: points.at(-1)?.bucket.end,
-        from,
-        to,
-      }),
-      points: points.map((p) => ({
-        start: iso(p.bucket.start),
-        end: iso(p.bucket.end),
-        value: p.value === null ? null : metric.convert(p.value, exact),
-        coverage: p.coverage,
-        open: p.open,
-      })),
-      disclosure: 'exact',
+    const expected = expectedFor(refdata, scope, metric);
+    const body = <V>(
+      stored: readonly StoredPoint<V>[],
+      present: (value: V) => Split | number | null,
+    ) => {
+      const points = honestPoints(stored, asOf, expected);
+      return {
+        ...seriesHeader(info, metric, asOf, interval, {
+          first: points[0]?.bucket.start,
+          last: points.at(-1)?.bucket.end,
+          from,
+          to,
+        }),
+        points: points.map((p) => ({
+          start: iso(p.bucket.start),
+          end: iso(p.bucket.end),
+          value: p.value === null ? null : present(p.value),
+          coverage: p.coverage,
+          open: p.open,
+        })),
+        disclosure: 'exact',
+      };
     };
+    if (metric.kind === 'beds') {
+      const stored = await storedBeds(figures, scope, interval, from, to);
+      return body(stored, (beds) => metric.value(beds, exact));
+    }
+    const stored = await storedSeries(figures, metric, scope, interval, from, to);
+    return body(stored, (split) => metric.convert(split, exact));
   };
 
   for (const route of SCOPE_ROUTES) {
@@ -120,7 +131,10 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
         summary: `Time series of a figure for ${route.label}`,
         description:
           `One figure of ${route.label} per bucket over [from, to), split by age group: a counter ` +
-          'counted in the bucket, or a gauge (e.g. ed_in_department) at the bucket’s end. ' +
+          'counted in the bucket, or a gauge (e.g. ed_in_department) at the bucket’s end; or a G&A ' +
+          'beds figure with no age split (ga_beds_open, ga_beds_occupied, ga_occupancy_pct: one ' +
+          'number per point) at the bucket’s end, at 1d at 08:00 Europe/London (the sitrep’s ' +
+          'reading time). ' +
           `At most ${maxPoints} points per request. Each point carries its coverage (providers of ` +
           'the scope that reported the figure’s family in the bucket, out of those expected to) and ' +
           'whether it is still open; its value is null in the future and where no provider reported ' +

@@ -15,7 +15,7 @@ const instantOrDate = (description: string, example: string) =>
   Type.String({ pattern: INSTANT_OR_DATE_PATTERN, description, examples: [example] });
 
 const METRIC_DESCRIPTION =
-  'a counter (see the snapshot’s `counters` for what each counts), `ambulance_handover_hours_lost` (hours), or a gauge (the snapshot’s `gauges`: `ed_in_department`, `ed_in_department_over_12h`, `ctr_not_meeting`, `rtt_waiting`, `rtt_over_18w`, `rtt_over_52w`, `rtt_over_65w`; a count of patients or pathways), whose point is its value at the bucket’s end: gauge history, each trust sampled as its own events pass the end, never revised by a later, late event (docs/aggregation.md, “Gauge history”). `rtt_clock_starts` is a deprecated name of `rtt_clock_starts_recorded`, answered under the new name; `ambulance_handover_ms_lost` (milliseconds) is deprecated for `ambulance_handover_hours_lost`.';
+  'a counter (see the snapshot’s `counters` for what each counts), `ambulance_handover_hours_lost` (hours), or a gauge (the snapshot’s `gauges`: `ed_in_department`, `ed_in_department_over_12h`, `ctr_not_meeting`, `rtt_waiting`, `rtt_over_18w`, `rtt_over_52w`, `rtt_over_65w`; a count of patients or pathways), whose point is its value at the bucket’s end: gauge history, each trust sampled as its own events pass the end, never revised by a later, late event (docs/aggregation.md, “Gauge history”); or a G&A beds figure with no age split (`ga_beds_open`, `ga_beds_occupied`: counts; `ga_occupancy_pct`: per cent, occupied / open over the trusts of the scope sampled, as the snapshot’s), sampled as the gauges are but, at 1d, read at 08:00 Europe/London on the day (the time the daily UEC sitrep reads G&A beds), not at the day’s end. `rtt_clock_starts` is a deprecated name of `rtt_clock_starts_recorded`, answered under the new name; `ambulance_handover_ms_lost` (milliseconds) is deprecated for `ambulance_handover_hours_lost`.';
 
 const Metric = (description: string) =>
   Type.Enum([...SERIES_METRICS], { description, examples: ['ed_attendances'] });
@@ -51,9 +51,9 @@ export const SeriesPointSchema = Type.Object(
   {
     start: Instant('Bucket start (inclusive).'),
     end: Instant('Bucket end (exclusive).'),
-    value: Type.Union([Split, Type.Null()], {
+    value: Type.Union([Split, Type.Number(), Type.Null()], {
       description:
-        'The figure in the bucket (a gauge: its value at the bucket’s end, summed over the trusts sampled then); null when nothing is known of it: the bucket is in the future, or no provider of the scope reported the figure’s family in it (a gauge: no trust of the scope was sampled at its end; also after the retention of its size). 0 means reported, and none.',
+        'The figure in the bucket, split by age group (a gauge: its value at the bucket’s end, summed over the trusts sampled then), or one number for a figure with no age split (G&A beds: `ga_beds_open`, `ga_beds_occupied`, `ga_occupancy_pct`; at 1d the reading at 08:00 London, else at the bucket’s end; occupancy null also when no beds are open); null when nothing is known of it: the bucket is in the future, or no provider of the scope reported the figure’s family in it (a gauge: no trust of the scope was sampled at its end; also after the retention of its size). 0 means reported, and none.',
     }),
     coverage: Type.Union([CoverageSchema, Type.Null()], {
       description: `Providers of the scope that reported the figure’s family in the bucket, out of those expected. For a gauge: trusts of the scope sampled at the bucket’s end, out of every trust of the scope on the bucket’s London date (a sampled trust contributes its whole state, 0 where it keeps none of the figure). ${CONTROLLED_NULL}`,
@@ -120,9 +120,9 @@ export const SeriesSchema = Type.Object(
       description: 'The figure listed: a counter, a derived figure or a gauge.',
       examples: ['ed_attendances'],
     }),
-    unit: Type.Enum(['count', 'hours', 'milliseconds'], {
+    unit: Type.Enum(['count', 'hours', 'percent', 'milliseconds'], {
       description:
-        'The unit of every value: count (an integer), hours (rounded to 2 decimals unless exact=true), or milliseconds (the deprecated ambulance_handover_ms_lost).',
+        'The unit of every value: count (an integer), hours (rounded to 2 decimals unless exact=true), percent (0 to 100, rounded to 1 decimal unless exact=true: ga_occupancy_pct), or milliseconds (the deprecated ambulance_handover_ms_lost).',
       examples: ['count'],
     }),
     family: Type.Enum([...FIGURE_FAMILIES], {

@@ -11,6 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  bedsReferenceOf,
+  BED_FIGURES,
   bucketForId,
   bucketsBetween,
   FIGURE_FAMILIES,
@@ -182,6 +184,11 @@ describe('end to end', () => {
       const pub = await get(`${path}/snapshot`, '');
       expect(pub.disclosure, `${scopeKey(scope)} public`).toBe('controlled');
     }
+    const occupancy = await get(
+      `/v1/icbs/${ICB}/series?metric=ga_occupancy_pct&interval=1d&from=${DATE}&to=${NEXT_DATE}`,
+      '',
+    );
+    expect(occupancy.disclosure, 'public occupancy series').toBe('controlled');
     for (const [scope, path] of scopes) {
       const key = scopeKey(scope);
       const s = await get(`${path}/snapshot`);
@@ -257,6 +264,41 @@ describe('end to end', () => {
           series.points.filter((p: { value: unknown }) => p.value !== null).length,
           `${key} ${metric} ${interval} reported`,
         ).toBeGreaterThan(0);
+      }
+
+      // G&A beds (no age split), one number per point: the oracle's sample at each 15-minute
+      // end, and at 1d its sample at 08:00 London; occupancy = occupied / open of the summed beds.
+      const beds = [...BED_FIGURES, 'ga_occupancy_pct'] as const;
+      for (const interval of ['15m', '1d'] as const) {
+        const ids = bucketsBetween(interval, day.start, day.end);
+        for (const metric of beds) {
+          const series = await get(
+            `${path}/series?metric=${metric}&interval=${interval}&from=${DATE}&to=${NEXT_DATE}&exact=true`,
+          );
+          const expected = ids.map((id, i) => {
+            const bucket = bucketForId(interval, id);
+            const at = interval === '1d' ? bedsReferenceOf(DATE) : bucket.end;
+            const { sampled, beds: b } = oracle.gaugeSample(key, at);
+            const value =
+              metric === 'ga_occupancy_pct'
+                ? b.ga_beds_open === 0
+                  ? null
+                  : (b.ga_beds_occupied / b.ga_beds_open) * 100
+                : b[metric];
+            return {
+              start: iso(bucket.start),
+              end: iso(bucket.end),
+              value: sampled === 0 ? null : value,
+              coverage: { reported: sampled, expected: inScope.length },
+              open: i === ids.length - 1,
+            };
+          });
+          expect(series.points, `${key} ${metric} ${interval}`).toEqual(expected);
+          expect(
+            expected.filter((p) => p.value !== null && p.value !== 0).length,
+            `${key} ${metric} ${interval} sampled`,
+          ).toBeGreaterThan(0);
+        }
       }
     }
   }, 600_000);
