@@ -1,27 +1,33 @@
 // The push feed's wire format: server-sent event frames (WHATWG HTML "server-sent events"),
-// built once per event and written as-is to every subscriber that gets it. JSON.stringify never
-// emits a raw line break, so every payload is one `data:` line.
+// built once per event and written as-is to every subscriber that gets it: a Buffer, so its UTF-8
+// encoding is done once, not once per socket written to. JSON.stringify never emits a raw line
+// break, so every payload is one `data:` line.
 import type { Snapshot } from '../schemas/snapshot.js';
 import { changeId, type LoggedChange } from './change-log.js';
 import { narrowSnapshot } from './figures-filter.js';
 
 export type StreamEventName = 'snapshot' | 'update' | 'heartbeat' | 'reset' | 'disconnect';
 
+/** One encoded SSE frame, written unchanged to every subscriber it is for. */
+export type Frame = Buffer;
+
 /** One SSE frame; `id` sets the client's last event id (the cursor to resume from). */
-export function sseFrame(event: StreamEventName, data: unknown, id?: string): string {
-  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+export function sseFrame(event: StreamEventName, data: unknown, id?: string): Frame {
+  return Buffer.from(
+    `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`,
+  );
 }
 
 /** The reconnection delay a client should use, sent first on every stream. */
-export function retryFrame(ms: number): string {
-  return `retry: ${ms}\n\n`;
+export function retryFrame(ms: number): Frame {
+  return Buffer.from(`retry: ${ms}\n\n`);
 }
 
 export function snapshotFrame(
   snapshot: Snapshot,
   cursor: string,
   figures: readonly string[] | undefined,
-): string {
+): Frame {
   const body = figures ? narrowSnapshot(snapshot, figures) : snapshot;
   return sseFrame('snapshot', { ...(body as object), cursor }, cursor);
 }
@@ -32,7 +38,7 @@ export function updateFrame(
   cursor: string,
   changes: readonly LoggedChange[],
   figures: readonly string[] | undefined,
-): string {
+): Frame {
   const body = figures ? narrowSnapshot(snapshot, figures) : snapshot;
   let oldest = Infinity;
   let newest = -Infinity;
@@ -55,18 +61,18 @@ export function updateFrame(
   );
 }
 
-export function heartbeatFrame(head: string | null, at: number, id?: string): string {
+export function heartbeatFrame(head: string | null, at: number, id?: string): Frame {
   return sseFrame('heartbeat', { head, at: new Date(at).toISOString() }, id);
 }
 
 export type ResetReason = 'cursor-expired' | 'cursor-malformed' | 'feed-interrupted';
 
-export function resetFrame(reason: ResetReason, detail: string): string {
+export function resetFrame(reason: ResetReason, detail: string): Frame {
   return sseFrame('reset', { reason, detail });
 }
 
 export type DisconnectReason = 'slow-consumer' | 'max-lifetime' | 'shutdown';
 
-export function disconnectFrame(reason: DisconnectReason, detail: string): string {
+export function disconnectFrame(reason: DisconnectReason, detail: string): Frame {
   return sseFrame('disconnect', { reason, detail });
 }

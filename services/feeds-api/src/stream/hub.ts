@@ -23,6 +23,7 @@ import {
   snapshotFrame,
   updateFrame,
   type DisconnectReason,
+  type Frame,
   type ResetReason,
   type StreamEventName,
 } from './frames.js';
@@ -30,11 +31,11 @@ import { NO_METRICS, type StreamMetrics } from './metrics.js';
 
 /** Where the hub writes one subscriber's frames (the HTTP response, in the plugin). */
 export interface StreamConnection {
-  write(frame: string): void;
+  write(frame: Frame): void;
   /** Bytes written but not yet taken by the socket. */
   buffered(): number;
   /** Writes the frame and ends the response. */
-  end(frame: string): void;
+  end(frame: Frame): void;
 }
 
 export interface HubOptions {
@@ -117,6 +118,8 @@ interface Topic {
   lastEmitAt: number;
   running: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** Its heartbeats: each topic beats on its own phase, not every subscriber at one instant. */
+  heartbeat: NodeJS.Timeout;
 }
 
 export function createStreamHub(options: HubOptions): StreamHub {
@@ -142,12 +145,10 @@ export function createStreamHub(options: HubOptions): StreamHub {
   let closed = false;
   let wake: (() => void) | undefined;
   let following: Promise<void> | undefined;
-  const heartbeat = setInterval(beat, heartbeatMs);
-  heartbeat.unref();
 
   // --- writing ---------------------------------------------------------------------------------
 
-  function send(sub: Sub, frame: string, event: StreamEventName): void {
+  function send(sub: Sub, frame: Frame, event: StreamEventName): void {
     if (sub.closed) return;
     if (sub.request.connection.buffered() + frame.length > maxBufferBytes) {
       drop(
@@ -188,7 +189,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
   function topicOf(key: string): Topic {
     let topic = topics.get(key);
     if (!topic) {
-      topic = {
+      const created: Topic = {
         key,
         live: new Set(),
         waiting: new Set(),
@@ -198,8 +199,11 @@ export function createStreamHub(options: HubOptions): StreamHub {
         lastEmitAt: -Infinity,
         running: false,
         timer: undefined,
+        heartbeat: setInterval(() => beat(created), heartbeatMs),
       };
-      topics.set(key, topic);
+      created.heartbeat.unref();
+      topics.set(key, created);
+      topic = created;
     }
     return topic;
   }
@@ -207,6 +211,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
   function retire(topic: Topic): void {
     if (topic.running || topic.live.size + topic.waiting.size + topic.joiners.length > 0) return;
     clearTimeout(topic.timer);
+    clearInterval(topic.heartbeat);
     topics.delete(topic.key);
   }
 
@@ -247,7 +252,8 @@ export function createStreamHub(options: HubOptions): StreamHub {
           return;
         }
         if (due) emit(topic, batch, at, snapshot);
-        for (const sub of joiners) if (!sub.closed) join(topic, sub, at, snapshot);
+        const snapshots = new Map<string, Frame>();
+        for (const sub of joiners) if (!sub.closed) join(topic, sub, at, snapshot, snapshots);
       }
     } finally {
       topic.running = false;
@@ -259,7 +265,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
 
   function emit(topic: Topic, batch: LoggedChange[], at: string, snapshot: Snapshot): void {
     const sentAt = now();
-    const shared = new Map<string, string>();
+    const shared = new Map<string, Frame>();
     for (const sub of topic.live) {
       const synced = sub.since === topic.lastEmit;
       const changes = synced ? batch : batch.filter((c) => !covered(sub.since, c));
@@ -278,7 +284,14 @@ export function createStreamHub(options: HubOptions): StreamHub {
     for (const change of batch) metrics.delivered((sentAt - change.at) / 1000);
   }
 
-  function join(topic: Topic, sub: Sub, at: string, snapshot: Snapshot): void {
+  /** `snapshots`: the snapshot frames of this cycle by filter, shared by its joiners. */
+  function join(
+    topic: Topic,
+    sub: Sub,
+    at: string,
+    snapshot: Snapshot,
+    snapshots: Map<string, Frame>,
+  ): void {
     if (sub.resume) {
       const { from, changes: found } = sub.resume;
       const missed = new Map<string, LoggedChange>();
@@ -297,7 +310,12 @@ export function createStreamHub(options: HubOptions): StreamHub {
       metrics.resumed('exact');
     } else {
       sub.since = at;
-      send(sub, snapshotFrame(snapshot, at, sub.request.figures), 'snapshot');
+      let frame = snapshots.get(sub.filterKey);
+      if (frame === undefined) {
+        frame = snapshotFrame(snapshot, at, sub.request.figures);
+        snapshots.set(sub.filterKey, frame);
+      }
+      send(sub, frame, 'snapshot');
     }
     if (!sub.closed) topic.live.add(sub);
   }
@@ -416,22 +434,19 @@ export function createStreamHub(options: HubOptions): StreamHub {
     }
   }
 
-  function beat(): void {
-    const at = now();
-    for (const topic of topics.values()) {
-      const clean =
-        head !== undefined &&
-        !topic.running &&
-        topic.pending.length === 0 &&
-        topic.joiners.length === 0;
-      if (clean) {
-        // Nothing of this scope is unsent up to the head: the subscribers' cursors move to it.
-        topic.lastEmit = head;
-        for (const sub of topic.live) sub.since = head;
-      }
-      const frame = heartbeatFrame(head ?? null, at, clean ? head : undefined);
-      for (const sub of topic.live) send(sub, frame, 'heartbeat');
+  function beat(topic: Topic): void {
+    const clean =
+      head !== undefined &&
+      !topic.running &&
+      topic.pending.length === 0 &&
+      topic.joiners.length === 0;
+    if (clean) {
+      // Nothing of this scope is unsent up to the head: the subscribers' cursors move to it.
+      topic.lastEmit = head;
+      for (const sub of topic.live) sub.since = head;
     }
+    const frame = heartbeatFrame(head ?? null, now(), clean ? head : undefined);
+    for (const sub of topic.live) send(sub, frame, 'heartbeat');
   }
 
   return {
@@ -485,10 +500,10 @@ export function createStreamHub(options: HubOptions): StreamHub {
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(heartbeat);
       wake?.();
       for (const topic of [...topics.values()]) {
         clearTimeout(topic.timer);
+        clearInterval(topic.heartbeat);
         for (const sub of [...topic.live, ...topic.waiting, ...topic.joiners]) {
           drop(
             sub,

@@ -27,7 +27,7 @@ export function fakeConnection(): FakeConnection {
     backlog: 0,
     write(frame) {
       if (connection.ended) throw new Error('write after end');
-      for (const block of frame.split('\n\n')) {
+      for (const block of frame.toString('utf8').split('\n\n')) {
         if (block === '') continue;
         const fields = new Map<string, string>();
         for (const line of block.split('\n')) {
