@@ -42,6 +42,13 @@ export interface HubOptions {
   log: ChangeLog;
   /** Reads a scope's snapshot now, by scope key. */
   readSnapshot(scopeKey: string): Promise<Snapshot>;
+  /**
+   * Told of every change the follower reads, before any cycle can claim it (a snapshot read
+   * after this call reflects it), whether or not its scopes have subscribers here.
+   */
+  changed?(change: LoggedChange): void;
+  /** Told when the follower lost its place in the log: changes were skipped. */
+  lost?(): void;
   logger: Logger;
   metrics?: StreamMetrics;
   now?: () => number;
@@ -366,6 +373,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
 
   function dispatch(changes: readonly LoggedChange[]): void {
     for (const change of changes) {
+      options.changed?.(change);
       for (const key of change.scopes) {
         const topic = topics.get(key);
         if (!topic) continue;
@@ -377,6 +385,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
 
   /** The follower lost its place (log trimmed past it, or reset): every subscriber starts again. */
   function restartAll(why: string): void {
+    options.lost?.();
     for (const topic of topics.values()) {
       topic.pending = [];
       topic.lastEmit = undefined;

@@ -20,6 +20,7 @@ import { readSnapshot } from '../snapshot.js';
 import { scopeOn, type ScopeKind } from '../scopes.js';
 import type { ChangeLog } from './change-log.js';
 import { changesRoute } from './changes-route.js';
+import { counterCache } from './counter-cache.js';
 import { parseFigures } from './figures-filter.js';
 import { createStreamHub, type HubOptions, type StreamConnection } from './hub.js';
 import { createStreamMetrics } from './metrics.js';
@@ -80,6 +81,7 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
   const { figures, refdata, now } = app.pulse;
   const { changeLog } = options;
   const metrics = createStreamMetrics(app.metrics, 'feeds_api_');
+  const counters = counterCache(figures);
   const hub =
     changeLog &&
     createStreamHub({
@@ -88,6 +90,10 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
       metrics,
       // Coalescing, heartbeats and latencies run on the wall clock; `now` only picks asOf.
       logger: options.logger.child({ component: 'stream' }),
+      changed(change) {
+        for (const key of change.scopes) counters.changed(key, change.detail?.[key]?.buckets);
+      },
+      lost: () => counters.clear(),
       async readSnapshot(key) {
         const at = now();
         const londonDate = londonDateOf(at);
@@ -95,7 +101,7 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
         const { scope, info } = scopeOn(refdata, KIND_OF[kind!]!, code, londonDate);
         // Streams are served only to callers who see the scope exactly (the route checks).
         return {
-          ...(await readSnapshot(figures, scope, info, at, londonDate)),
+          ...(await readSnapshot(counters.figures, scope, info, at, londonDate)),
           disclosure: 'exact',
         };
       },

@@ -233,4 +233,35 @@ describe('stream hub', () => {
     expect(client.named('snapshot')[1]!.data.count).toBe(2);
     expect(client.named('snapshot')[1]!.id).toBe('m.2.0.0');
   });
+
+  it('stream hub should tell of every change before a snapshot claims it, and of a lost place', async () => {
+    const log = memoryLog();
+    const told: string[] = [];
+    let losses = 0;
+    const snapshots: { told: number; count: unknown }[] = [];
+    const hub = hubOn(log, {
+      pollMs: 100,
+      changed: (change) => told.push(changeId(change)),
+      lost: () => (losses += 1),
+      // What the hub had told when each snapshot read began.
+      readSnapshot: async (key) => {
+        const at = told.length;
+        const snapshot = await log.readSnapshot(key);
+        snapshots.push({ told: at, count: (snapshot as unknown as { count: number }).count });
+        return snapshot;
+      },
+    });
+    const client = subscribe(hub, 't:RXN');
+    await until(() => expect(client.named('snapshot')).toHaveLength(1));
+    // Changes of scopes no one here follows are told too.
+    const changes = [log.apply(0, ['i:QE1']), log.apply(1, ['t:RXN']), log.apply(2, ['e'])];
+    await until(() => expect(listed(client.events)).toEqual([changeId(changes[1]!)]));
+    expect(told).toEqual(changes.map(changeId));
+    expect(snapshots.at(-1)!.told).toBeGreaterThanOrEqual(2);
+    expect(losses).toBe(0);
+    log.apply(0, ['t:RXN']);
+    log.trim(0, 2);
+    await until(() => expect(client.named('snapshot')).toHaveLength(2));
+    expect(losses).toBe(1);
+  });
 });
