@@ -41,7 +41,11 @@ export interface WaitForStoredOffsetsOptions {
   /** A connected client of the Redis the store writes to. */
   redis: Redis;
   offsetKey: OffsetKey;
-  /** Rejects after this long, naming the partitions behind; 240 s by default (a bound, not a measure). */
+  /**
+   * Rejects once this long passes with no partition's stored offset advancing, naming the
+   * partitions behind; 240 s by default. A hang guard, not a measure: a slow run on a loaded
+   * machine that keeps applying is waited for.
+   */
   timeoutMs?: number;
   /** Time between two reads of the stored offsets; 100 ms by default. */
   pollMs?: number;
@@ -49,7 +53,8 @@ export interface WaitForStoredOffsetsOptions {
 
 /**
  * Resolves once Redis holds every partition's offset at (or past) the topic's end offset, read
- * when the wait starts (call it after producing). Resolves with those end offsets.
+ * when the wait starts (call it after producing). Resolves with those end offsets; rejects when
+ * the stored offsets stop advancing for timeoutMs short of them.
  */
 export async function waitForStoredOffsets({
   kafka,
@@ -61,15 +66,19 @@ export async function waitForStoredOffsets({
 }: WaitForStoredOffsetsOptions): Promise<Map<number, bigint>> {
   const ends = await topicEndOffsets(kafka, topic);
   const partitions = [...ends.keys()];
-  const deadline = Date.now() + timeoutMs;
+  let deadline = Date.now() + timeoutMs;
+  let last: Map<number, bigint> | undefined;
   for (;;) {
     const stored = await storedOffsets(redis, partitions, offsetKey);
     const behind = [...ends].filter(([p, end]) => stored.get(p)! < end);
     if (behind.length === 0) return ends;
+    if (last && partitions.some((p) => stored.get(p)! > last!.get(p)!))
+      deadline = Date.now() + timeoutMs;
+    last = stored;
     if (Date.now() > deadline) {
       const detail = behind.map(([p, end]) => `${p}: ${stored.get(p)} of ${end}`).join(', ');
       throw new Error(
-        `stored offsets of ${topic} did not reach its end offsets within ${timeoutMs} ms (${detail})`,
+        `stored offsets of ${topic} stopped short of its end offsets, no progress in ${timeoutMs} ms (${detail})`,
       );
     }
     await sleep(pollMs);

@@ -95,10 +95,14 @@ export interface AcceptedEvent {
 }
 
 /** One trust's gauge sample at an instant, with its ICB and region on the sample's date. */
-interface TrustSample {
+interface TrustSample extends TrustFigures {
   trust: string;
   icb: string;
   region: string;
+}
+
+/** Gauges and G&A beds (of one trust, or summed over a scope's). */
+interface TrustFigures {
   gauges: GaugeFigures;
   beds: BedFigures;
 }
@@ -154,6 +158,8 @@ const DEFINITIONS: Record<
   rtt_clock_stops: (e) => one(is(e, 'RTT_CLOCK_STOP')),
 };
 
+const DEFINITION_LIST = Object.entries(DEFINITIONS);
+
 /** The family of figures each event type reports, from the design's list of figures. */
 const FAMILY_OF: Record<EventType, FigureFamily> = {
   ED_ARRIVAL: 'ae',
@@ -182,7 +188,8 @@ export class BruteForce {
   private readonly graceMs: number;
   /** Trust → sample end → how many of its events (send order) the sample is taken after. */
   private readonly sampleCache = new Map<string, Map<number, number>>();
-  private readonly trustSamples = new Map<string, { gauges: GaugeFigures; beds: BedFigures }>();
+  /** Trust → sample end → its gauges and beds then (every sample of a trust in one pass). */
+  private readonly trustSamples = new Map<string, Map<number, TrustFigures>>();
   private readonly samplesByEnd = new Map<number, TrustSample[]>();
   private trustList: string[] | undefined;
 
@@ -260,7 +267,7 @@ export class BruteForce {
     for (const a of this.eventsOf(scope)) {
       const t = a.event.occurredAt;
       if (!buckets.some((b) => b.start <= t && t < b.end)) continue;
-      for (const [figure, adds] of Object.entries(DEFINITIONS)) {
+      for (const [figure, adds] of DEFINITION_LIST) {
         addToSplit(figures[figure as CounterFigure], groupOf(a), adds(a.event));
       }
       const notMeeting = one(this.notMeetingDischarges.has(a.seq));
@@ -324,17 +331,14 @@ export class BruteForce {
       if (s.kind === 'england') return parents !== undefined;
       return s.code === (s.kind === 'icb' ? parents?.icb : parents?.region);
     };
-    const gauges = emptyGaugeFigures();
-    const beds: BedFigures = { ga_beds_open: 0, ga_beds_occupied: 0 };
+    const sum: TrustFigures = { gauges: emptyGaugeFigures(), beds: emptyBeds() };
     for (const ods of trusts) {
       if (!member(ods)) continue;
-      const events = this.eventsOf(`t:${ods}`);
-      addOpenItems(gauges, events, 'ed', asOf);
-      addOpenItems(gauges, events, 'rtt', asOf);
-      addNotMeeting(gauges, events, asOf);
-      addNewestBeds(beds, events);
+      const state = new TrustState();
+      for (const a of this.eventsOf(`t:${ods}`)) state.add(a);
+      addFigures(sum, state.figures(asOf));
     }
-    return { gauges, beds };
+    return sum;
   }
 
   /**
@@ -381,10 +385,7 @@ export class BruteForce {
       if (s.kind === 'icb' && s.code !== one.icb) continue;
       if (s.kind === 'region' && s.code !== one.region) continue;
       out.sampled += 1;
-      for (const figure of Object.keys(one.gauges) as (keyof GaugeFigures)[])
-        addSplit(out.gauges[figure], one.gauges[figure]);
-      out.beds.ga_beds_open += one.beds.ga_beds_open;
-      out.beds.ga_beds_occupied += one.beds.ga_beds_occupied;
+      addFigures(out, one);
     }
     return out;
   }
@@ -400,31 +401,37 @@ export class BruteForce {
     this.trustList ??= [...new Set(this.accepted.map((a) => a.trust))];
     const list: TrustSample[] = [];
     for (const ods of this.trustList) {
-      const taken = this.samplesOf(ods).get(at);
-      if (taken === undefined) continue;
+      const sample = this.trustSamplesOf(ods).get(at);
+      if (sample === undefined) continue;
       const parents = this.resolve(ods, date);
       if (!parents) continue;
-      list.push({ trust: ods, ...parents, ...this.trustSample(ods, taken, at) });
+      list.push({ trust: ods, ...parents, ...sample });
     }
     this.samplesByEnd.set(at, list);
     return list;
   }
 
-  /** One trust's sample at `at` from its first `taken` events (cached: scopes share it). */
-  private trustSample(ods: string, taken: number, at: number) {
-    const key = `${ods}|${at}`;
-    const cached = this.trustSamples.get(key);
+  /**
+   * Every sample of one trust: its events replayed once in send order, each sample taken from
+   * the state after the events before it (cached: scopes share them).
+   */
+  private trustSamplesOf(ods: string): Map<number, TrustFigures> {
+    const cached = this.trustSamples.get(ods);
     if (cached) return cached;
-    const events = this.eventsOf(`t:${ods}`).slice(0, taken);
-    const gauges = emptyGaugeFigures();
-    const beds: BedFigures = { ga_beds_open: 0, ga_beds_occupied: 0 };
-    addOpenItems(gauges, events, 'ed', at);
-    addOpenItems(gauges, events, 'rtt', at);
-    addNotMeeting(gauges, events, at);
-    addNewestBeds(beds, events);
-    const sample = { gauges, beds };
-    this.trustSamples.set(key, sample);
-    return sample;
+    const endsAfter = new Map<number, number[]>();
+    for (const [end, taken] of this.samplesOf(ods)) {
+      const ends = endsAfter.get(taken);
+      if (ends) ends.push(end);
+      else endsAfter.set(taken, [end]);
+    }
+    const samples = new Map<number, TrustFigures>();
+    const state = new TrustState();
+    this.eventsOf(`t:${ods}`).forEach((a, index) => {
+      for (const end of endsAfter.get(index) ?? []) samples.set(end, state.figures(end));
+      state.add(a);
+    });
+    this.trustSamples.set(ods, samples);
+    return samples;
   }
 
   /** The scope's accepted events, in send order. */
@@ -486,77 +493,102 @@ function itemId(e: ActivityEvent): string {
   throw new Error(`no attendance or pathway in ${e.eventType}`);
 }
 
+const emptyBeds = (): BedFigures => ({ ga_beds_open: 0, ga_beds_occupied: 0 });
+
+function addFigures(sum: TrustFigures, one: TrustFigures): void {
+  for (const figure of Object.keys(one.gauges) as (keyof GaugeFigures)[])
+    addSplit(sum.gauges[figure], one.gauges[figure]);
+  sum.beds.ga_beds_open += one.beds.ga_beds_open;
+  sum.beds.ga_beds_occupied += one.beds.ga_beds_occupied;
+}
+
 /**
- * Open = has an accepted opening event and no accepted closing one; the latest opening wins; and
- * its arrival or clock start is within the state window of asOf.
+ * One trust's gauge state after its accepted events so far, given one at a time in send order
+ * (so a day of samples costs one pass over the trust's events, not one per sample):
+ * - ED attendances and RTT pathways open: an accepted opening event and no accepted closing one,
+ *   in any order; the latest opening wins;
+ * - per spell, the criteria-to-reside change in force by event time (a tie: the later sent), and
+ *   whether the spell has a discharge;
+ * - G&A beds: per site the snapshot with the newest occurredAt (a tie: the later sent).
  */
-function addOpenItems(
-  gauges: GaugeFigures,
-  events: readonly AcceptedEvent[],
-  kind: OpenKind,
-  asOf: number,
-) {
-  const { opens, closes } = OPEN_EVENTS[kind];
-  const closed = new Set(events.filter((a) => is(a.event, closes)).map((a) => itemId(a.event)));
-  const latestOpening = new Map<string, AcceptedEvent>();
-  for (const a of events) if (is(a.event, opens)) latestOpening.set(itemId(a.event), a);
-  for (const [id, a] of latestOpening) {
-    if (closed.has(id)) continue;
-    const group = groupOf(a);
+class TrustState {
+  private readonly open: Record<OpenKind, Map<string, AcceptedEvent>> = {
+    ed: new Map(),
+    rtt: new Map(),
+  };
+  private readonly closed: Record<OpenKind, Set<string>> = { ed: new Set(), rtt: new Set() };
+  private readonly ctr = new Map<string, AcceptedEvent>();
+  private readonly discharged = new Set<string>();
+  private readonly beds = new Map<string, EventOf<'BED_STATE'>>();
+
+  add(a: AcceptedEvent): void {
     const e = a.event;
-    const score =
-      kind === 'ed' ? e.occurredAt : (e as EventOf<'RTT_CLOCK_START'>).payload.clockStartAt;
-    // Open longer than an ED stay or RTT wait can be: no longer counted (STATE_WINDOW_MS).
-    if (!inStateWindow(kind, score, asOf)) continue;
-    if (kind === 'ed') {
-      addToSplit(gauges.ed_in_department, group, 1);
-      addToSplit(gauges.ed_in_department_over_12h, group, one(e.occurredAt <= asOf - 12 * HOUR));
-    } else {
-      const start = (e as EventOf<'RTT_CLOCK_START'>).payload.clockStartAt;
-      addToSplit(gauges.rtt_waiting, group, 1);
-      addToSplit(gauges.rtt_over_18w, group, one(start < asOf - 18 * WEEK));
-      addToSplit(gauges.rtt_over_52w, group, one(start < asOf - 52 * WEEK));
-      addToSplit(gauges.rtt_over_65w, group, one(start < asOf - 65 * WEEK));
+    for (const kind of ['ed', 'rtt'] as const) {
+      const { opens, closes } = OPEN_EVENTS[kind];
+      if (is(e, opens) && !this.closed[kind].has(itemId(e))) this.open[kind].set(itemId(e), a);
+      if (is(e, closes)) {
+        this.closed[kind].add(itemId(e));
+        this.open[kind].delete(itemId(e));
+      }
+    }
+    if (is(e, 'CRITERIA_TO_RESIDE_CHANGED')) {
+      const current = this.ctr.get(e.payload.spellId);
+      if (!current || e.occurredAt >= current.event.occurredAt) this.ctr.set(e.payload.spellId, a);
+    }
+    if (is(e, 'DISCHARGE')) this.discharged.add(e.payload.spellId);
+    if (is(e, 'BED_STATE') && e.payload.bedType === 'GENERAL_ACUTE') {
+      const site = e.siteOds ?? e.providerOds;
+      const current = this.beds.get(site);
+      if (!current || e.occurredAt >= current.occurredAt) this.beds.set(site, e);
     }
   }
-}
 
-/**
- * Not meeting = the spell's latest CTR event by event time says so (a tie: the later sent), within
- * the spell window of asOf, and the spell has no discharge.
- */
-function addNotMeeting(gauges: GaugeFigures, events: readonly AcceptedEvent[], asOf: number) {
-  const discharged = new Set<string>();
-  const bySpell = new Map<string, AcceptedEvent[]>();
-  for (const a of events) {
-    if (is(a.event, 'DISCHARGE')) discharged.add(a.event.payload.spellId);
-    if (is(a.event, 'CRITERIA_TO_RESIDE_CHANGED')) {
-      const list = bySpell.get(a.event.payload.spellId);
-      if (list) list.push(a);
-      else bySpell.set(a.event.payload.spellId, [a]);
+  /** The trust's gauges and G&A beds as of an instant, from the events given so far. */
+  figures(asOf: number): TrustFigures {
+    const gauges = emptyGaugeFigures();
+    this.addOpenItems(gauges, 'ed', asOf);
+    this.addOpenItems(gauges, 'rtt', asOf);
+    this.addNotMeeting(gauges, asOf);
+    const beds = emptyBeds();
+    for (const e of this.beds.values()) {
+      beds.ga_beds_open += e.payload.bedsOpen;
+      beds.ga_beds_occupied += e.payload.bedsOccupied;
     }
+    return { gauges, beds };
   }
-  for (const [spellId, changes] of bySpell) {
-    const a = ctrInForce(changes, Infinity)!;
-    const meets = (a.event as EventOf<'CRITERIA_TO_RESIDE_CHANGED'>).payload.meetsCriteria;
-    const live = inStateWindow('ctr', a.event.occurredAt, asOf);
-    if (!meets && live && !discharged.has(spellId)) {
-      addToSplit(gauges.ctr_not_meeting, groupOf(a), 1);
-    }
-  }
-}
 
-/** G&A beds: per site the snapshot with the newest occurredAt (a tie: the later sent) summed. */
-function addNewestBeds(beds: BedFigures, events: readonly AcceptedEvent[]) {
-  const newest = new Map<string, EventOf<'BED_STATE'>>();
-  for (const { event: e } of events) {
-    if (!is(e, 'BED_STATE') || e.payload.bedType !== 'GENERAL_ACUTE') continue;
-    const site = e.siteOds ?? e.providerOds;
-    const current = newest.get(site);
-    if (!current || e.occurredAt >= current.occurredAt) newest.set(site, e);
+  /** Open items whose arrival or clock start is within the state window of asOf. */
+  private addOpenItems(gauges: GaugeFigures, kind: OpenKind, asOf: number) {
+    for (const a of this.open[kind].values()) {
+      const group = groupOf(a);
+      const e = a.event;
+      const score =
+        kind === 'ed' ? e.occurredAt : (e as EventOf<'RTT_CLOCK_START'>).payload.clockStartAt;
+      // Open longer than an ED stay or RTT wait can be: no longer counted (STATE_WINDOW_MS).
+      if (!inStateWindow(kind, score, asOf)) continue;
+      if (kind === 'ed') {
+        addToSplit(gauges.ed_in_department, group, 1);
+        addToSplit(gauges.ed_in_department_over_12h, group, one(e.occurredAt <= asOf - 12 * HOUR));
+      } else {
+        addToSplit(gauges.rtt_waiting, group, 1);
+        addToSplit(gauges.rtt_over_18w, group, one(score < asOf - 18 * WEEK));
+        addToSplit(gauges.rtt_over_52w, group, one(score < asOf - 52 * WEEK));
+        addToSplit(gauges.rtt_over_65w, group, one(score < asOf - 65 * WEEK));
+      }
+    }
   }
-  for (const e of newest.values()) {
-    beds.ga_beds_open += e.payload.bedsOpen;
-    beds.ga_beds_occupied += e.payload.bedsOccupied;
+
+  /**
+   * Not meeting = the spell's change in force says so, within the spell window of asOf, and the
+   * spell has no discharge.
+   */
+  private addNotMeeting(gauges: GaugeFigures, asOf: number) {
+    for (const [spellId, a] of this.ctr) {
+      const meets = (a.event as EventOf<'CRITERIA_TO_RESIDE_CHANGED'>).payload.meetsCriteria;
+      const live = inStateWindow('ctr', a.event.occurredAt, asOf);
+      if (!meets && live && !this.discharged.has(spellId)) {
+        addToSplit(gauges.ctr_not_meeting, groupOf(a), 1);
+      }
+    }
   }
 }

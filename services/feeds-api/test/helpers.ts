@@ -17,6 +17,7 @@ import { redisPrefix, testLogger, testRedis } from '@pulse/testkit';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect, onTestFinished } from 'vitest';
 import { buildApp, type AppConfig } from '../src/app.js';
+import { PUBLIC_TIER_CONTROL } from '../src/disclosure.js';
 import { DEV_PRIVATE_JWK } from '../src/auth/dev-key.js';
 import { signToken, type TokenRequest } from '../src/auth/tokens.js';
 import { createVerifier, type Verifier } from '../src/auth/verifier.js';
@@ -105,6 +106,13 @@ export async function testApp(
     prefix?: string;
     /** More dependencies, given this app's Redis and key prefix. */
     deps?: (redis: Redis, prefix: string) => Partial<AppDeps>;
+    /**
+     * Build the public tier's trees in worker threads, as in production (each thread loads the
+     * TypeScript source through tsx and the reference data: seconds of CPU per app). Default: on
+     * this thread with the same control (PUBLIC_TIER_CONTROL), as deps.disclosure selects;
+     * tree-builder.test.ts and public-tier.test.ts cover the worker path.
+     */
+    workers?: boolean;
   } = {},
 ): Promise<TestApp> {
   const redis = await testRedis('feeds-api-test');
@@ -127,6 +135,7 @@ export async function testApp(
       now: () => AS_OF,
       verify: await devVerifier(),
       limitStore: { redis, prefix },
+      ...(extra.workers ? {} : { disclosure: PUBLIC_TIER_CONTROL }),
       ...extra.deps?.(redis, prefix),
     },
   );

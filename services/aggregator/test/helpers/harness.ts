@@ -179,8 +179,9 @@ export function storedOffsets(world: World): Promise<Map<number, bigint>> {
 
 /**
  * Resolves once Redis holds every partition's offset at (or past) the topic's end offset, read
- * when the wait starts (call it after producing). Rejects after a generous timeout, naming the
- * partitions behind.
+ * when the wait starts (call it after producing). Rejects when no partition advances for
+ * timeoutMs, naming the partitions behind (a slow, loaded machine that keeps applying is waited
+ * for: the exactness days failed at 240 s at a load of ~25 while still applying).
  */
 export async function waitUntilCaughtUp(world: World, timeoutMs = 240_000): Promise<void> {
   await waitForStoredOffsets({
