@@ -68,7 +68,7 @@ export interface PublicTierSettings {
 }
 
 /** Response headers a browser on another origin may read (CORS). */
-const EXPOSED_HEADERS = ['ETag', 'Retry-After', 'Allow', 'Disclosure', 'WWW-Authenticate'];
+const EXPOSED_HEADERS = ['ETag', 'Age', 'Retry-After', 'Allow', 'Disclosure', 'WWW-Authenticate'];
 
 export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance> {
   // Every bad parameter is reported, not only the first (query strings are small); an unknown
@@ -108,6 +108,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
             maxSeriesPoints: settings.maxSeriesPoints ?? 200,
             cacheBudget: settings.cacheBudget ?? DEFAULT_CACHE_BUDGET,
             retryAfterSeconds: limits.retryAfterSeconds,
+            logger: deps.logger.child({ component: 'public-tier' }),
           }),
         });
       },

@@ -80,3 +80,8 @@ export function jsonOrCsv(schema: TSchema, description: string) {
     },
   };
 }
+
+/** Sends JSON text as it is: Fastify's serializer does not run on a string of a JSON type. */
+export function sendJsonText(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json);
+}

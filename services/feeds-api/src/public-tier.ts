@@ -12,15 +12,21 @@
 // Cost and bounds. Controlling the whole structure costs about a second of CPU
 // (docs/BENCHMARKS.md), spent off the event loop (src/tree-builder.ts: worker threads; this file
 // only reads the figures and serves the JSON bodies), and a tree is built once per read instant
-// and shared: a public "now"
-// snapshot is the tree of the current tick (one per `tickMs`), a snapshot with `asOf` the tree of
-// that instant, a series the trees of its metric, interval and range. Concurrent requests for one
-// tree share one build (lru-cache's fetch: single flight), the trees held are bounded by a budget
-// of body-points (LRU), and at most `maxBuilds` builds run at once per process: one more is a 503.
-// A series tree grows with its points x every scope, so the public tier serves sub-national series
-// of at most `maxSeriesPoints` points.
+// and shared: a public "now" snapshot is the tree of the current tick (one per `tickMs`), a
+// snapshot with `asOf` the tree of that instant, a series the trees of its metric, interval and
+// range. Concurrent requests for one tree share one build (lru-cache's fetch: single flight), the
+// trees held are bounded by a budget of body-points (LRU), and at most `maxBuilds` builds run at
+// once per process: one more is a 503. A series tree grows with its points x every scope, so the
+// public tier serves sub-national series of at most `maxSeriesPoints` points.
+//
+// Stale while revalidating. A "now" read in a tick whose tree is not built yet is served the last
+// "now" tree built on the same London date at once (its `asOf` says when its figures were read)
+// and starts the tick's build; only the first read of a London date, or a caller that asks for the
+// tick's own tree (the public push feed, once per tick), waits for a build.
 import { LRUCache } from 'lru-cache';
+import pLimit from 'p-limit';
 import { londonDateOf, scopeKey, type BucketSize, type Scope } from '@pulse/kpi';
+import type { Logger } from '@pulse/logging';
 import type { RefData } from '@pulse/refdata';
 import { ApiError } from './errors.js';
 import { storedBeds, storedSeries, type ResolvedMetric } from './metrics.js';
@@ -31,6 +37,7 @@ import {
   seriesTrusts,
   structureOn,
   trustsOf,
+  type BuiltBody,
   type BuiltTree,
   type SeriesBody,
 } from './public-trees.js';
@@ -59,16 +66,63 @@ export interface PublicTierOptions {
   /** Trees held, in bodies x points (a snapshot body counts SNAPSHOT_WEIGHT). */
   cacheBudget: number;
   retryAfterSeconds?: number;
+  /** Where a failed build started in the background (stale served meanwhile) is reported. */
+  logger?: Logger;
+  /** Trusts whose figures are read at once while a tree is built (default READS_AT_ONCE). */
+  readsAtOnce?: number;
 }
 
-export interface ControlledSnapshot {
-  body: Snapshot;
+/**
+ * Trusts read at once for a tree. A trust's snapshot is about a hundred Redis commands (every
+ * partition, every bucket), issued and answered on the event loop: England's ~200 trusts at once
+ * kept it busy for 0.2 to 0.4 s at a stretch (an idle machine; longer under load), where a few
+ * at a time keeps each stretch to a few ms and the whole read about as fast (Redis answers them in
+ * order anyway).
+ */
+export const READS_AT_ONCE = 8;
+
+/**
+ * A controlled body as its tree holds it: JSON text, which a JSON response sends as it is (no
+ * serializer: fast-json-stringify would first compile a validator of the whole response schema
+ * for its unions, seconds of the event loop on a route's first response), and parsed once when
+ * an object is needed (CSV, a series list, a narrowed stream).
+ */
+export interface ControlledBody<B> {
+  readonly body: B;
+  json: string;
+}
+
+export interface ControlledSnapshot extends ControlledBody<Snapshot> {
   etag: string;
+  /** When the tree's figures were read (the body's `asOf`). */
+  asOf: number;
+}
+
+/** The controlled tree of one "now" tick: every scope's snapshot from one decision. */
+export interface NowTree {
+  /** floor(asOf / tickMs). */
+  tick: number;
+  /** When its figures were read (every body's `asOf`). */
+  asOf: number;
+  /** Served while a newer tick's tree is built (stale while revalidating). */
+  stale: boolean;
+  /** A scope's controlled snapshot (NOT_IN_FORCE if the tree's structure lacks the scope). */
+  snapshot(scope: Scope): ControlledSnapshot;
+  /** The same as its JSON text, not parsed (the push feed writes it as it is). */
+  text(scope: Scope): { json: string; etag: string };
 }
 
 export interface PublicTier {
-  /** The controlled snapshot of a sub-national scope, now (the tick's tree) or as of `asOf`. */
+  /**
+   * The controlled snapshot of a sub-national scope, now (the tick's tree, or while it builds the
+   * last one built today) or as of `asOf`.
+   */
   snapshot(scope: Scope, asOf: number | undefined): Promise<ControlledSnapshot>;
+  /**
+   * The "now" tree: the current tick's once built; while it builds, the last one built on the same
+   * London date (stale while revalidating). With `fresh`, always the current tick's (waited for).
+   */
+  current(fresh?: boolean): Promise<NowTree>;
   /** The controlled series of a sub-national scope over [from, to). */
   series(
     scope: Scope,
@@ -77,7 +131,7 @@ export interface PublicTier {
     interval: BucketSize,
     from: number,
     to: number,
-  ): Promise<SeriesBody>;
+  ): Promise<ControlledBody<SeriesBody>>;
   /** Trees held (for tests and metrics). */
   readonly size: number;
   /** Most points of a public sub-national series. */
@@ -92,7 +146,8 @@ export const DEFAULT_CACHE_BUDGET = 100_000;
 export function createPublicTier(options: PublicTierOptions): PublicTier {
   const { figures, refdata, now, builder, gate, tickMs, maxSeriesPoints } = options;
   const retryAfter = options.retryAfterSeconds ?? 1;
-  for (const [name, value] of Object.entries({ tickMs, maxSeriesPoints })) {
+  const readsAtOnce = options.readsAtOnce ?? READS_AT_ONCE;
+  for (const [name, value] of Object.entries({ tickMs, maxSeriesPoints, readsAtOnce })) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be >= 1`);
   }
   /** A built tree; a body is parsed from its JSON once, when first served. */
@@ -129,13 +184,16 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
   /** The trusts' figures at one instant (every parent is their sum), controlled by the builder. */
   async function buildSnapshots(asOf: number): Promise<BuiltTree> {
     const londonDate = londonDateOf(asOf);
+    const limit = pLimit(readsAtOnce);
     const parts = await Promise.all(
-      trustsOf(structureOn(refdata, londonDate)).map(
-        async (t) =>
-          [
-            scopeKey(t.scope),
-            await readSnapshotParts(figures, t.scope, t.info, asOf, londonDate),
-          ] as const,
+      trustsOf(structureOn(refdata, londonDate)).map((t) =>
+        limit(
+          async () =>
+            [
+              scopeKey(t.scope),
+              await readSnapshotParts(figures, t.scope, t.info, asOf, londonDate),
+            ] as const,
+        ),
       ),
     );
     return builder.snapshot({ asOf, parts });
@@ -154,41 +212,107 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
       metric.kind === 'beds'
         ? storedBeds(figures, scope, interval, from, to)
         : storedSeries(figures, metric, scope, interval, from, to);
+    const limit = pLimit(readsAtOnce);
     const points = await Promise.all(
-      seriesTrusts(refdata, interval, from, to).map(
-        async (t) => [scopeKey(t.scope), packPoints(await read(t.scope), keys)] as const,
+      seriesTrusts(refdata, interval, from, to).map((t) =>
+        limit(async () => [scopeKey(t.scope), packPoints(await read(t.scope), keys)] as const),
       ),
     );
     return builder.series({ metric: metric.name, interval, from, to, asOf, points });
   }
 
-  /** A scope's body of a tree, parsed once. */
-  function bodyOf(entry: Entry, scope: Scope): { body: unknown; etag?: string } {
-    const key = scopeKey(scope);
-    const built = entry.bodies.get(key);
+  /** A scope's controlled snapshot of a snapshot tree. */
+  function snapshotOf(entry: Entry, scope: Scope): ControlledSnapshot {
+    const { json, etag } = builtOf(entry, scope);
+    return {
+      get body() {
+        return bodyOf(entry, scope) as Snapshot;
+      },
+      json,
+      etag: etag!,
+      asOf: entry.asOf,
+    };
+  }
+
+  /** The newest "now" tree built: its London date and tick. */
+  let latest: { date: string; tree: NowTree } | undefined;
+
+  /** The tick's tree of `at` (of the tick's London date: a tick may straddle midnight). */
+  async function nowTree(at: number): Promise<NowTree> {
+    const date = londonDateOf(at);
+    const tick = Math.floor(at / tickMs);
+    const entry = await tree(`snapshot:now:${date}:${tick}`, () => buildSnapshots(at));
+    const built: NowTree = {
+      tick,
+      asOf: entry.asOf,
+      stale: false,
+      snapshot: (scope) => snapshotOf(entry, scope),
+      text: (scope) => {
+        const { json, etag } = builtOf(entry, scope);
+        return { json, etag: etag! };
+      },
+    };
+    if (!latest || latest.date !== date || latest.tree.tick < tick) latest = { date, tree: built };
+    return built;
+  }
+
+  async function current(fresh = false): Promise<NowTree> {
+    const at = now();
+    const last = latest;
+    const usable = last !== undefined && last.date === londonDateOf(at);
+    const tick = Math.floor(at / tickMs);
+    if (usable && last.tree.tick === tick) return last.tree;
+    const building = nowTree(at);
+    if (fresh || !usable || last.tree.tick > tick) return building;
+    // Served stale: the build goes on for the next reader; a failure (the gate full, Redis) is
+    // only logged, and the next read starts another.
+    building.catch((err: unknown) => {
+      // The gate full is load, said by the 503s of requests that wait; anything else is a fault.
+      const busy = err instanceof ApiError && err.code === 'BUSY';
+      options.logger?.[busy ? 'debug' : 'warn'](
+        { err },
+        'public tier: building the tick’s tree failed; serving the last',
+      );
+    });
+    return { ...last.tree, stale: true };
+  }
+
+  /** A scope's body of a tree as built (JSON text). */
+  function builtOf(entry: Entry, scope: Scope): BuiltBody {
+    const built = entry.bodies.get(scopeKey(scope));
     // scopeOn / scopeBetween admitted the scope on the dates read, so their structure has it,
     // bar a gap in the data.
     if (built === undefined) throw notInStructure(scope);
+    return built;
+  }
+
+  /** A scope's body of a tree, parsed once. */
+  function bodyOf(entry: Entry, scope: Scope): unknown {
+    const key = scopeKey(scope);
     let body = entry.parsed.get(key);
-    if (body === undefined) entry.parsed.set(key, (body = JSON.parse(built.json)));
-    return { body, etag: built.etag };
+    if (body === undefined) entry.parsed.set(key, (body = JSON.parse(builtOf(entry, scope).json)));
+    return body;
   }
 
   return {
     async snapshot(scope, asOf) {
-      const at = asOf ?? now();
-      // "now" is the tick's tree, of the tick's London date (a tick may straddle midnight).
-      const key =
-        asOf === undefined ? `now:${londonDateOf(at)}:${Math.floor(at / tickMs)}` : `asOf:${asOf}`;
-      const { body, etag } = bodyOf(await tree(`snapshot:${key}`, () => buildSnapshots(at)), scope);
-      return { body: body as Snapshot, etag: etag! };
+      if (asOf === undefined) return (await current(false)).snapshot(scope);
+      const entry = await tree(`snapshot:asOf:${asOf}`, () => buildSnapshots(asOf));
+      return snapshotOf(entry, scope);
     },
+
+    current,
 
     async series(scope, _info, metric, interval, from, to) {
       checkSeriesRange(interval, from, to, maxSeriesPoints);
       const key = `series:${metric.name}:${interval}:${from}:${to}:${Math.floor(now() / tickMs)}`;
       const entry = await tree(key, () => buildSeries(metric, interval, from, to));
-      return bodyOf(entry, scope).body as SeriesBody;
+      return {
+        get body() {
+          return bodyOf(entry, scope) as SeriesBody;
+        },
+        json: builtOf(entry, scope).json,
+      };
     },
 
     get size() {

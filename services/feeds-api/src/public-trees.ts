@@ -85,10 +85,18 @@ export interface SeriesTreeInput {
   points: readonly (readonly [string, Float64Array<ArrayBuffer>])[];
 }
 
-/** Every scope's controlled body as JSON text (a snapshot's with its ETag), and its weight. */
+/** One scope's controlled body as JSON text (a snapshot's with its ETag). */
+export interface BuiltBody {
+  json: string;
+  etag?: string;
+}
+
+/** Every scope's controlled body, and the tree's weight. */
 export interface BuiltTree {
-  bodies: Map<string, { json: string; etag?: string }>;
+  bodies: Map<string, BuiltBody>;
   weight: number;
+  /** When the figures were read (the bodies' asOf). */
+  asOf: number;
 }
 
 export interface Node {
@@ -192,7 +200,7 @@ export function buildSnapshotTree(
     const etag = bodyEtag(`${snapshotEtag(body)}:controlled`);
     bodies.set(key, { json: JSON.stringify(body), etag });
   }
-  return { bodies, weight: bodies.size * SNAPSHOT_WEIGHT };
+  return { bodies, weight: bodies.size * SNAPSHOT_WEIGHT, asOf };
 }
 
 /** Stored points of one scope, packed for a thread boundary: its counts by keys, then reported. */
@@ -364,7 +372,7 @@ export function buildSeriesTree(
     const served = metric.kind === 'beds' ? bedsBody(body, metric) : body;
     out.set(key, { json: JSON.stringify(served) });
   }
-  return { bodies: out, weight: bodies.size * Math.max(1, buckets.length) };
+  return { bodies: out, weight: bodies.size * Math.max(1, buckets.length), asOf };
 }
 
 /**

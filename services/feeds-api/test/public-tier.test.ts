@@ -6,8 +6,17 @@
 // bounded, and the public series bound.
 import { controlSnapshot, controlSeries, type Family } from '@pulse/disclosure';
 import { describe, expect, it } from 'vitest';
+import {
+  emptyBedFigures,
+  emptyCounterFigures,
+  emptyGaugeFigures,
+  FIGURE_FAMILIES,
+} from '@pulse/kpi';
 import { PUBLIC_TIER_CONTROL } from '../src/disclosure.js';
-import type { TreeControl } from '../src/public-tier.js';
+import type { FiguresSource } from '../src/ports.js';
+import { createPublicTier, DEFAULT_CACHE_BUDGET, type TreeControl } from '../src/public-tier.js';
+import { inProcessBuilder } from '../src/tree-builder.js';
+import { createGate } from '../src/work-limits.js';
 import {
   AS_OF,
   get,
@@ -187,7 +196,7 @@ describe('public tier: one controlled tree per read', () => {
     expect(snapshot.recovered()).toContain(`t:${TRUST}/today/counters/discharges_hospice/child`);
   });
 
-  it('public requests for one instant should share one tree build, rebuilt on the next tick', async () => {
+  it('public requests for one instant should share one tree build, served stale while the next tick builds', async () => {
     let now = AS_OF;
     let builds = 0;
     const counting: TreeControl = {
@@ -216,7 +225,17 @@ describe('public tier: one controlled tree per read', () => {
     });
     expect(notModified.statusCode).toBe(304);
     now += 60_000;
-    await get(t, `/v1/trusts/${TRUST}/snapshot`, { authorization: '' });
+    // The next tick: the last tree is served at once (stale while revalidating), its Age said,
+    // and the tick's tree is built for the next reader.
+    const stale = await get(t, `/v1/trusts/${TRUST}/snapshot`, { authorization: '' });
+    expect(stale.headers.etag).toBe(tag);
+    expect(stale.json().asOf).toBe(new Date(AS_OF).toISOString());
+    expect(stale.headers.age).toBe('60');
+    await t.app.pulse.publicTier.current(true);
+    expect(builds).toBe(2);
+    const fresh = await get(t, `/v1/trusts/${TRUST}/snapshot`, { authorization: '' });
+    expect(fresh.json().asOf).toBe(new Date(now).toISOString());
+    expect(fresh.headers.age).toBe('0');
     expect(builds).toBe(2);
     // An explicit asOf is its own instant.
     await get(t, `/v1/trusts/${TRUST}/snapshot?asOf=${new Date(AS_OF - 5 * MIN).toISOString()}`, {
@@ -258,5 +277,61 @@ describe('public tier: one controlled tree per read', () => {
     expect((await get(t, url)).statusCode).toBe(200);
     const england = url.replace(`/trusts/${TRUST}`, '/england');
     expect((await get(t, england, { authorization: '' })).statusCode).toBe(200);
+  });
+});
+
+describe('public tier: the event loop while a tree is built', () => {
+  it('a tree build should read at most readsAtOnce trusts at once', async () => {
+    // Reads that answer on a later turn, counting how many are in flight.
+    let inFlight = 0;
+    let most = 0;
+    const later = <T>(value: T) =>
+      new Promise<T>((resolve) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        setImmediate(() => (inFlight--, resolve(value)));
+      });
+    const figures: FiguresSource = {
+      counters: () => later(emptyCounterFigures()),
+      counterSeries: () => later([]),
+      gaugeSeries: () => later([]),
+      live: () => later({ gauges: emptyGaugeFigures(), beds: emptyBedFigures() }),
+      freshness: () => later(null),
+      completeness: () =>
+        later({
+          reported: 0,
+          expected: 0,
+          families: Object.fromEntries(
+            FIGURE_FAMILIES.map((f) => [f, { reported: 0, expected: 0 }]),
+          ) as never,
+        }),
+    };
+    const tier = createPublicTier({
+      figures,
+      refdata,
+      now: () => AS_OF,
+      builder: inProcessBuilder(refdata, PUBLIC_TIER_CONTROL),
+      gate: createGate(1),
+      tickMs: 60_000,
+      maxSeriesPoints: 200,
+      cacheBudget: DEFAULT_CACHE_BUDGET,
+      readsAtOnce: 4,
+    });
+    const tree = await tier.current(true);
+    expect(tree.text({ kind: 'trust', code: TRUST }).json).toContain('"disclosure":"controlled"');
+    // A trust's snapshot is 5 reads at once: 4 trusts, at most 20.
+    expect(most).toBe(20);
+  });
+
+  it('a controlled JSON body should be sent as its tree holds it, not serialized again', async () => {
+    const t = await testApp();
+    await t.apply([{ at: AS_OF - 60_000, counters: [{ figure: 'ed_attendances', by: 9 }] }]);
+    const res = await get(t, `/v1/trusts/${TRUST}/snapshot`, { authorization: '' });
+    const tree = await t.app.pulse.publicTier.current();
+    expect(res.body).toBe(tree.text({ kind: 'trust', code: TRUST }).json);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const series = await get(t, `/v1/trusts/${TRUST}/series${SERIES}`, { authorization: '' });
+    expect(series.json().disclosure).toBe('controlled');
+    expect(series.headers['content-type']).toBe('application/json; charset=utf-8');
   });
 });

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { BucketSize, Scope, Split } from '@pulse/kpi';
 import { seriesRows, type CsvSeries } from '../csv.js';
 import { ApiError } from '../errors.js';
-import { csvFileName, formatOf, jsonOrCsv, negotiate } from '../formats.js';
+import { csvFileName, formatOf, jsonOrCsv, negotiate, sendJsonText } from '../formats.js';
 import { resolveMetric, storedBeds, storedSeries } from '../metrics.js';
 import { expectedFor, honestPoints, type StoredPoint } from '../honest-series.js';
 import { problemResponses } from '../schemas/common.js';
@@ -89,7 +89,8 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
   ) => {
     const metric = resolveMetric(name);
     if (level === 'controlled')
-      return publicTier.series(scope, info, metric, range.interval, range.from, range.to);
+      return (await publicTier.series(scope, info, metric, range.interval, range.from, range.to))
+        .body;
     const { interval, from, to } = range;
     const expected = expectedFor(refdata, scope, metric);
     const body = <V>(
@@ -151,6 +152,15 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
         const range = rangeOf(query);
         const { scope, info } = scopeBetween(refdata, route.kind, code, range.first, range.last);
         const level = reply.disclose(scope, range.first, range.last);
+        const format = formatOf(request, query.format);
+        if (level === 'controlled' && format === 'json') {
+          // The tree's JSON text as it is (src/public-tier.ts, ControlledBody).
+          const { interval, from, to } = range;
+          const metric = resolveMetric(query.metric);
+          const controlled = await publicTier.series(scope, info, metric, interval, from, to);
+          reply.header('vary', 'Accept');
+          return sendJsonText(reply, controlled.json);
+        }
         const body = await readSeries(
           scope,
           info,
@@ -168,7 +178,7 @@ const series: FastifyPluginAsync<SeriesOptions> = async (app, options) => {
           body.from,
           body.to,
         );
-        negotiate(reply, formatOf(request, query.format), name, (b: CsvSeries) => seriesRows([b]));
+        negotiate(reply, format, name, (b: CsvSeries) => seriesRows([b]));
         return body;
       },
     });
