@@ -104,8 +104,6 @@ export interface NowTree {
   tick: number;
   /** When its figures were read (every body's `asOf`). */
   asOf: number;
-  /** Served while a newer tick's tree is built (stale while revalidating). */
-  stale: boolean;
   /** A scope's controlled snapshot (NOT_IN_FORCE if the tree's structure lacks the scope). */
   snapshot(scope: Scope): ControlledSnapshot;
   /** The same as its JSON text, not parsed (the push feed writes it as it is). */
@@ -245,7 +243,6 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
     const built: NowTree = {
       tick,
       asOf: entry.asOf,
-      stale: false,
       snapshot: (scope) => snapshotOf(entry, scope),
       text: (scope) => {
         const { json, etag } = builtOf(entry, scope);
@@ -274,7 +271,7 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
         'public tier: building the tick’s tree failed; serving the last',
       );
     });
-    return { ...last.tree, stale: true };
+    return last.tree;
   }
 
   /** A scope's body of a tree as built (JSON text). */
