@@ -73,6 +73,21 @@ function countsOf(report) {
   };
 }
 
+/** One line per failed test (or broken file) of a report: where, and its error's first line. */
+function failuresOf(report, name, dir) {
+  const firstLine = (messages) =>
+    String(messages?.[0] ?? '')
+      .split('\n')[0]
+      .slice(0, 300);
+  return (report.testResults ?? []).flatMap((file) => {
+    const where = `  ${name} ${relative(dir, file.name ?? '')}`;
+    const failed = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    if (file.status === 'failed' && failed.length === 0)
+      return [`${where}: ${firstLine([file.message]) || 'the file did not run'}`];
+    return failed.map((t) => `${where} > ${t.fullName}: ${firstLine(t.failureMessages)}`);
+  });
+}
+
 const workspaces = testedWorkspaces();
 for (const { dir } of workspaces) rmSync(join(dir, 'test-results', reportName), { force: true });
 
@@ -92,6 +107,7 @@ const exitCode = await run(process.execPath, [
 const filtered = turboArgs.some((arg) => arg.startsWith('--filter') || arg === '-F');
 const total = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
+const failures = [];
 for (const { dir, name } of workspaces) {
   const file = join(dir, 'test-results', reportName);
   if (!existsSync(file)) {
@@ -101,7 +117,9 @@ for (const { dir, name } of workspaces) {
     }
     continue;
   }
-  const counts = countsOf(JSON.parse(readFileSync(file, 'utf8')));
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  const counts = countsOf(report);
+  failures.push(...failuresOf(report, name, dir));
   for (const key of Object.keys(total)) total[key] += counts[key];
   lines.push(
     `  ${name}: ${counts.passed} passed / ${counts.failed} failed / ${counts.skipped} skipped`,
@@ -110,6 +128,11 @@ for (const { dir, name } of workspaces) {
 
 console.log(`\n${soak ? 'Soak test' : 'Test'} results by workspace:`);
 for (const line of lines) console.log(line);
+if (failures.length > 0) {
+  // Named again here, beside the summary, because a CI log is often read from its tail.
+  console.log('\nFailed:');
+  for (const line of failures) console.log(line);
+}
 console.log(`skipped: ${total.skipped}`);
 console.log(`${total.passed} passed, ${total.failed} failed`);
 process.exitCode = exitCode !== 0 || total.failed > 0 ? 1 : 0;

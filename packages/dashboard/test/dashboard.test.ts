@@ -158,7 +158,7 @@ describe('dashboard in Chromium', () => {
     const browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     // Generous waits: the suite shares a 2-core machine with other workspaces' tests.
-    context.setDefaultTimeout(90_000);
+    context.setDefaultTimeout(180_000);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
@@ -279,7 +279,7 @@ describe('dashboard in Chromium', () => {
     api.child.process.kill('SIGKILL');
     await page.locator('[data-feed="reconnecting"]').waitFor();
     api = await startApi(pipeline, ACTIVITY_PARTITIONS, api.port);
-    await page.locator('[data-feed="live"]').waitFor({ timeout: 120_000 });
+    await page.locator('[data-feed="live"]').waitFor({ timeout: 240_000 });
     const resumed = streams.slice(opened).filter((s) => s.url.endsWith(`/icbs/${ICB}/stream`));
     expect(resumed.length, 'reconnect attempts').toBeGreaterThan(0);
     expect(

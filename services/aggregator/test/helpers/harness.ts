@@ -198,7 +198,7 @@ export async function waitUntilCaughtUp(world: World, timeoutMs = 240_000): Prom
 export async function waitFor(
   what: string,
   condition: () => Promise<boolean>,
-  timeoutMs = 120_000,
+  timeoutMs = 240_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
