@@ -31,6 +31,7 @@ export { createFigureReader, SERIES_CHUNK_BUCKETS } from './reader.js';
 export type {
   Completeness,
   FigureReader,
+  FreshView,
   ReaderOptions,
   Reporting,
   SeriesPoint,

@@ -75,6 +75,17 @@ export interface Completeness extends Reporting {
   families: Record<FigureFamily, Reporting>;
 }
 
+/**
+ * Every partition's fresh hash, read at one instant and merged: the freshness and completeness of
+ * any number of scopes without reading Redis again (what the push feed's ticks share).
+ */
+export interface FreshView {
+  /** Newest occurredAt applied for the scope, or null if none (as `freshness`). */
+  freshness(scope: Scope): number | null;
+  /** As `completeness`, from this view. */
+  completeness(scope: Scope, asOf: number, londonDate?: string, since?: number): Completeness;
+}
+
 /** One bucket of a counter series. */
 export interface SeriesPoint {
   bucket: Bucket;
@@ -114,6 +125,8 @@ export interface FigureReader {
   gauges(scope: Scope, asOf: number, londonDate?: string): Promise<GaugeReading>;
   /** Newest occurredAt applied for the scope, or null if none. */
   freshness(scope: Scope): Promise<number | null>;
+  /** Every partition's fresh hash in one round trip, for many scopes' freshness and completeness. */
+  freshView(): Promise<FreshView>;
   /**
    * Trusts in scope on londonDate (default: asOf's) with an event applied at or after `since`
    * (default asOf - 1 hour), overall and per figure family.
@@ -196,6 +209,38 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
       for (const row of rows as (string | null)[][]) row.forEach((value, i) => keep(i, value));
     }
     return newest;
+  };
+
+  /** The fresh-hash fields completeness reads: each trust's newest event, then of each family. */
+  const completenessFields = (expected: readonly string[]): string[] =>
+    expected.flatMap((ods) => [
+      `t:${ods}`,
+      ...FIGURE_FAMILIES.map((family) => familyFreshField(ods, family)),
+    ]);
+
+  /** Completeness from the newest value of each of completenessFields(expected), in order. */
+  const completenessOf = (
+    expected: string[],
+    newest: readonly (number | undefined)[],
+    since: number,
+  ): Completeness => {
+    const trusts = expected.map((ods) => options.refdata.trust(ods));
+    const width = 1 + FIGURE_FAMILIES.length;
+    const reported = (t: number, f: number) => (newest[t * width + f] ?? -Infinity) >= since;
+    const families = Object.fromEntries(
+      FIGURE_FAMILIES.map((family, f) => {
+        const counted: Reporting = { expected: [], reporting: [] };
+        expected.forEach((ods, t) => {
+          const trust = trusts[t];
+          if (!trust || !expectedToReport(trust, family)) return;
+          counted.expected.push(ods);
+          if (reported(t, 1 + f)) counted.reporting.push(ods);
+        });
+        return [family, counted];
+      }),
+    ) as Record<FigureFamily, Reporting>;
+    const reporting = expected.filter((_, t) => reported(t, 0));
+    return { expected, reporting, families };
   };
 
   /**
@@ -323,29 +368,35 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
 
     async completeness(scope, asOf, londonDate = londonDateOf(asOf), since = asOf - HOUR_MS) {
       const expected = trustsOf(scope, londonDate);
-      const trusts = expected.map((ods) => options.refdata.trust(ods));
-      // Fields: each trust's newest event, then its newest of each family.
-      const fields = expected.flatMap((ods) => [
-        `t:${ods}`,
-        ...FIGURE_FAMILIES.map((family) => familyFreshField(ods, family)),
-      ]);
-      const width = 1 + FIGURE_FAMILIES.length;
-      const newest = await readFreshFields(fields, expected.length, londonDate);
-      const reported = (t: number, f: number) => (newest[t * width + f] ?? -Infinity) >= since;
-      const families = Object.fromEntries(
-        FIGURE_FAMILIES.map((family, f) => {
-          const counted: Reporting = { expected: [], reporting: [] };
-          expected.forEach((ods, t) => {
-            const trust = trusts[t];
-            if (!trust || !expectedToReport(trust, family)) return;
-            counted.expected.push(ods);
-            if (reported(t, 1 + f)) counted.reporting.push(ods);
-          });
-          return [family, counted];
-        }),
-      ) as Record<FigureFamily, Reporting>;
-      const reporting = expected.filter((_, t) => reported(t, 0));
-      return { expected, reporting, families };
+      const newest = await readFreshFields(
+        completenessFields(expected),
+        expected.length,
+        londonDate,
+      );
+      return completenessOf(expected, newest, since);
+    },
+
+    async freshView() {
+      const pipeline = redis.pipeline();
+      for (const p of partitions) pipeline.hgetall(p.fresh);
+      const newest = new Map<string, number>();
+      for (const hash of (await execPipeline(pipeline)) as Record<string, string>[])
+        for (const [field, value] of Object.entries(hash)) {
+          const n = Number(value);
+          if (!(n <= newest.get(field)!)) newest.set(field, n);
+        }
+      return {
+        freshness: (scope) => newest.get(scopeKey(scope)) ?? null,
+        completeness(scope, asOf, londonDate = londonDateOf(asOf), since = asOf - HOUR_MS) {
+          const expected = trustsOf(scope, londonDate);
+          const fields = completenessFields(expected);
+          return completenessOf(
+            expected,
+            fields.map((field) => newest.get(field)),
+            since,
+          );
+        },
+      };
     },
 
     async dataQuality(ods) {

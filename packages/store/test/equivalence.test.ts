@@ -247,11 +247,15 @@ describe('figure store equivalence', () => {
       const { trimmed, kept } = await oldState(t, memory, CLOCK);
       expect(kept).toEqual([]);
       expect(trimmed).toBeGreaterThan(0);
-      for (const [scope, newest] of memory.fresh)
+      const view = await reader.freshView();
+      for (const [scope, newest] of memory.fresh) {
         expect(await reader.freshness(parseScopeKey(scope))).toBe(newest);
+        expect(view.freshness(parseScopeKey(scope))).toBe(newest);
+      }
       // Completeness per family: the trusts whose newest event of the family is at or after since.
       for (const since of [CLOCK - 3 * 86_400_000, CLOCK - 30 * HOUR, CLOCK - HOUR]) {
         const { families } = await reader.completeness({ kind: 'england' }, CLOCK, '', since);
+        expect(view.completeness({ kind: 'england' }, CLOCK, '', since).families).toEqual(families);
         for (const family of FIGURE_FAMILIES) {
           const want = TRUSTS.map((a) => a.trust).filter(
             (ods) => (memory.familyFresh.get(`${ods}:${family}`) ?? -Infinity) >= since,

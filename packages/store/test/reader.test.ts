@@ -171,6 +171,24 @@ describe('figure reader', () => {
     expect(reporting).toEqual([A]);
   });
 
+  it('figure reader should give the same freshness and completeness from one fresh view', async () => {
+    const view = await reader.freshView();
+    const scopes = [
+      { kind: 'england' },
+      { kind: 'icb', code: ICB.code },
+      { kind: 'trust', code: A },
+      { kind: 'trust', code: B },
+      { kind: 'trust', code: 'NOPE' },
+    ] as const;
+    for (const scope of scopes) {
+      expect(view.freshness(scope)).toBe(await reader.freshness(scope));
+      for (const since of [AS_OF - HOUR, AS_OF - 3 * HOUR])
+        expect(view.completeness(scope, AS_OF, undefined, since)).toEqual(
+          await reader.completeness(scope, AS_OF, undefined, since),
+        );
+    }
+  });
+
   it('figure reader should merge data quality of a provider across partitions', async () => {
     expect(await reader.dataQuality(A)).toEqual({
       accepted: 3,

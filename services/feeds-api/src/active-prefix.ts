@@ -39,6 +39,7 @@ export function followingFigures(
     live: (...args) => current().live(...args),
     freshness: (...args) => current().freshness(...args),
     completeness: (...args) => current().completeness(...args),
+    freshView: () => current().freshView(),
   };
 }
 

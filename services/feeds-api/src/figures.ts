@@ -7,7 +7,7 @@ import {
   FIGURE_FAMILIES,
   type CounterFigures,
 } from '@pulse/kpi';
-import type { FigureReader, Reporting } from '@pulse/store';
+import type { Completeness as Read, FigureReader, Reporting } from '@pulse/store';
 import type { Completeness, FiguresSource } from './ports.js';
 
 function sum(perBucket: readonly CounterFigures[]): CounterFigures {
@@ -15,6 +15,19 @@ function sum(perBucket: readonly CounterFigures[]): CounterFigures {
   for (const figures of perBucket)
     for (const figure of COUNTER_FIGURES) addSplit(total[figure], figures[figure]);
   return total;
+}
+
+const counts = ({ expected, reporting }: Reporting) => ({
+  expected: expected.length,
+  reported: reporting.length,
+});
+
+/** The reader's completeness as counts. */
+function counted(read: Read): Completeness {
+  const families = Object.fromEntries(
+    FIGURE_FAMILIES.map((family) => [family, counts(read.families[family])]),
+  ) as Completeness['families'];
+  return { ...counts(read), families };
 }
 
 export function figuresFromReader(reader: FigureReader): FiguresSource {
@@ -25,16 +38,15 @@ export function figuresFromReader(reader: FigureReader): FiguresSource {
     gaugeSeries: (scope, size, from, to) => reader.gaugeSeries(scope, size, from, to),
     live: (scope, asOf, londonDate) => reader.gauges(scope, asOf, londonDate),
     freshness: (scope) => reader.freshness(scope),
-    async completeness(scope, asOf, londonDate, since) {
-      const read = await reader.completeness(scope, asOf, londonDate, since);
-      const counts = ({ expected, reporting }: Reporting) => ({
-        expected: expected.length,
-        reported: reporting.length,
-      });
-      const families = Object.fromEntries(
-        FIGURE_FAMILIES.map((family) => [family, counts(read.families[family])]),
-      ) as Completeness['families'];
-      return { ...counts(read), families };
+    completeness: async (scope, asOf, londonDate, since) =>
+      counted(await reader.completeness(scope, asOf, londonDate, since)),
+    async freshView() {
+      const view = await reader.freshView();
+      return {
+        freshness: (scope) => view.freshness(scope),
+        completeness: (scope, asOf, londonDate, since) =>
+          counted(view.completeness(scope, asOf, londonDate, since)),
+      };
     },
   };
 }

@@ -94,5 +94,6 @@ export function boundedFigures(
     freshness: (scope) => figures.freshness(scope),
     completeness: (scope, asOf, londonDate, since) =>
       figures.completeness(scope, asOf, londonDate, since),
+    freshView: () => figures.freshView(),
   };
 }

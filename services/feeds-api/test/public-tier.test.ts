@@ -291,20 +291,21 @@ describe('public tier: the event loop while a tree is built', () => {
         most = Math.max(most, inFlight);
         setImmediate(() => (inFlight--, resolve(value)));
       });
+    const none = {
+      reported: 0,
+      expected: 0,
+      families: Object.fromEntries(
+        FIGURE_FAMILIES.map((f) => [f, { reported: 0, expected: 0 }]),
+      ) as never,
+    };
     const figures: FiguresSource = {
       counters: () => later(emptyCounterFigures()),
       counterSeries: () => later([]),
       gaugeSeries: () => later([]),
       live: () => later({ gauges: emptyGaugeFigures(), beds: emptyBedFigures() }),
       freshness: () => later(null),
-      completeness: () =>
-        later({
-          reported: 0,
-          expected: 0,
-          families: Object.fromEntries(
-            FIGURE_FAMILIES.map((f) => [f, { reported: 0, expected: 0 }]),
-          ) as never,
-        }),
+      completeness: () => later(none),
+      freshView: () => later({ freshness: () => null, completeness: () => none }),
     };
     const tier = createPublicTier({
       figures,

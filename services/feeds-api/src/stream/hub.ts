@@ -4,6 +4,12 @@
 // each. Everything a subscriber receives is sent from its topic's cycle, one cycle at a time per
 // topic, which is what makes the cursor bookkeeping below exact.
 //
+// Timing. Updates run on the follower's ticks: after each read of the log, every topic with
+// changes not yet sent whose last update is at least the coalescing interval old starts its cycle
+// at once, in the same turn of the event loop. So an update carries the changes the tick just
+// read (a per-topic timer would fire between two reads, its newest change up to a poll old), and
+// the due topics' snapshot reads are asked for together (the plugin reads what they share once).
+//
 // Cursors. An event's id is a change-log cursor; a subscriber's `since` is the cursor whose every
 // change to its scope it has had (in a snapshot, or listed in an update). A snapshot read after
 // the follower reached cursor F reflects every change up to F (the log entry is written by the
@@ -124,6 +130,7 @@ interface Topic {
   lastEmit: string | undefined;
   lastEmitAt: number;
   running: boolean;
+  /** A cycle to come: joiners waiting for the head, or a retry after a failed read. */
   timer: NodeJS.Timeout | undefined;
   /** Its heartbeats: each topic beats on its own phase, not every subscriber at one instant. */
   heartbeat: NodeJS.Timeout;
@@ -222,14 +229,26 @@ export function createStreamHub(options: HubOptions): StreamHub {
     topics.delete(topic.key);
   }
 
-  function schedule(topic: Topic, delayMs?: number): void {
+  function schedule(topic: Topic, delayMs: number): void {
     if (topic.running || topic.timer || closed) return;
-    const delay = delayMs ?? Math.max(0, topic.lastEmitAt + coalesceMs - now());
     topic.timer = setTimeout(() => {
       topic.timer = undefined;
       void cycle(topic);
-    }, delay);
+    }, delayMs);
     topic.timer.unref();
+  }
+
+  /** Whether the topic has changes to send its live subscribers and may send them now. */
+  function due(topic: Topic): boolean {
+    return (
+      topic.pending.length > 0 && topic.live.size > 0 && now() - topic.lastEmitAt >= coalesceMs
+    );
+  }
+
+  /** On each tick of the follower: every due topic's cycle, started together. */
+  function runDue(): void {
+    for (const topic of topics.values())
+      if (!topic.running && !topic.timer && due(topic)) void cycle(topic);
   }
 
   /** Joiners at once; updates when due. Never two at a time for one topic. */
@@ -242,11 +261,10 @@ export function createStreamHub(options: HubOptions): StreamHub {
       for (;;) {
         const at = head;
         if (at === undefined) return; // the follower's first read kicks every topic
-        const due =
-          topic.pending.length > 0 && topic.live.size > 0 && now() - topic.lastEmitAt >= coalesceMs;
-        if (topic.joiners.length === 0 && !due) return;
+        const updating = due(topic);
+        if (topic.joiners.length === 0 && !updating) return;
         const joiners = topic.joiners.splice(0);
-        const batch = due ? topic.pending.splice(0) : [];
+        const batch = updating ? topic.pending.splice(0) : [];
         let snapshot: Snapshot;
         try {
           snapshot = await options.readSnapshot(topic.key);
@@ -258,14 +276,14 @@ export function createStreamHub(options: HubOptions): StreamHub {
           schedule(topic, Math.max(coalesceMs, 500));
           return;
         }
-        if (due) emit(topic, batch, at, snapshot);
+        if (updating) emit(topic, batch, at, snapshot);
         const snapshots = new Map<string, Frame>();
         for (const sub of joiners) if (!sub.closed) join(topic, sub, at, snapshot, snapshots);
       }
     } finally {
       topic.running = false;
+      // Pending changes wait for the follower's next tick.
       if (topic.joiners.length > 0 && head !== undefined) schedule(topic, 0);
-      else if (topic.pending.length > 0 && topic.live.size > 0) schedule(topic);
       retire(topic);
     }
   }
@@ -287,7 +305,8 @@ export function createStreamHub(options: HubOptions): StreamHub {
     }
     for (const sub of topic.waiting) sub.missed?.push(...batch);
     topic.lastEmit = at;
-    topic.lastEmitAt = sentAt;
+    // After the last write: no write of the next update is within coalesceMs of one of this.
+    topic.lastEmitAt = now();
     for (const change of batch) metrics.delivered((sentAt - change.at) / 1000);
   }
 
@@ -378,7 +397,6 @@ export function createStreamHub(options: HubOptions): StreamHub {
         const topic = topics.get(key);
         if (!topic) continue;
         topic.pending.push(change);
-        if (topic.live.size > 0) schedule(topic);
       }
     }
   }
@@ -427,6 +445,8 @@ export function createStreamHub(options: HubOptions): StreamHub {
           logger.warn({ err, failures }, 'stream: reading the change log failed; retrying');
         }
       }
+      // Also after a failed read: changes read before it still go out.
+      if (!closed) runDue();
       if (!full && !closed) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(

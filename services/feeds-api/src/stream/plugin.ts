@@ -22,6 +22,7 @@ import type { ChangeLog } from './change-log.js';
 import { changesRoute } from './changes-route.js';
 import { counterCache } from './counter-cache.js';
 import { parseFigures } from './figures-filter.js';
+import { sharedFreshReads } from './fresh-reads.js';
 import { createStreamHub, type HubOptions, type StreamConnection } from './hub.js';
 import { createStreamMetrics } from './metrics.js';
 import { CURSOR_EXAMPLE, StreamEventSchema, StreamQuery } from './schemas.js';
@@ -81,7 +82,7 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
   const { figures, refdata, now } = app.pulse;
   const { changeLog } = options;
   const metrics = createStreamMetrics(app.metrics, 'feeds_api_');
-  const counters = counterCache(figures);
+  const counters = counterCache(sharedFreshReads(figures));
   const hub =
     changeLog &&
     createStreamHub({

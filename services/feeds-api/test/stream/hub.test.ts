@@ -95,6 +95,32 @@ describe('stream hub', () => {
       );
   });
 
+  it('stream hub should start every due topic’s cycle on the tick that read its changes', async () => {
+    const log = memoryLog();
+    // The snapshot reads, each group being the reads asked for in one turn of the event loop.
+    const turns: string[][] = [];
+    let turn: string[] | undefined;
+    const hub = hubOn(log, {
+      coalesceMs: 0,
+      readSnapshot: (key) => {
+        if (!turn) {
+          turns.push((turn = []));
+          queueMicrotask(() => (turn = undefined));
+        }
+        turn.push(key);
+        return log.readSnapshot(key);
+      },
+    });
+    const clients = ['e', 'i:QE1', 't:RXN'].map((key) => subscribe(hub, key));
+    await until(() => expect(clients.every((c) => c.named('snapshot').length === 1)).toBe(true));
+    turns.length = 0;
+    log.apply(0, ['e']);
+    log.apply(1, ['i:QE1']);
+    log.apply(2, ['t:RXN']);
+    await until(() => expect(clients.every((c) => listed(c.events).length === 1)).toBe(true));
+    expect(turns.map((keys) => [...keys].sort())).toEqual([['e', 'i:QE1', 't:RXN']]);
+  });
+
   it('stream hub should resume on another replica with exactly the changes missed', async () => {
     const log = memoryLog();
     const first = hubOn(log);
