@@ -1,8 +1,9 @@
 // Another Avro implementation reads our bytes with only the .avsc files: Apache Avro (Java)
 // 1.12's BinaryMessageDecoder and SchemaStore, in interop/, through `@pulse/contracts/java-avro`
-// (built once into interop/target/). Under CI (process.env.CI set; .ci/run installs the JDK and
-// Maven) a missing java, javac or mvn fails these tests; on a developer machine without them they
-// are skipped, and the suite's name says what is missing.
+// (built once per machine into a cache folder keyed on the hash of its sources). Under CI
+// (process.env.CI set; .ci/run installs the JDK and Maven) a missing java, javac or mvn fails
+// these tests; on a developer machine without them they are skipped, and the suite's name says
+// what is missing.
 import { describe, expect, it } from 'vitest';
 import {
   buildJavaAvro,

@@ -14,7 +14,12 @@ import { DLQ_HEADERS } from '@pulse/topology';
 import { compareTrusts } from './helpers/compare.js';
 import { admission, edArrival } from './helpers/events.js';
 import { createWorld, startInProcess, waitUntilCaughtUp } from './helpers/harness.js';
-import { javaProduce, kafkaJavaMissing, type JavaCompression } from './helpers/java-producer.js';
+import {
+  javaProduce,
+  kafkaJavaMissing,
+  type JavaBatch,
+  type JavaCompression,
+} from './helpers/java-producer.js';
 import { readTopic } from './helpers/topics.js';
 
 const codec = createCodec();
@@ -98,6 +103,7 @@ describe('aggregator with large and compressed records', () => {
       const trusts = ['RGT', 'RRK', 'RAJ', 'RXN', 'R0A'];
       const compressions: JavaCompression[] = ['lz4', 'zstd', 'snappy', 'gzip'];
       const sent: SentRecord[] = [];
+      const batches: JavaBatch[] = [];
       for (const [c, compression] of compressions.entries()) {
         // Enough records per partition that each batch compresses many of them.
         const events = Array.from({ length: 200 }, (_, i) => {
@@ -105,9 +111,10 @@ describe('aggregator with large and compressed records', () => {
           const at = now - (c * 200 + i) * 1_000;
           return i % 2 === 0 ? edArrival(ods, at) : admission(ods, at);
         });
-        await javaProduce(testInfra().kafkaBrokers, world.topic, compression, events.map(record));
+        batches.push({ compression, records: events.map(record) });
         sent.push(...events.map((event) => ({ event })));
       }
+      await javaProduce(testInfra().kafkaBrokers, world.topic, batches);
       // The good record after them, from our own producer.
       const after = edArrival('RGT', now);
       const producer = await testProducer();

@@ -3,22 +3,23 @@
 // bytes read back from a topic) decode in another Avro implementation as they do in ours.
 //
 // Imported as `@pulse/contracts/java-avro`, never from the package index: it runs processes and
-// the codec path must not load it. The tool is built once per machine into interop/target/ (Maven
-// fetches the jars once; javac recompiles only when the source is newer than the class), and
-// both steps write elsewhere first and rename, so concurrent test runs never see half a build.
+// the codec path must not load it. The tool is built once per machine, into a cache folder named
+// by the hash of pom.xml and the Java source (Maven fetches the jars, javac compiles), so every
+// checkout and test run with the same inputs reuses it and a change to either builds anew. Both
+// steps write elsewhere first and rename, so concurrent test runs never see half a build.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCHEMA_DIR } from '../schemas.js';
 
 const INTEROP = fileURLToPath(new URL('../../interop/', import.meta.url));
-const TARGET = join(INTEROP, 'target');
 const PACKAGE_DIR = join('uk', 'nhs', 'icspulse', 'interop');
 const SOURCE = join(INTEROP, 'src', 'main', 'java', PACKAGE_DIR, 'AvroInterop.java');
+const TARGET = targetDir();
 const CLASSES = join(TARGET, 'classes');
-const CLASS = join(CLASSES, PACKAGE_DIR, 'AvroInterop.class');
 const DEPENDENCIES = join(TARGET, 'dependency');
 const CLASSPATH = `${CLASSES}:${DEPENDENCIES}/*`;
 const MAIN = 'uk.nhs.icspulse.interop.AvroInterop';
@@ -33,13 +34,33 @@ export interface JavaFingerprint {
   hex: string;
 }
 
-/** What stops the Java tool from running here (`java`, `javac` or `mvn` missing), or undefined. */
+let missingTools: string | undefined | null = null;
+
+/**
+ * What stops the Java tool from running here (`java`, `javac` or `mvn` missing), or undefined.
+ * Asked once per process: each answer starts three JVMs.
+ */
 export function javaAvroMissing(): string | undefined {
+  if (missingTools !== null) return missingTools;
   const missing = ['java', 'javac', 'mvn'].filter(
     (tool) => spawnSync(tool, ['-version'], { stdio: 'ignore' }).status !== 0,
   );
-  if (missing.length === 0) return undefined;
-  return `${missing.join(', ')} not found (needs a JDK 17+ and Maven, e.g. apt-get install openjdk-17-jdk-headless maven)`;
+  missingTools =
+    missing.length === 0
+      ? undefined
+      : `${missing.join(', ')} not found (needs a JDK 17+ and Maven, e.g. apt-get install openjdk-17-jdk-headless maven)`;
+  return missingTools;
+}
+
+/**
+ * The build's folder: $XDG_CACHE_HOME (else ~/.cache)/ics-pulse/java-avro/<hash of pom.xml and
+ * AvroInterop.java>.
+ */
+function targetDir(): string {
+  const hash = createHash('sha256');
+  for (const file of [join(INTEROP, 'pom.xml'), SOURCE]) hash.update(readFileSync(file));
+  const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(cache, 'ics-pulse', 'java-avro', hash.digest('hex').slice(0, 16));
 }
 
 function run(command: string, args: readonly string[], input?: string): Promise<string> {
@@ -73,7 +94,7 @@ function publish(from: string, to: string): void {
 let built: Promise<void> | undefined;
 
 /**
- * Builds the tool into interop/target/ unless it is there and up to date; once per process.
+ * Builds the tool into its cache folder unless it is there already; once per process.
  * Rejects naming what is missing when Java or Maven is absent.
  */
 export function buildJavaAvro(): Promise<void> {
@@ -87,13 +108,10 @@ export function buildJavaAvro(): Promise<void> {
       await run('mvn', ['-q', '-B', 'dependency:copy-dependencies', `-DoutputDirectory=${jars}`]);
       publish(jars, DEPENDENCIES);
     }
-    if (!existsSync(CLASS) || statSync(CLASS).mtimeMs < statSync(SOURCE).mtimeMs) {
-      mkdirSync(scratch, { recursive: true });
-      await run('javac', ['-d', scratch, '-cp', CLASSPATH, SOURCE]);
-      mkdirSync(join(CLASSES, PACKAGE_DIR), { recursive: true });
-      for (const file of readdirSync(join(scratch, PACKAGE_DIR)))
-        renameSync(join(scratch, PACKAGE_DIR, file), join(CLASSES, PACKAGE_DIR, file));
-      rmSync(scratch, { recursive: true, force: true });
+    if (!existsSync(CLASSES)) {
+      const classes = `${scratch}-classes`;
+      await run('javac', ['-d', classes, '-cp', CLASSPATH, SOURCE]);
+      publish(classes, CLASSES);
     }
   })());
 }

@@ -51,20 +51,33 @@ function run(command: string, args: readonly string[], input: string): Promise<s
   });
 }
 
-/** Sends the records with Kafka's Java producer and `compression`; resolves once all are acknowledged. */
+/** Records for `javaProduce` that one producer sends with one compression type. */
+export interface JavaBatch {
+  compression: JavaCompression;
+  records: readonly { key: Buffer; value: Buffer }[];
+}
+
+/**
+ * Sends each batch's records with Kafka's Java producer and the batch's compression, the batches
+ * in order (each acknowledged before the next), from one JVM; resolves once all are acknowledged.
+ */
 export async function javaProduce(
   brokers: string,
   topic: string,
-  compression: JavaCompression,
-  records: readonly { key: Buffer; value: Buffer }[],
+  batches: readonly JavaBatch[],
 ): Promise<void> {
-  const input = records
-    .map((r) => `${r.key.toString('base64')} ${r.value.toString('base64')}\n`)
+  const input = batches
+    .flatMap(({ compression, records }) =>
+      records.map(
+        (r) => `${compression} ${r.key.toString('base64')} ${r.value.toString('base64')}\n`,
+      ),
+    )
     .join('');
+  const total = batches.reduce((sum, batch) => sum + batch.records.length, 0);
   const out = await run(
     java,
-    ['-Xmx128m', '-cp', await kafkaClasspath(), SOURCE, brokers, topic, compression],
+    ['-Xmx128m', '-cp', await kafkaClasspath(), SOURCE, brokers, topic],
     input,
   );
-  if (!out.includes(`sent ${records.length}`)) throw new Error(`Java producer: ${out}`);
+  if (!out.includes(`sent ${total}`)) throw new Error(`Java producer: ${out}`);
 }
