@@ -17,7 +17,7 @@ const missing = javaAvroMissing();
 const skip = missing !== undefined && !process.env.CI;
 
 describe.skipIf(skip)(`Java Avro interop${skip ? ` (skipped: ${missing})` : ''}`, () => {
-  it('Java Avro interop should build from interop/ with Maven and javac', async () => {
+  it('Java Avro interop should be built from interop/ with Maven and javac, or reused for the same sources', async () => {
     await buildJavaAvro();
   }, 300_000);
 
