@@ -351,6 +351,9 @@ describe('public stream routes (no token, below national level)', () => {
     const narrowed = icb.named('snapshot')[0]!;
     expect(Object.keys(figures(narrowed))).toEqual(['discharges_hospice']);
     expect(figures(narrowed).discharges_hospice!.child).toBeNull();
+    const suppressed = narrowed.data.suppressed as { path: string }[];
+    expect(suppressed.length).toBeGreaterThan(0);
+    expect(suppressed.filter((s) => !s.path.includes('/discharges_hospice'))).toEqual([]);
     // Heartbeats name the newest body's cursor (null before the first).
     await vi.waitFor(
       () => expect(client.named('heartbeat').at(-1)?.data.head).toBe(snapshot.lastEventId),
