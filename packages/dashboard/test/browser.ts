@@ -91,6 +91,9 @@ export async function startApi(
     STREAM_COALESCE_MS: '250',
     STREAM_HEARTBEAT_MS: '2000',
     STREAM_RETRY_MS: '500',
+    // Public figures below England move once a tick: ten seconds, not a minute, so a public page
+    // shows new events within the test's waits (a tree build costs about a second of CPU).
+    PUBLIC_TICK_MS: '10000',
     RATE_LIMIT_PUBLIC: '100000',
     LOG_LEVEL: 'warn',
   });

@@ -6,12 +6,14 @@
 // Checked: every headline tile on screen equals the API's snapshot (same mapping and formatting
 // module) for England (public tier), an ICB and a trust (national token), in the children view
 // too; drill-down by the league table's links; the league table sorts by keyboard; the public
-// tier says so and falls back to polling where the stream needs a token; a figure changes on
-// screen after more events are published, with no reload; after the API is killed and started
+// tier says so and is live below England too, over the public (disclosure-controlled) stream; a
+// figure changes on screen after more events are published, with no reload, on an exact ICB page
+// and on a public one kept open in a second tab; after the API is killed and started
 // again the page reconnects with Last-Event-ID and carries on; axe-core finds no serious or
 // critical violation. Screenshots go to test-results/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import { londonDateOf, londonDayBounds } from '@pulse/kpi';
 import { loadRefData } from '@pulse/refdata';
@@ -74,13 +76,16 @@ async function screenEqualsApi(
   age: AgeView,
 ): Promise<Record<string, string | null>> {
   return eventuallyEqual(`${path} (${age})`, async () => {
-    const snapshot = await apiSnapshot(base, path, token);
-    const expected = Object.fromEntries(
-      TILES.map((t) => [t.id, `${tileText(t, snapshot, age)} | ${coverageText(t, snapshot)}`]),
-    );
+    const expected = tilesOf(await apiSnapshot(base, path, token), age);
     return { actual: await onScreen(page), expected };
   });
 }
+
+/** Each tile's figure and completeness as the page should show them for a snapshot. */
+const tilesOf = (snapshot: Snapshot, age: AgeView = 'total'): Record<string, string | null> =>
+  Object.fromEntries(
+    TILES.map((t) => [t.id, `${tileText(t, snapshot, age)} | ${coverageText(t, snapshot)}`]),
+  );
 
 /**
  * A gauge tile's curve, shown: its table alternative's "Today" column equals the API's value of
@@ -204,22 +209,28 @@ describe('dashboard in Chromium', () => {
     expect(names.length).toBeGreaterThan(30);
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
 
-    // Public tier below England: disclosure-controlled; where the API refuses the public its
-    // stream (403), the page polls the snapshot and says so.
-    // A guard against a hang only: a busy machine may take seconds to answer (the public tier
-    // builds England's controlled tree for the league table just read).
-    const publicStream = await fetch(`${api.base}/v1/trusts/${TRUST}/stream`, {
-      signal: AbortSignal.timeout(120_000),
-    });
-    await publicStream.body?.cancel();
+    // Public tier below England: disclosure-controlled, live over the public (controlled) stream.
     await page.goto(`${api.base}/#/trusts/${TRUST}`);
-    await page
-      .locator(`[data-feed="${publicStream.status === 403 ? 'polling' : 'live'}"]`)
-      .waitFor();
+    await page.locator('[data-feed="live"]').waitFor();
     await page
       .locator('[data-tier="public"]', { hasText: 'The figures on this page are controlled' })
       .waitFor();
     await screenEqualsApi(page, api.base, `/v1/trusts/${TRUST}`, null, 'total');
+
+    // A second tab (its own sessionStorage: no token) keeps the public ICB page open to the end:
+    // its figures must move on screen when more events are published.
+    const publicPage = await context.newPage();
+    publicPage.on('pageerror', (err) => errors.push(`public tab: ${err.message}`));
+    await publicPage.goto(`${api.base}/#/icbs/${ICB}`);
+    await publicPage.locator('[data-feed="live"]').waitFor();
+    const publicBefore = await screenEqualsApi(
+      publicPage,
+      api.base,
+      `/v1/icbs/${ICB}`,
+      null,
+      'total',
+    );
+    await publicPage.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
 
     // A national token, given in the page's form, kept in sessionStorage.
     await page.goto(`${api.base}/#/`);
@@ -303,6 +314,25 @@ describe('dashboard in Chromium', () => {
       'no reload',
     ).resolves.toBe(42);
     await page.screenshot({ path: join(SHOTS, 'icb-after-resume.png'), fullPage: false });
+    // The public ICB page, over the controlled stream: the API's public figures move once a tick's
+    // tree has the new events, and the screen follows with no reload.
+    await eventuallyEqual('the public ICB figures moved in the API', async () => {
+      const now = tilesOf(await apiSnapshot(api.base, `/v1/icbs/${ICB}`, null));
+      return { actual: isDeepStrictEqual(now, publicBefore), expected: false };
+    });
+    const publicAfter = await screenEqualsApi(
+      publicPage,
+      api.base,
+      `/v1/icbs/${ICB}`,
+      null,
+      'total',
+    );
+    expect(publicAfter, 'the public ICB’s figures moved on screen').not.toEqual(publicBefore);
+    await expect(publicPage.locator('[data-feed]').getAttribute('data-feed')).resolves.toBe('live');
+    await expect(
+      publicPage.evaluate(() => (window as unknown as { marker?: number }).marker),
+      'no reload of the public tab',
+    ).resolves.toBe(7);
     // The README's picture (docs/img/dashboard.png is a copy): the top of the ICB's page.
     await page.screenshot({
       path: join(SHOTS, 'dashboard.png'),

@@ -264,7 +264,7 @@ async function main(): Promise<void> {
       PORT: String(apiPort),
       STREAM_MAX_CONNECTIONS: String(SUBSCRIBERS * 2),
       STREAM_MAX_PER_CLIENT: String(SUBSCRIBERS * 2),
-      // Every subscriber holds the same national token (sub-national streams need one): one
+      // Every subscriber holds the same national token (sub-national streams are exact with it): one
       // client, so its request budget must cover every connection.
       RATE_LIMIT_TOKEN: String(SUBSCRIBERS * 10),
       LOG_LEVEL: 'warn',

@@ -22,7 +22,14 @@
 // Stale while revalidating. A "now" read in a tick whose tree is not built yet is served the last
 // "now" tree built on the same London date at once (its `asOf` says when its figures were read)
 // and starts the tick's build; only the first read of a London date, or a caller that asks for the
-// tick's own tree (the public push feed, once per tick), waits for a build.
+// tick's own tree, waits for a build.
+//
+// The "now" trees are never starved. Besides the `maxBuilds` slots every build shares, a "now"
+// build has one slot of its own: a page's series requests that fill the shared gate cannot keep
+// the tick's snapshot tree from being built, and a "now" build is refused only while another "now"
+// build runs (whose tree is then the newest). The public push feed (src/stream/public-feed.ts)
+// never waits for a build: it asks for the tick's tree to be built (refresh) and is told of each
+// newer "now" tree built, whoever asked for it (onTree).
 import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
 import { londonDateOf, scopeKey, type BucketSize, type Scope } from '@pulse/kpi';
@@ -46,7 +53,7 @@ import type { ScopeInfo } from './scopes.js';
 import { readSnapshotParts } from './snapshot.js';
 import { checkSeriesRange } from './series.js';
 import type { TreeBuilder } from './tree-builder.js';
-import type { Gate } from './work-limits.js';
+import { createGate, type Gate } from './work-limits.js';
 
 export type { SeriesBody, TreeControl } from './public-trees.js';
 
@@ -57,7 +64,7 @@ export interface PublicTierOptions {
   now: () => number;
   /** Computes the controlled trees from the figures read (src/tree-builder.ts). */
   builder: TreeBuilder;
-  /** Tree builds at once; one more is a 503 BUSY. */
+  /** Tree builds at once; one more is a 503 BUSY ("now" trees have one more slot of their own). */
   gate: Gate;
   /** A public "now" snapshot is the tree of floor(now / tickMs): rebuilt at most this often. */
   tickMs: number;
@@ -130,6 +137,15 @@ export interface PublicTier {
     from: number,
     to: number,
   ): Promise<ControlledBody<SeriesBody>>;
+  /** The newest "now" tree built on today's London date, if any (never waits, never builds). */
+  latest(): NowTree | undefined;
+  /**
+   * Starts building the current tick's "now" tree unless it is built or being built; does not
+   * wait. A failure is logged; the next call tries again.
+   */
+  refresh(): void;
+  /** Calls `listener` with each newer "now" tree once built; returns the function that stops it. */
+  onTree(listener: (tree: NowTree) => void): () => void;
   /** Trees held (for tests and metrics). */
   readonly size: number;
   /** Most points of a public sub-national series. */
@@ -156,10 +172,16 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
     fetchMethod: async (_key, _stale, { context }) => ({ ...(await context()), parsed: new Map() }),
   });
 
-  /** The entry for key, built once (concurrent callers share the build), within the gate. */
-  async function tree(key: string, build: () => Promise<BuiltTree>): Promise<Entry> {
+  /** The "now" trees' own slot, beside the shared gate. */
+  const nowSlot = createGate(1);
+
+  /**
+   * The entry for key, built once (concurrent callers share the build), within the gate; a "now"
+   * tree may take its own slot when the gate is full.
+   */
+  async function tree(key: string, build: () => Promise<BuiltTree>, isNow = false): Promise<Entry> {
     const gated = async () => {
-      const release = gate.enter();
+      const release = gate.enter() ?? (isNow ? nowSlot.enter() : undefined);
       if (!release) {
         throw new ApiError(
           'BUSY',
@@ -234,12 +256,13 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
 
   /** The newest "now" tree built: its London date and tick. */
   let latest: { date: string; tree: NowTree } | undefined;
+  const listeners = new Set<(tree: NowTree) => void>();
 
   /** The tick's tree of `at` (of the tick's London date: a tick may straddle midnight). */
   async function nowTree(at: number): Promise<NowTree> {
     const date = londonDateOf(at);
     const tick = Math.floor(at / tickMs);
-    const entry = await tree(`snapshot:now:${date}:${tick}`, () => buildSnapshots(at));
+    const entry = await tree(`snapshot:now:${date}:${tick}`, () => buildSnapshots(at), true);
     const built: NowTree = {
       tick,
       asOf: entry.asOf,
@@ -249,8 +272,28 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
         return { json, etag: etag! };
       },
     };
-    if (!latest || latest.date !== date || latest.tree.tick < tick) latest = { date, tree: built };
+    if (!latest || latest.date < date || (latest.date === date && latest.tree.tick < tick)) {
+      latest = { date, tree: built };
+      for (const listener of listeners) {
+        try {
+          listener(built);
+        } catch (err) {
+          options.logger?.error({ err }, 'public tier: a listener of new trees failed');
+        }
+      }
+    }
     return built;
+  }
+
+  /** A failed build nobody waits for: the gate full is load (debug), anything else a fault. */
+  function unwaited(building: Promise<unknown>): void {
+    building.catch((err: unknown) => {
+      const busy = err instanceof ApiError && err.code === 'BUSY';
+      options.logger?.[busy ? 'debug' : 'warn'](
+        { err },
+        'public tier: building the tick’s tree failed; serving the last',
+      );
+    });
   }
 
   async function current(fresh = false): Promise<NowTree> {
@@ -263,14 +306,7 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
     if (fresh || !usable || last.tree.tick > tick) return building;
     // Served stale: the build goes on for the next reader; a failure (the gate full, Redis) is
     // only logged, and the next read starts another.
-    building.catch((err: unknown) => {
-      // The gate full is load, said by the 503s of requests that wait; anything else is a fault.
-      const busy = err instanceof ApiError && err.code === 'BUSY';
-      options.logger?.[busy ? 'debug' : 'warn'](
-        { err },
-        'public tier: building the tick’s tree failed; serving the last',
-      );
-    });
+    unwaited(building);
     return last.tree;
   }
 
@@ -299,6 +335,23 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
     },
 
     current,
+
+    latest() {
+      const last = latest;
+      return last && last.date === londonDateOf(now()) ? last.tree : undefined;
+    },
+
+    refresh() {
+      const at = now();
+      const last = latest;
+      if (last?.date === londonDateOf(at) && last.tree.tick >= Math.floor(at / tickMs)) return;
+      unwaited(nowTree(at));
+    },
+
+    onTree(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
 
     async series(scope, _info, metric, interval, from, to) {
       checkSeriesRange(interval, from, to, maxSeriesPoints);

@@ -5,7 +5,7 @@
 // the test proves nothing. Then the trees' sharing: one build per read instant, single flight,
 // bounded, and the public series bound.
 import { controlSnapshot, controlSeries, type Family } from '@pulse/disclosure';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   emptyBedFigures,
   emptyCounterFigures,
@@ -13,6 +13,7 @@ import {
   FIGURE_FAMILIES,
 } from '@pulse/kpi';
 import { PUBLIC_TIER_CONTROL } from '../src/disclosure.js';
+import { resolveMetric } from '../src/metrics.js';
 import type { FiguresSource } from '../src/ports.js';
 import { createPublicTier, DEFAULT_CACHE_BUDGET, type TreeControl } from '../src/public-tier.js';
 import { inProcessBuilder } from '../src/tree-builder.js';
@@ -280,33 +281,38 @@ describe('public tier: one controlled tree per read', () => {
   });
 });
 
+/** Figures of nothing, each read answering on a later turn; `inFlight` counts reads under way. */
+function laterFigures(): FiguresSource & { most: number } {
+  let inFlight = 0;
+  const counts = { most: 0 };
+  const later = <T>(value: T) =>
+    new Promise<T>((resolve) => {
+      inFlight++;
+      counts.most = Math.max(counts.most, inFlight);
+      setImmediate(() => (inFlight--, resolve(value)));
+    });
+  return Object.assign(counts, {
+    counters: () => later(emptyCounterFigures()),
+    counterSeries: () => later([]),
+    gaugeSeries: () => later([]),
+    live: () => later({ gauges: emptyGaugeFigures(), beds: emptyBedFigures() }),
+    freshness: () => later(null),
+    completeness: () => later(NO_COMPLETENESS),
+    freshView: () => later({ freshness: () => null, completeness: () => NO_COMPLETENESS }),
+  });
+}
+
+const NO_COMPLETENESS = {
+  reported: 0,
+  expected: 0,
+  families: Object.fromEntries(
+    FIGURE_FAMILIES.map((f) => [f, { reported: 0, expected: 0 }]),
+  ) as never,
+};
+
 describe('public tier: the event loop while a tree is built', () => {
   it('a tree build should read at most readsAtOnce trusts at once', async () => {
-    // Reads that answer on a later turn, counting how many are in flight.
-    let inFlight = 0;
-    let most = 0;
-    const later = <T>(value: T) =>
-      new Promise<T>((resolve) => {
-        inFlight++;
-        most = Math.max(most, inFlight);
-        setImmediate(() => (inFlight--, resolve(value)));
-      });
-    const none = {
-      reported: 0,
-      expected: 0,
-      families: Object.fromEntries(
-        FIGURE_FAMILIES.map((f) => [f, { reported: 0, expected: 0 }]),
-      ) as never,
-    };
-    const figures: FiguresSource = {
-      counters: () => later(emptyCounterFigures()),
-      counterSeries: () => later([]),
-      gaugeSeries: () => later([]),
-      live: () => later({ gauges: emptyGaugeFigures(), beds: emptyBedFigures() }),
-      freshness: () => later(null),
-      completeness: () => later(none),
-      freshView: () => later({ freshness: () => null, completeness: () => none }),
-    };
+    const figures = laterFigures();
     const tier = createPublicTier({
       figures,
       refdata,
@@ -321,7 +327,7 @@ describe('public tier: the event loop while a tree is built', () => {
     const tree = await tier.current(true);
     expect(tree.text({ kind: 'trust', code: TRUST }).json).toContain('"disclosure":"controlled"');
     // A trust's snapshot is 5 reads at once: 4 trusts, at most 20.
-    expect(most).toBe(20);
+    expect(figures.most).toBe(20);
   });
 
   it('a controlled JSON body should be sent as its tree holds it, not serialized again', async () => {
@@ -334,5 +340,59 @@ describe('public tier: the event loop while a tree is built', () => {
     const series = await get(t, `/v1/trusts/${TRUST}/series${SERIES}`, { authorization: '' });
     expect(series.json().disclosure).toBe('controlled');
     expect(series.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+});
+
+describe('public tier: "now" trees are never starved', () => {
+  it('a "now" tree should be built while series builds fill the gate, and its listeners told', async () => {
+    let now = AS_OF;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const inProcess = inProcessBuilder(refdata, PUBLIC_TIER_CONTROL);
+    const tier = createPublicTier({
+      figures: laterFigures(),
+      refdata,
+      now: () => now,
+      // Series builds (of nothing) wait until released: the one gate slot stays taken.
+      builder: {
+        ...inProcess,
+        series: async (input) => {
+          await held;
+          return { bodies: new Map([[`t:${TRUST}`, { json: '{}' }]]), weight: 1, asOf: input.asOf };
+        },
+      },
+      gate: createGate(1),
+      tickMs: 60_000,
+      maxSeriesPoints: 200,
+      cacheBudget: DEFAULT_CACHE_BUDGET,
+    });
+    const told: number[] = [];
+    tier.onTree((tree) => told.push(tree.tick));
+    const metric = resolveMetric('ed_attendances');
+    const trust = { kind: 'trust', code: TRUST } as const;
+    const info = { kind: 'trust', code: TRUST, name: 'RXN' } as const;
+    const hour = Math.floor(AS_OF / 3_600_000) * 3_600_000;
+    const series = (hours: number) =>
+      tier.series(trust, info, metric, '1h', hour - hours * 3_600_000, hour);
+    const first = series(4);
+    await expect(series(5)).rejects.toMatchObject({ code: 'BUSY' });
+    expect(tier.latest()).toBeUndefined();
+
+    // The feed's ask: built in the "now" trees' own slot; listeners told.
+    tier.refresh();
+    const tick = Math.floor(now / 60_000);
+    await vi.waitFor(() => expect(told).toEqual([tick]), { timeout: 30_000 });
+    expect(tier.latest()?.tick).toBe(tick);
+    tier.refresh(); // built: nothing to do
+    // The next tick, still with the gate taken: a snapshot request waits for nothing.
+    now += 60_000;
+    expect((await tier.snapshot(trust, undefined)).asOf).toBe(AS_OF);
+    await vi.waitFor(() => expect(told).toEqual([tick, tick + 1]), { timeout: 30_000 });
+    expect((await tier.current(true)).tick).toBe(tick + 1);
+    // An older date's tree is not today's.
+    now += 86_400_000;
+    expect(tier.latest()).toBeUndefined();
+    release();
+    await first;
   });
 });

@@ -2,8 +2,9 @@
 // @microsoft/fetch-event-source, because the browser's EventSource cannot send the
 // Authorization header a token needs. The library keeps the last event id and sends it as
 // Last-Event-ID on every reconnect, so the server resumes with exactly the changes missed (no
-// second snapshot). A refused stream (403: the public tier has only England's) falls back to
-// polling the snapshot, and the page says so.
+// second snapshot). Without a token, a stream below England is the public, disclosure-controlled
+// one (updates at most once per the API's public tick). A refused stream (403: an API from before
+// public streams below England) falls back to polling the snapshot, and the page says so.
 import { fetchEventSource, type EventSourceMessage } from '@microsoft/fetch-event-source';
 import { getSnapshot, scopePath, type ScopeRef } from './api.js';
 import type { Snapshot } from './figures.js';

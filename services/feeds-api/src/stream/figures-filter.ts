@@ -59,5 +59,18 @@ export function narrowSnapshot(snapshot: Snapshot, figures: readonly string[]): 
     live,
     today: period(snapshot.today),
     lastHour: period(snapshot.lastHour),
+    // A controlled body's suppressions: those of the figures kept.
+    ...(snapshot.suppressed && {
+      suppressed: snapshot.suppressed.filter((s) => kept(s.path, wanted)),
+    }),
   };
 }
+
+/** Whether a JSON pointer into a snapshot is to a figure kept (or to no figure). */
+function kept(path: string, wanted: ReadonlySet<string>): boolean {
+  const [, , group, figure] = path.split('/');
+  if (path.startsWith('/live/ga_occupancy_pct')) return wanted.has('ga_occupancy_pct');
+  return !FIGURE_GROUPS.has(group ?? '') || wanted.has(figure ?? '');
+}
+
+const FIGURE_GROUPS = new Set(['counters', 'rates', 'gauges', 'beds']);

@@ -13,9 +13,12 @@ export type Frame = Buffer;
 
 /** One SSE frame; `id` sets the client's last event id (the cursor to resume from). */
 export function sseFrame(event: StreamEventName, data: unknown, id?: string): Frame {
-  return Buffer.from(
-    `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`,
-  );
+  return jsonFrame(event, JSON.stringify(data), id);
+}
+
+/** One SSE frame of data already encoded as JSON (one line). */
+function jsonFrame(event: StreamEventName, json: string, id?: string): Frame {
+  return Buffer.from(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${json}\n\n`);
 }
 
 /** The reconnection delay a client should use, sent first on every stream. */
@@ -59,6 +62,23 @@ export function updateFrame(
     },
     cursor,
   );
+}
+
+/**
+ * The public feed's snapshot or update: a disclosure-controlled body, as its tree holds it (JSON
+ * text, written as it is unless `figures=` narrows it), and the public cursor it reflects.
+ */
+export function controlledFrame(
+  event: 'snapshot' | 'update',
+  json: string,
+  body: () => Snapshot,
+  cursor: string,
+  figures: readonly string[] | undefined,
+): Frame {
+  const data = figures
+    ? JSON.stringify({ ...(narrowSnapshot(body(), figures) as object), cursor })
+    : `${json.slice(0, json.lastIndexOf('}'))},"cursor":${JSON.stringify(cursor)}}`;
+  return jsonFrame(event, data, cursor);
 }
 
 export function heartbeatFrame(head: string | null, at: number, id?: string): Frame {

@@ -22,29 +22,24 @@ import type { Logger } from '@pulse/logging';
 import type { Snapshot } from '../schemas/snapshot.js';
 import { ChangeLogError, changeId, type ChangeLog, type LoggedChange } from './change-log.js';
 import {
-  disconnectFrame,
   heartbeatFrame,
   resetFrame,
-  retryFrame,
   snapshotFrame,
   updateFrame,
-  type DisconnectReason,
   type Frame,
   type ResetReason,
-  type StreamEventName,
 } from './frames.js';
-import { NO_METRICS, type StreamMetrics } from './metrics.js';
+import { NO_METRICS } from './metrics.js';
+import {
+  subscriberPool,
+  type ConnectionSettings,
+  type StreamConnection,
+  type Subscriber,
+} from './subscribers.js';
 
-/** Where the hub writes one subscriber's frames (the HTTP response, in the plugin). */
-export interface StreamConnection {
-  write(frame: Frame): void;
-  /** Bytes written but not yet taken by the socket. */
-  buffered(): number;
-  /** Writes the frame and ends the response. */
-  end(frame: Frame): void;
-}
+export type { StreamConnection } from './subscribers.js';
 
-export interface HubOptions {
+export interface HubOptions extends ConnectionSettings {
   log: ChangeLog;
   /** Reads a scope's snapshot now, by scope key. */
   readSnapshot(scopeKey: string): Promise<Snapshot>;
@@ -56,7 +51,6 @@ export interface HubOptions {
   /** Told when the follower lost its place in the log: changes were skipped. */
   lost?(): void;
   logger: Logger;
-  metrics?: StreamMetrics;
   now?: () => number;
   /** At most one update per scope per this many ms (default 1,000). */
   coalesceMs?: number;
@@ -66,14 +60,6 @@ export interface HubOptions {
   heartbeatMs?: number;
   /** Changes per read of the log (default 1,000). */
   pageLimit?: number;
-  /** A subscriber with more than this many bytes not yet sent is disconnected (default 1 MiB). */
-  maxBufferBytes?: number;
-  /** A connection is ended after about this long (default 1 h; up to 10% earlier, spread). */
-  maxLifetimeMs?: number;
-  /** The reconnection delay suggested to clients (default 2,000 ms). */
-  retryMs?: number;
-  /** Random number in [0, 1) spreading lifetimes (default Math.random). */
-  random?: () => number;
 }
 
 export interface SubscribeRequest {
@@ -107,14 +93,13 @@ export interface StreamHub {
 
 interface Sub {
   request: SubscribeRequest;
+  conn: Subscriber;
   filterKey: string;
   since: string | undefined;
-  closed: boolean;
   /** Set while a resume reads the log: what its topic emitted meanwhile. */
   missed: LoggedChange[] | undefined;
   /** Set once a resume's catch-up is read: the cursor it resumes from and the changes found. */
   resume: { from: string; changes: LoggedChange[] } | undefined;
-  lifetime: NodeJS.Timeout | undefined;
 }
 
 interface Topic {
@@ -144,44 +129,22 @@ export function createStreamHub(options: HubOptions): StreamHub {
   const pollMs = options.pollMs ?? 100;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const pageLimit = options.pageLimit ?? 1_000;
-  const maxBufferBytes = options.maxBufferBytes ?? 1024 * 1024;
-  const maxLifetimeMs = options.maxLifetimeMs ?? 60 * 60_000;
-  const retryMs = options.retryMs ?? 2_000;
-  const random = options.random ?? Math.random;
   for (const [name, value] of Object.entries({ coalesceMs, pollMs, heartbeatMs, pageLimit })) {
     if (!Number.isInteger(value) || value < (name === 'coalesceMs' ? 0 : 1))
       throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
 
   const topics = new Map<string, Topic>();
+  const pool = subscriberPool(options);
   let head: string | undefined;
-  let connections = 0;
   let closed = false;
   let wake: (() => void) | undefined;
   let following: Promise<void> | undefined;
 
   // --- writing ---------------------------------------------------------------------------------
 
-  function send(sub: Sub, frame: Frame, event: StreamEventName): void {
-    if (sub.closed) return;
-    if (sub.request.connection.buffered() + frame.length > maxBufferBytes) {
-      drop(
-        sub,
-        'slow-consumer',
-        `more than ${maxBufferBytes} bytes were waiting to be sent; resume with Last-Event-ID`,
-      );
-      return;
-    }
-    sub.request.connection.write(frame);
-    metrics.eventSent(event);
-  }
-
+  /** The subscriber is gone: out of its topic. */
   function forget(sub: Sub): void {
-    if (sub.closed) return;
-    sub.closed = true;
-    connections -= 1;
-    clearTimeout(sub.lifetime);
-    metrics.subscriberRemoved(sub.request.kind);
     const topic = topics.get(sub.request.scopeKey);
     if (!topic) return;
     topic.live.delete(sub);
@@ -189,13 +152,6 @@ export function createStreamHub(options: HubOptions): StreamHub {
     const at = topic.joiners.indexOf(sub);
     if (at >= 0) topic.joiners.splice(at, 1);
     retire(topic);
-  }
-
-  function drop(sub: Sub, reason: DisconnectReason, detail: string): void {
-    if (sub.closed) return;
-    forget(sub);
-    metrics.disconnected(reason);
-    sub.request.connection.end(disconnectFrame(reason, detail));
   }
 
   // --- topics ----------------------------------------------------------------------------------
@@ -271,14 +227,14 @@ export function createStreamHub(options: HubOptions): StreamHub {
         } catch (err) {
           logger.warn({ err, scope: topic.key }, 'stream: snapshot read failed; retrying');
           topic.pending.unshift(...batch);
-          topic.joiners.unshift(...joiners.filter((sub) => !sub.closed));
+          topic.joiners.unshift(...joiners.filter((sub) => !sub.conn.closed));
           topic.running = false;
           schedule(topic, Math.max(coalesceMs, 500));
           return;
         }
         if (updating) emit(topic, batch, at, snapshot);
         const snapshots = new Map<string, Frame>();
-        for (const sub of joiners) if (!sub.closed) join(topic, sub, at, snapshot, snapshots);
+        for (const sub of joiners) if (!sub.conn.closed) join(topic, sub, at, snapshot, snapshots);
       }
     } finally {
       topic.running = false;
@@ -301,7 +257,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
         frame = updateFrame(snapshot, at, changes, sub.request.figures);
         if (synced) shared.set(sub.filterKey, frame);
       }
-      send(sub, frame, 'update');
+      sub.conn.send(frame, 'update');
     }
     for (const sub of topic.waiting) sub.missed?.push(...batch);
     topic.lastEmit = at;
@@ -332,7 +288,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
         (a, b) => a.at - b.at || a.partition - b.partition || a.id.localeCompare(b.id),
       );
       if (changes.length > 0)
-        send(sub, updateFrame(snapshot, sub.since, changes, sub.request.figures), 'update');
+        sub.conn.send(updateFrame(snapshot, sub.since, changes, sub.request.figures), 'update');
       metrics.resumed('exact');
     } else {
       sub.since = at;
@@ -341,9 +297,9 @@ export function createStreamHub(options: HubOptions): StreamHub {
         frame = snapshotFrame(snapshot, at, sub.request.figures);
         snapshots.set(sub.filterKey, frame);
       }
-      send(sub, frame, 'snapshot');
+      sub.conn.send(frame, 'snapshot');
     }
-    if (!sub.closed) topic.live.add(sub);
+    if (!sub.conn.closed) topic.live.add(sub);
   }
 
   function covered(since: string | undefined, change: LoggedChange): boolean {
@@ -362,25 +318,25 @@ export function createStreamHub(options: HubOptions): StreamHub {
         for (const change of page.changes)
           if (change.scopes.includes(topic.key)) found.push(change);
         cursor = page.nextCursor;
-        if (page.changes.length < pageLimit || sub.closed || closed) break;
+        if (page.changes.length < pageLimit || sub.conn.closed || closed) break;
       }
-      if (sub.closed || closed) return;
+      if (sub.conn.closed || closed) return;
       topic.waiting.delete(sub);
       if (sub.missed === undefined) throw new ChangeLogError('expired', 'the change log was reset');
       sub.resume = { from, changes: found };
       topic.joiners.push(sub);
       void cycle(topic);
     } catch (err) {
-      if (sub.closed || closed) return;
+      if (sub.conn.closed || closed) return;
       topic.waiting.delete(sub);
       sub.missed = undefined;
       if (err instanceof ChangeLogError) {
         const reason: ResetReason = err.kind === 'expired' ? 'cursor-expired' : 'cursor-malformed';
-        send(sub, resetFrame(reason, err.message), 'reset');
+        sub.conn.send(resetFrame(reason, err.message), 'reset');
         metrics.resumed('reset');
       } else {
         logger.warn({ err, scope: topic.key }, 'stream: catch-up failed; sending a new snapshot');
-        send(sub, resetFrame('feed-interrupted', 'the change log could not be read'), 'reset');
+        sub.conn.send(resetFrame('feed-interrupted', 'the change log could not be read'), 'reset');
         metrics.resumed('reset');
       }
       topic.joiners.push(sub);
@@ -408,8 +364,8 @@ export function createStreamHub(options: HubOptions): StreamHub {
       topic.pending = [];
       topic.lastEmit = undefined;
       for (const sub of topic.live) {
-        send(sub, resetFrame('feed-interrupted', why), 'reset');
-        if (!sub.closed) topic.joiners.push(sub);
+        sub.conn.send(resetFrame('feed-interrupted', why), 'reset');
+        if (!sub.conn.closed) topic.joiners.push(sub);
       }
       topic.live.clear();
       // Resumes still reading: what the follower skipped is lost to them too (resume() resets).
@@ -475,7 +431,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
       for (const sub of topic.live) sub.since = head;
     }
     const frame = heartbeatFrame(head ?? null, now(), clean ? head : undefined);
-    for (const sub of topic.live) send(sub, frame, 'heartbeat');
+    for (const sub of topic.live) sub.conn.send(frame, 'heartbeat');
   }
 
   return {
@@ -486,26 +442,14 @@ export function createStreamHub(options: HubOptions): StreamHub {
     subscribe(request) {
       const sub: Sub = {
         request,
+        conn: pool.open(request.connection, { kind: request.kind, disclosure: 'exact' }, () =>
+          forget(sub),
+        ),
         filterKey: request.figures?.join(',') ?? '*',
         since: undefined,
-        closed: false,
         missed: undefined,
         resume: undefined,
-        lifetime: undefined,
       };
-      connections += 1;
-      metrics.subscriberAdded(request.kind);
-      sub.lifetime = setTimeout(
-        () =>
-          drop(
-            sub,
-            'max-lifetime',
-            'the connection reached its maximum lifetime; resume with Last-Event-ID',
-          ),
-        Math.round(maxLifetimeMs * (1 - random() / 10)),
-      );
-      sub.lifetime.unref();
-      request.connection.write(retryFrame(retryMs));
       const topic = topicOf(request.scopeKey);
       if (request.resumeFrom === undefined) {
         topic.joiners.push(sub);
@@ -515,7 +459,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
         topic.waiting.add(sub);
         void resume(topic, sub, request.resumeFrom);
       }
-      return { close: () => forget(sub) };
+      return { close: () => sub.conn.forget() };
     },
 
     get head() {
@@ -523,7 +467,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
     },
 
     get connections() {
-      return connections;
+      return pool.size;
     },
 
     async close() {
@@ -534,8 +478,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
         clearTimeout(topic.timer);
         clearInterval(topic.heartbeat);
         for (const sub of [...topic.live, ...topic.waiting, ...topic.joiners]) {
-          drop(
-            sub,
+          sub.conn.drop(
             'shutdown',
             'the server is shutting down; resume with Last-Event-ID on another',
           );

@@ -1,9 +1,12 @@
 // The push feed's metrics, on the service's Prometheus registry (served by /metrics).
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+/** Which feed serves a subscriber: the exact hub, or the public tier's controlled feed. */
+export type StreamDisclosure = 'exact' | 'controlled';
+
 export interface StreamMetrics {
-  subscriberAdded(kind: string): void;
-  subscriberRemoved(kind: string): void;
+  subscriberAdded(kind: string, disclosure: StreamDisclosure): void;
+  subscriberRemoved(kind: string, disclosure: StreamDisclosure): void;
   eventSent(event: string): void;
   /** A resume served exactly, or answered with a reset and a fresh snapshot. */
   resumed(outcome: 'exact' | 'reset'): void;
@@ -28,8 +31,10 @@ export function createStreamMetrics(registry: Registry, prefix: string): StreamM
   const registers = [registry];
   const subscribers = new Gauge({
     name: `${prefix}stream_subscribers`,
-    help: 'Push-feed connections open now, by scope kind.',
-    labelNames: ['kind'],
+    help:
+      'Push-feed connections open now, by scope kind and disclosure (exact, or controlled: the ' +
+      'public tier below national level).',
+    labelNames: ['kind', 'disclosure'],
     registers,
   });
   const events = new Counter({
@@ -65,8 +70,8 @@ export function createStreamMetrics(registry: Registry, prefix: string): StreamM
     registers,
   });
   return {
-    subscriberAdded: (kind) => subscribers.inc({ kind }),
-    subscriberRemoved: (kind) => subscribers.dec({ kind }),
+    subscriberAdded: (kind, disclosure) => subscribers.inc({ kind, disclosure }),
+    subscriberRemoved: (kind, disclosure) => subscribers.dec({ kind, disclosure }),
     eventSent: (event) => events.inc({ event }),
     resumed: (outcome) => resumes.inc({ outcome }),
     disconnected: (reason) => disconnects.inc({ reason }),

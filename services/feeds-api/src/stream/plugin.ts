@@ -1,6 +1,7 @@
 // GET /v1/{england|regions/{code}|icbs/{code}|trusts/{code}}/stream: the push feed, and
 // GET .../changes: the same change log by pull. One hub per app (one change-log reader per
-// process) serves every stream. @fastify/sse negotiates Accept, writes the SSE headers (no
+// process) serves every exact stream; the public feed (public-feed.ts) serves the streams of
+// callers who do not see a sub-national scope exactly, from the public tier's controlled trees. @fastify/sse negotiates Accept, writes the SSE headers (no
 // caching, no proxy buffering) and tracks the connection; the hub writes frames it encoded once
 // straight to the response, because the plugin's send() serializes per call and waits for
 // 'drain' per subscriber, where a fan-out must encode once and drop, not wait for, a slow client.
@@ -25,6 +26,7 @@ import { parseFigures } from './figures-filter.js';
 import { sharedFreshReads } from './fresh-reads.js';
 import { createStreamHub, type HubOptions, type StreamConnection } from './hub.js';
 import { createStreamMetrics } from './metrics.js';
+import { createPublicFeed } from './public-feed.js';
 import { CURSOR_EXAMPLE, StreamEventSchema, StreamQuery } from './schemas.js';
 
 export type StreamSettings = Pick<
@@ -46,7 +48,10 @@ export type StreamSettings = Pick<
 };
 
 export interface StreamOptions extends StreamSettings {
-  /** The change log; without one the stream and changes routes answer 503. */
+  /**
+   * The change log; without one the exact streams and the changes routes answer 503 (the public
+   * streams below national level do not need it).
+   */
   changeLog: ChangeLog | undefined;
   logger: Logger;
   /** Where the slots of every replica are leased; without it each process counts its own. */
@@ -79,9 +84,16 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
     if (!Number.isInteger(value) || value < 1)
       throw new TypeError(`${name} must be a positive integer`);
   }
-  const { figures, refdata, now } = app.pulse;
+  const { figures, refdata, now, publicTier } = app.pulse;
   const { changeLog } = options;
   const metrics = createStreamMetrics(app.metrics, 'feeds_api_');
+  const publicFeed = createPublicFeed({
+    ...options,
+    tier: publicTier,
+    now,
+    metrics,
+    logger: options.logger.child({ component: 'public-stream' }),
+  });
   const counters = counterCache(sharedFreshReads(figures));
   const hub =
     changeLog &&
@@ -121,7 +133,7 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
     : localSlots(maxPerClient);
   // Before the server waits for its connections: end every stream with a `disconnect`.
   app.addHook('preClose', async () => {
-    await hub?.close();
+    await Promise.all([hub?.close(), publicFeed.close()]);
     slots.close();
   });
 
@@ -146,9 +158,16 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
           'fell out of the log’s retention, or is not a cursor, gets `reset` then a fresh ' +
           '`snapshot`. The server disconnects a client that falls more than STREAM_MAX_BUFFER_BYTES ' +
           'behind (`slow-consumer`) and ends connections after STREAM_MAX_LIFETIME_MS; both resume ' +
-          'with Last-Event-ID. Not compressed. Below national level it needs a token that sees the ' +
-          'scope exactly (403 otherwise: updates would date individual events); England’s is public. ' +
-          'At most STREAM_MAX_PER_CLIENT streams per client (token subject, else address) over ' +
+          'with Last-Event-ID. Not compressed. England’s stream is exact for everyone. Below national ' +
+          'level, a caller whose token does not see the scope exactly (or who sends none) gets the ' +
+          'public, disclosure-controlled stream instead: the body of the public snapshot route, from ' +
+          'the controlled tree of the tick (PUBLIC_TICK_MS), as a `snapshot`, then an `update` with ' +
+          'the new body at most once per tick, only when it changed (its ETag). Its events follow the ' +
+          'tick, not individual changes, so they date no event: they carry no change list and ' +
+          'their ids are public cursors `tick:<tick>:<etag>`. There is no history of controlled ' +
+          'bodies: resuming with a public cursor sends the current body as one `update` if it ' +
+          'differs from the one the cursor names (nothing otherwise); any other cursor gets `reset` ' +
+          'and a fresh `snapshot`. At most STREAM_MAX_PER_CLIENT streams per client (token subject, else address) over ' +
           'every server: 429 with Retry-After beyond.',
         ...scopeParams(route),
         querystring: StreamQuery,
@@ -185,9 +204,11 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
         const wanted = parseFigures(query.figures);
         const londonDate = londonDateOf(now());
         const { scope } = scopeOn(refdata, route.kind, code, londonDate);
-        reply.disclose(scope, londonDate, londonDate, STREAM_REFUSAL);
-        if (!hub) throw new ApiError('UNAVAILABLE', 'The push feed has no change log to follow.');
-        if (hub.connections >= maxConnections) {
+        // Exact: the hub; disclosure-controlled (public tier, below national level): publicFeed.
+        const exact = reply.disclose(scope, londonDate, londonDate) === 'exact';
+        if (exact && !hub)
+          throw new ApiError('UNAVAILABLE', 'The push feed has no change log to follow.');
+        if ((hub?.connections ?? 0) + publicFeed.connections >= maxConnections) {
           metrics.refused('total');
           throw new ApiError(
             'STREAMS_FULL',
@@ -209,20 +230,23 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
           release();
           return reply.hijack();
         }
-        // The one change-log reader starts with the first stream (not at start-up, before main has
-        // connected Redis).
-        hub.start();
         const lastEventId = request.headers['last-event-id'];
         reply.sse.keepAlive();
         reply.sse.sendHeaders();
-        const subscription = hub.subscribe({
-          scopeKey: scopeKey(scope),
+        const subscriber = {
           kind: route.kind,
           figures: wanted,
           resumeFrom:
             typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : query.since,
           connection: connectionOf(reply.raw),
-        });
+        };
+        // The one change-log reader starts with the first exact stream (not at start-up, before
+        // main has connected Redis).
+        if (exact) hub?.start();
+        const subscription =
+          exact && hub
+            ? hub.subscribe({ ...subscriber, scopeKey: scopeKey(scope) })
+            : publicFeed.subscribe({ ...subscriber, scope });
         reply.sse.onClose(() => {
           subscription.close();
           release();
@@ -232,16 +256,6 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
     changesRoute(app, route, changeLog);
   }
 };
-
-/**
- * Why the public tier has no sub-national push feed: an update is sent when the change log says a
- * scope changed, so its timing (and its change ids) dates individual events at a trust and tells a
- * suppressed count from zero, which disclosure control of the figures cannot hide (README, "Tiers").
- */
-export const STREAM_REFUSAL =
-  'The push feed of a region, ICB or trust needs a token that sees it exactly: its updates follow ' +
-  "each change, which would date individual events. The public tier has England's stream and the " +
-  'disclosure-controlled snapshot and series routes.';
 
 const KIND_OF: Record<string, ScopeKind> = {
   england: 'england',

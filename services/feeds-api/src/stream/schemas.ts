@@ -8,9 +8,11 @@ import { SnapshotSchema } from '../schemas/snapshot.js';
 import { STREAM_FIGURES } from './figures-filter.js';
 
 export const CURSOR_EXAMPLE = 'c1.mf3k2a1-0-2s.mf3k29z-0-2r';
+/** A public (disclosure-controlled) stream's cursor: the tick and the ETag of the body sent. */
+export const PUBLIC_CURSOR_EXAMPLE = 'tick:29413570:Zk3m1Xb0q9Rj2sVt7LwYc4eHgAa';
 
 const Cursor = (description: string) =>
-  Type.String({ maxLength: 2048, description, examples: [CURSOR_EXAMPLE] });
+  Type.String({ maxLength: 2048, description, examples: [CURSOR_EXAMPLE, PUBLIC_CURSOR_EXAMPLE] });
 
 export const StreamQuery = Type.Object(
   {
@@ -26,7 +28,8 @@ export const StreamQuery = Type.Object(
     since: Type.Optional(
       Cursor(
         'Resume after this cursor (an event id of this feed from any replica), as the ' +
-          'Last-Event-ID header does; the header wins when both are sent.',
+          'Last-Event-ID header does; the header wins when both are sent. A public ' +
+          '(disclosure-controlled) stream’s cursor is `tick:<tick>:<etag>`.',
       ),
     ),
   },
@@ -61,12 +64,16 @@ export const SnapshotEventData = Type.Object(
   {
     ...figureFields,
     cursor: Cursor(
-      'The change-log cursor this snapshot reflects (every change up to it); equal to the event id.',
+      'The cursor this snapshot reflects; equal to the event id. Exact: the change-log cursor ' +
+        '(every change up to it). Disclosure-controlled: `tick:<tick>:<etag>`, the public tier’s ' +
+        'tree and the ETag of the body.',
     ),
   },
   {
     description:
-      'The snapshot route’s body (its figure objects narrowed to `figures=` when given) and the cursor it reflects.',
+      'The snapshot route’s body (its figure objects narrowed to `figures=` when given) and the ' +
+      'cursor it reflects. On the public stream below national level, the public snapshot ' +
+      'route’s disclosure-controlled body.',
   },
 );
 
@@ -98,15 +105,44 @@ export const UpdateEventData = Type.Object(
   },
 );
 
+export const ControlledUpdateEventData = Type.Object(
+  {
+    ...figureFields,
+    disclosure: Type.Literal('controlled', {
+      description: 'The body is the public tier’s disclosure-controlled one.',
+    }),
+    cursor: Cursor(
+      '`tick:<tick>:<etag>`: the public tier’s tree this body is of and its ETag; equal to the ' +
+        'event id.',
+    ),
+  },
+  {
+    description:
+      'The public (disclosure-controlled) stream of a region, ICB or trust: the scope’s new ' +
+      'controlled body (the public snapshot route’s), sent when a newer tree of the public tier ' +
+      '(at most one per PUBLIC_TICK_MS) has a body of the scope with another ETag. It lists no ' +
+      'changes and says nothing of when they were applied: its timing follows the tick. There is ' +
+      'no history of controlled bodies: a resume gets one update with the current body if it ' +
+      'differs from the cursor’s.',
+  },
+);
+
 export const HeartbeatEventData = Type.Object(
   {
-    head: Type.Union([Cursor('This server’s position in the change log.'), Type.Null()]),
+    head: Type.Union([
+      Cursor(
+        'This server’s position in the change log; on a public (disclosure-controlled) stream, ' +
+          'the cursor of the scope’s newest body here (null before the first).',
+      ),
+      Type.Null(),
+    ]),
     at: Instant('When the heartbeat was sent.'),
   },
   {
     description:
-      'Sent every STREAM_HEARTBEAT_MS (default 15 s). Carries an id (= head) when nothing of the ' +
-      'scope is waiting to be sent, so a quiet subscriber’s cursor stays within retention.',
+      'Sent every STREAM_HEARTBEAT_MS (default 15 s). On an exact stream it carries an id (= head) ' +
+      'when nothing of the scope is waiting to be sent, so a quiet subscriber’s cursor stays ' +
+      'within retention; on a public stream never.',
   },
 );
 
@@ -115,7 +151,8 @@ export const ResetEventData = Type.Object(
     reason: Type.Enum(['cursor-expired', 'cursor-malformed', 'feed-interrupted'], {
       description:
         '`cursor-expired`: the log no longer holds every change after the cursor; ' +
-        '`cursor-malformed`: not a cursor of this feed; `feed-interrupted`: this server lost its ' +
+        '`cursor-malformed`: not a cursor of this feed (on a public stream: not a public ' +
+        'cursor, e.g. a change-log cursor); `feed-interrupted`: this server lost its ' +
         'place in the change log (or could not read it).',
     }),
     detail: Type.String({ description: 'A readable explanation.' }),
@@ -157,7 +194,15 @@ const event = (name: string, data: object, id: 'always' | 'sometimes' | 'never')
 export const StreamEventSchema = Type.Union(
   [
     event('snapshot', SnapshotEventData, 'always'),
-    event('update', UpdateEventData, 'always'),
+    event(
+      'update',
+      Type.Union([UpdateEventData, ControlledUpdateEventData], {
+        description:
+          'Exact streams send the figures and the changes they account for; public ' +
+          '(disclosure-controlled) streams below national level the new controlled body.',
+      }),
+      'always',
+    ),
     event('heartbeat', HeartbeatEventData, 'sometimes'),
     event('reset', ResetEventData, 'never'),
     event('disconnect', DisconnectEventData, 'never'),

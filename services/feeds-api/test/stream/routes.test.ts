@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import type { AppConfig } from '../../src/app.js';
+import { PUBLIC_TIER_CONTROL } from '../../src/disclosure.js';
+import type { AppDeps } from '../../src/ports.js';
+import type { TreeControl } from '../../src/public-trees.js';
 import { changeId } from '../../src/stream/change-log.js';
 import { createStreamLimiter } from '../../src/stream-limiter.js';
 import {
+  AS_OF,
   devToken,
   get,
   nationalAuth,
@@ -24,11 +29,19 @@ async function streamingApp(
   log: MemoryLog,
   stream = {},
   prefix?: string,
+  more: Pick<AppConfig, 'publicTier'> & { deps?: Partial<AppDeps>; workers?: boolean } = {},
 ): Promise<{ t: TestApp; base: string }> {
   const t = await testApp(
-    { stream: { coalesceMs: 50, pollMs: 10, heartbeatMs: 1_000, ...stream } },
+    {
+      stream: { coalesceMs: 50, pollMs: 10, heartbeatMs: 1_000, ...stream },
+      ...(more.publicTier ? { publicTier: more.publicTier } : {}),
+    },
     undefined,
-    { deps: () => ({ changeLog: log }), ...(prefix ? { prefix } : {}) },
+    {
+      deps: () => ({ changeLog: log, ...more.deps }),
+      ...(prefix ? { prefix } : {}),
+      ...(more.workers ? { workers: true } : {}),
+    },
   );
   const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   return { t, base };
@@ -98,10 +111,10 @@ describe('stream routes', () => {
     expect(unknown.status).toBe(404);
     await unknown.body?.cancel();
 
-    // The public tier has England's stream only: updates carry exact figures.
+    // Without a token, a trust's stream is the public, disclosure-controlled one.
     const publicTrust = await fetch(`${base}/v1/trusts/${TRUST}/stream`);
-    expect(publicTrust.status).toBe(403);
-    expect(publicTrust.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(publicTrust.status).toBe(200);
+    expect(publicTrust.headers.get('disclosure')).toBe('controlled');
     await publicTrust.body?.cancel();
 
     const controller = new AbortController();
@@ -131,7 +144,7 @@ describe('stream routes', () => {
     const metrics = (
       await get(t, '/metrics', { authorization: `Bearer ${await devToken({ role: 'operator' })}` })
     ).body;
-    expect(metrics).toMatch(/feeds_api_stream_subscribers\{kind="england"\} 2/);
+    expect(metrics).toMatch(/feeds_api_stream_subscribers\{kind="england",disclosure="exact"\} 2/);
     expect(metrics).toMatch(/feeds_api_stream_refused_total\{limit="per-client"\} 1/);
     first[0]!.close();
     await vi.waitFor(async () => {
@@ -272,4 +285,239 @@ describe('stream routes', () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/england/stream' });
     expect(res.statusCode).toBe(503);
   });
+});
+
+describe('public stream routes (no token, below national level)', () => {
+  const MIN = 60_000;
+  const TICK = 1_000;
+  const NO_TOKEN = { authorization: '' };
+  const trustUrl = `/v1/trusts/${TRUST}/stream`;
+
+  /** An app whose clock the test moves, counting the public tier's snapshot tree builds. */
+  async function publicApp(more: { maxBuilds?: number; workers?: boolean } = {}) {
+    const clock = { now: AS_OF };
+    const counted = { builds: 0 };
+    const counting: TreeControl = {
+      snapshotTree: (tree) => (counted.builds++, PUBLIC_TIER_CONTROL.snapshotTree(tree)),
+      seriesTree: (tree) => PUBLIC_TIER_CONTROL.seriesTree(tree),
+    };
+    const { t, base } = await streamingApp(memoryLog(), { heartbeatMs: 200 }, undefined, {
+      publicTier: { tickMs: TICK, ...(more.maxBuilds ? { maxBuilds: more.maxBuilds } : {}) },
+      deps: { now: () => clock.now, ...(more.workers ? {} : { disclosure: counting }) },
+      ...(more.workers ? { workers: true } : {}),
+    });
+    return { t, base, clock, counted };
+  }
+
+  /** The public snapshot route's body now. */
+  const pulled = async (t: TestApp, scope = `/v1/trusts/${TRUST}`) =>
+    (await get(t, `${scope}/snapshot`, NO_TOKEN)).json() as Record<string, unknown>;
+
+  /** The public tier's newest tree is of the clock's tick (its subscribers were sent it). */
+  const built = (t: TestApp, clock: { now: number }) =>
+    vi.waitFor(
+      () => expect(t.app.pulse.publicTier.latest()?.tick).toBe(Math.floor(clock.now / TICK)),
+      WAIT,
+    );
+
+  const figures = (e: ClientEvent | undefined) =>
+    (e?.data.today as { counters: Record<string, Record<string, number | null>> }).counters;
+
+  it('public stream should send the public snapshot route’s controlled body, never a small count', async () => {
+    const { t, base } = await publicApp();
+    await t.apply([
+      { at: AS_OF - MIN, counters: [{ figure: 'ed_attendances', by: 40 }] },
+      { at: AS_OF - MIN, counters: [{ figure: 'discharges_hospice', group: 'child', by: 2 }] },
+    ]);
+    const client = open(base, trustUrl, NO_TOKEN);
+    const icb = open(base, `/v1/icbs/${ICB}/stream?figures=discharges_hospice`, NO_TOKEN);
+    const exact = open(base, trustUrl);
+    await vi.waitFor(
+      () => expect([client, icb, exact].map((c) => c.named('snapshot').length)).toEqual([1, 1, 1]),
+      WAIT,
+    );
+    const snapshot = client.named('snapshot')[0]!;
+    expect(snapshot.lastEventId).toMatch(/^tick:\d+:[\w-]+$/);
+    expect(snapshot.data).toEqual({ ...(await pulled(t)), cursor: snapshot.lastEventId });
+    // The small count is suppressed on the stream as on the route; the exact stream has it.
+    expect(snapshot.data.disclosure).toBe('controlled');
+    expect(figures(snapshot).discharges_hospice!.child).toBeNull();
+    expect(snapshot.data.suppressed).toContainEqual({
+      path: '/today/counters/discharges_hospice/child',
+      reason: 'suppressed',
+    });
+    expect(figures(snapshot).ed_attendances!.adult).toBe(40);
+    expect(figures(exact.named('snapshot')[0]).discharges_hospice!.child).toBe(2);
+    const narrowed = icb.named('snapshot')[0]!;
+    expect(Object.keys(figures(narrowed))).toEqual(['discharges_hospice']);
+    expect(figures(narrowed).discharges_hospice!.child).toBeNull();
+    const suppressed = narrowed.data.suppressed as { path: string }[];
+    expect(suppressed.length).toBeGreaterThan(0);
+    expect(suppressed.filter((s) => !s.path.includes('/discharges_hospice'))).toEqual([]);
+    // Heartbeats name the newest body's cursor (null before the first).
+    await vi.waitFor(
+      () => expect(client.named('heartbeat').at(-1)?.data.head).toBe(snapshot.lastEventId),
+      WAIT,
+    );
+    await conforms(t, trustUrl, client.events);
+    await conforms(t, `/v1/icbs/${ICB}/stream`, icb.events);
+
+    const metrics = (
+      await get(t, '/metrics', { authorization: `Bearer ${await devToken({ role: 'operator' })}` })
+    ).body;
+    expect(metrics).toMatch(
+      /feeds_api_stream_subscribers\{kind="trust",disclosure="controlled"\} 1/,
+    );
+    expect(metrics).toMatch(/feeds_api_stream_subscribers\{kind="icb",disclosure="controlled"\} 1/);
+    expect(metrics).toMatch(/feeds_api_stream_subscribers\{kind="trust",disclosure="exact"\} 1/);
+  });
+
+  it('public stream should send an update once a tick’s tree has a changed body, one build per tick', async () => {
+    const { t, base, clock, counted } = await publicApp();
+    await t.apply([{ at: AS_OF - MIN, counters: [{ figure: 'ed_attendances', by: 40 }] }]);
+    const clients = [open(base, trustUrl, NO_TOKEN), open(base, trustUrl, NO_TOKEN)];
+    const icb = open(base, `/v1/icbs/${ICB}/stream`, NO_TOKEN);
+    await vi.waitFor(
+      () => expect([...clients, icb].every((c) => c.named('snapshot').length === 1)).toBe(true),
+      WAIT,
+    );
+    expect(counted.builds).toBe(1);
+
+    // A tick with nothing changed: a tree is built, no update is sent. Its heartbeat names the new
+    // tick, and frames arrive in order: an update would have come first.
+    clock.now += TICK;
+    await built(t, clock);
+    const tick = Math.floor(clock.now / TICK);
+    await vi.waitFor(
+      () =>
+        expect(clients[0]!.named('heartbeat').at(-1)?.data.head).toMatch(
+          new RegExp(`^tick:${tick}:`),
+        ),
+      WAIT,
+    );
+    expect(clients[0]!.named('update')).toEqual([]);
+    expect(counted.builds).toBe(2);
+
+    // Figures change: nothing is sent until the next tick's tree; then one update each.
+    await t.apply([{ at: AS_OF - MIN, counters: [{ figure: 'ed_attendances', by: 25 }] }]);
+    clock.now += TICK;
+    await vi.waitFor(
+      () => expect([...clients, icb].map((c) => c.named('update').length)).toEqual([1, 1, 1]),
+      WAIT,
+    );
+    expect(counted.builds).toBe(3);
+    const update = clients[0]!.named('update')[0]!;
+    expect(update.lastEventId).toMatch(new RegExp(`^tick:${tick + 1}:`));
+    expect(update.data).toEqual({ ...(await pulled(t)), cursor: update.lastEventId });
+    expect(figures(update).ed_attendances!.adult).toBe(65);
+    expect(update.data).not.toHaveProperty('changes');
+    expect(clients[1]!.named('update')[0]!.data).toEqual(update.data);
+    const icbUpdate = icb.named('update')[0]!;
+    expect(icbUpdate.data).toEqual({
+      ...(await pulled(t, `/v1/icbs/${ICB}`)),
+      cursor: icbUpdate.lastEventId,
+    });
+    for (const client of clients) await conforms(t, trustUrl, client.events);
+    await conforms(t, `/v1/icbs/${ICB}/stream`, icb.events);
+  });
+
+  it('public stream should resume with a public cursor: the current body if it changed, else nothing', async () => {
+    const { t, base, clock } = await publicApp();
+    await t.apply([{ at: AS_OF - MIN, counters: [{ figure: 'ed_attendances', by: 40 }] }]);
+    const first = open(base, trustUrl, NO_TOKEN);
+    await vi.waitFor(() => expect(first.named('snapshot')).toHaveLength(1), WAIT);
+    const cursor = first.named('snapshot')[0]!.lastEventId;
+    first.close();
+
+    // Nothing changed: heartbeats only.
+    const same = open(base, trustUrl, { ...NO_TOKEN, 'last-event-id': cursor });
+    await vi.waitFor(() => expect(same.named('heartbeat').length).toBeGreaterThan(0), WAIT);
+    expect(same.events.filter((e) => e.event !== 'heartbeat')).toEqual([]);
+    same.close();
+
+    // Changed since the cursor's tick: one update with the current body, no snapshot.
+    await t.apply([{ at: AS_OF - MIN, counters: [{ figure: 'ed_attendances', by: 25 }] }]);
+    clock.now += TICK;
+    await get(t, `/v1/trusts/${TRUST}/snapshot`, NO_TOKEN);
+    await built(t, clock);
+    const resumed = open(base, trustUrl, { ...NO_TOKEN, 'last-event-id': cursor });
+    await vi.waitFor(() => expect(resumed.named('update')).toHaveLength(1), WAIT);
+    await vi.waitFor(() => expect(resumed.named('heartbeat').length).toBeGreaterThan(0), WAIT);
+    expect(resumed.events.filter((e) => e.event !== 'heartbeat').map((e) => e.event)).toEqual([
+      'update',
+    ]);
+    const update = resumed.named('update')[0]!;
+    expect(update.data).toEqual({ ...(await pulled(t)), cursor: update.lastEventId });
+    await conforms(t, trustUrl, resumed.events);
+
+    // A change-log cursor (an exact stream's), or none at all: reset, then a fresh snapshot.
+    const exact = open(base, trustUrl);
+    await vi.waitFor(() => expect(exact.named('snapshot')).toHaveLength(1), WAIT);
+    const logCursor = exact.named('snapshot')[0]!.lastEventId;
+    const future = `tick:${Math.floor(clock.now / TICK) + 5}:${cursor.split(':')[2]}`;
+    for (const bad of [logCursor, 'nope', future]) {
+      const client = open(base, `${trustUrl}?since=${encodeURIComponent(bad)}`, NO_TOKEN);
+      await vi.waitFor(() => expect(client.named('snapshot')).toHaveLength(1), WAIT);
+      expect(client.events.map((e) => e.event).slice(0, 2), bad).toEqual(['reset', 'snapshot']);
+      expect(client.named('reset')[0]!.data.reason).toBe('cursor-malformed');
+      expect(client.named('snapshot')[0]!.data).toEqual({
+        ...(await pulled(t)),
+        cursor: client.named('snapshot')[0]!.lastEventId,
+      });
+      await conforms(t, trustUrl, client.events);
+    }
+    // A public cursor on an exact stream is not a change-log cursor either.
+    const crossed = open(base, trustUrl, { 'last-event-id': cursor });
+    await vi.waitFor(() => expect(crossed.named('snapshot')).toHaveLength(1), WAIT);
+    expect(crossed.events.map((e) => e.event).slice(0, 2)).toEqual(['reset', 'snapshot']);
+  });
+
+  it('public stream should get the tick’s tree while series builds fill the gate (worker threads)', async () => {
+    const { t, base, clock } = await publicApp({ maxBuilds: 1, workers: true });
+    await t.apply([{ at: AS_OF - MIN, counters: [{ figure: 'ed_attendances', by: 40 }] }]);
+    const url = `/v1/icbs/${ICB}/stream`;
+    const client = open(base, url, NO_TOKEN);
+    await vi.waitFor(() => expect(client.named('snapshot')).toHaveLength(1), WAIT);
+    await t.apply([{ at: AS_OF - MIN, counters: [{ figure: 'ed_attendances', by: 25 }] }]);
+    // A page's curves: series trees of a new range each time (never one already built), one after
+    // another, so the shared gate (one build) is nearly always held until the update arrives.
+    let asked = 0;
+    let done = false;
+    const curves = (async () => {
+      const HOUR = 60 * MIN;
+      while (!done && asked < 1_000) {
+        const from = Math.floor(AS_OF / HOUR) * HOUR - ++asked * HOUR;
+        const query = new URLSearchParams({
+          metric: 'ed_in_department',
+          interval: '15m',
+          from: new Date(from).toISOString(),
+          to: new Date(from + 4 * HOUR).toISOString(),
+        });
+        await Promise.all(
+          [`/v1/icbs/${ICB}`, `/v1/trusts/${TRUST}`].map((scope) =>
+            t.app.inject({ url: `${scope}/series?${query}` }),
+          ),
+        );
+        await new Promise(setImmediate);
+      }
+    })();
+    onTestFinished(async () => {
+      done = true;
+      await curves;
+    });
+    clock.now += TICK;
+    await vi.waitFor(() => expect(client.named('update')).toHaveLength(1), {
+      ...WAIT,
+      timeout: 120_000,
+    });
+    done = true;
+    await curves;
+    expect(asked).toBeGreaterThan(0);
+    const update = client.named('update')[0]!;
+    expect(figures(update).ed_attendances!.adult).toBe(65);
+    expect(update.data).toEqual({
+      ...(await pulled(t, `/v1/icbs/${ICB}`)),
+      cursor: update.lastEventId,
+    });
+  }, 180_000);
 });

@@ -41,9 +41,10 @@ export function openStream(
       const moved = String(url).replace('http://stream.invalid', target.base);
       const sent = new Headers(init?.headers as Record<string, string>);
       client.requests.push({ url: moved, lastEventId: sent.get('last-event-id') });
-      // A national token unless told otherwise, as the helpers' get() sends.
+      // A national token unless told otherwise, as the helpers' get() sends (`''`: none).
       sent.set('authorization', await nationalAuth());
       for (const [name, value] of Object.entries(headers)) sent.set(name, value);
+      if (sent.get('authorization') === '') sent.delete('authorization');
       return fetch(moved, { ...init, headers: sent });
     },
   });
