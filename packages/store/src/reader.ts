@@ -185,29 +185,32 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
     londonDate: string,
   ): Promise<(number | undefined)[]> => {
     if (fields.length === 0) return [];
+    if (trusts * partitions.length > options.refdata.trusts(londonDate).length) {
+      const all = await readWholeFresh();
+      return fields.map((field) => all.get(field));
+    }
     const pipeline = redis.pipeline();
-    const whole = trusts * partitions.length > options.refdata.trusts(londonDate).length;
-    for (const p of partitions) {
-      if (whole) pipeline.hgetall(p.fresh);
-      else pipeline.hmget(p.fresh, ...fields);
-    }
-    const rows = await execPipeline(pipeline);
+    for (const p of partitions) pipeline.hmget(p.fresh, ...fields);
     const newest: (number | undefined)[] = new Array(fields.length).fill(undefined);
-    const keep = (i: number, value: string | null | undefined) => {
-      if (value == null) return;
-      const n = Number(value);
-      if (!(n <= newest[i]!)) newest[i] = n;
-    };
-    if (whole) {
-      const index = new Map(fields.map((field, i) => [field, i]));
-      for (const hash of rows as Record<string, string>[])
-        for (const [field, value] of Object.entries(hash)) {
-          const i = index.get(field);
-          if (i !== undefined) keep(i, value);
-        }
-    } else {
-      for (const row of rows as (string | null)[][]) row.forEach((value, i) => keep(i, value));
-    }
+    for (const row of (await execPipeline(pipeline)) as (string | null)[][])
+      row.forEach((value, i) => {
+        if (value === null) return;
+        const n = Number(value);
+        if (!(n <= newest[i]!)) newest[i] = n;
+      });
+    return newest;
+  };
+
+  /** Every partition's whole fresh hash, merged: each field's newest timestamp. */
+  const readWholeFresh = async (): Promise<Map<string, number>> => {
+    const pipeline = redis.pipeline();
+    for (const p of partitions) pipeline.hgetall(p.fresh);
+    const newest = new Map<string, number>();
+    for (const hash of (await execPipeline(pipeline)) as Record<string, string>[])
+      for (const [field, value] of Object.entries(hash)) {
+        const n = Number(value);
+        if (!(n <= newest.get(field)!)) newest.set(field, n);
+      }
     return newest;
   };
 
@@ -377,14 +380,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
     },
 
     async freshView() {
-      const pipeline = redis.pipeline();
-      for (const p of partitions) pipeline.hgetall(p.fresh);
-      const newest = new Map<string, number>();
-      for (const hash of (await execPipeline(pipeline)) as Record<string, string>[])
-        for (const [field, value] of Object.entries(hash)) {
-          const n = Number(value);
-          if (!(n <= newest.get(field)!)) newest.set(field, n);
-        }
+      const newest = await readWholeFresh();
       return {
         freshness: (scope) => newest.get(scopeKey(scope)) ?? null,
         completeness(scope, asOf, londonDate = londonDateOf(asOf), since = asOf - HOUR_MS) {

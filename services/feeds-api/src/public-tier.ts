@@ -296,18 +296,20 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
     });
   }
 
+  /** The newest "now" tree built, if it is of `at`'s London date. */
+  const latestOn = (at: number) => (latest?.date === londonDateOf(at) ? latest.tree : undefined);
+
   async function current(fresh = false): Promise<NowTree> {
     const at = now();
-    const last = latest;
-    const usable = last !== undefined && last.date === londonDateOf(at);
+    const last = latestOn(at);
     const tick = Math.floor(at / tickMs);
-    if (usable && last.tree.tick === tick) return last.tree;
+    if (last?.tick === tick) return last;
     const building = nowTree(at);
-    if (fresh || !usable || last.tree.tick > tick) return building;
+    if (fresh || !last || last.tick > tick) return building;
     // Served stale: the build goes on for the next reader; a failure (the gate full, Redis) is
     // only logged, and the next read starts another.
     unwaited(building);
-    return last.tree;
+    return last;
   }
 
   /** A scope's body of a tree as built (JSON text). */
@@ -336,15 +338,11 @@ export function createPublicTier(options: PublicTierOptions): PublicTier {
 
     current,
 
-    latest() {
-      const last = latest;
-      return last && last.date === londonDateOf(now()) ? last.tree : undefined;
-    },
+    latest: () => latestOn(now()),
 
     refresh() {
       const at = now();
-      const last = latest;
-      if (last?.date === londonDateOf(at) && last.tree.tick >= Math.floor(at / tickMs)) return;
+      if ((latestOn(at)?.tick ?? -Infinity) >= Math.floor(at / tickMs)) return;
       unwaited(nowTree(at));
     },
 
