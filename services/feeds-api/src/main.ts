@@ -24,9 +24,18 @@ runMain('feeds-api', async ({ onClose, useLogger }) => {
   useLogger(logger);
   const redis = createRedis(config.redisUrl, { logger, name: 'feeds-api' });
   onClose(() => redis.quit());
+  // The push feed's change-log reads on a connection of their own: a reply comes in the order of
+  // its connection's commands, so on the shared one the follower's poll would wait behind every
+  // snapshot read in flight.
+  const changesRedis = createRedis(config.redisUrl, { logger, name: 'feeds-api-changes' });
+  onClose(() => changesRedis.quit());
   const refdata = loadRefData();
   // Connect eagerly so a wrong REDIS_URL is reported at start; /readyz tracks it afterwards.
-  await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable yet'));
+  await Promise.all(
+    [redis, changesRedis].map((client) =>
+      client.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable yet')),
+    ),
+  );
   // The figures are read from the prefix the pointer names (a rebuild switches it), read at start
   // (waiting for Redis if it is not reachable yet) and every POINTER_REFRESH_MS after.
   const pointer = await followActivePrefix(redis, config.keyPrefix, {
@@ -64,7 +73,7 @@ runMain('feeds-api', async ({ onClose, useLogger }) => {
       figures,
       readiness: storeReadiness(redis, layout),
       changeLog: followingChangeLog(pointer, config.keyPrefix, (prefix) =>
-        changeLogFromStore(redis, { ...layout, prefix }),
+        changeLogFromStore(changesRedis, { ...layout, prefix }),
       ),
       logger,
       verify,
