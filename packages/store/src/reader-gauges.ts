@@ -1,10 +1,8 @@
 // Live gauges of a set of trusts, as of an instant. A trust's state lives in one partition (its
-// key is the provider), which the reader does not know. The partitions' indexes of trusts with
-// gauge state (`<p>:trusts`, written by the apply script) are read first, all in one pipeline, so
-// only a partition holding some of the trusts runs the read-only script (lua/gauges.lua): a trust
-// takes one script, not one per partition, and England's trusts are not all sent to every
-// partition. The script checks each trust against its partition's index again and sums the gauges
-// of those it holds. Every key a script reads is in its KEYS and in its partition's hash slot
+// key is the provider), which the reader does not know. One read-only script per partition
+// (lua/gauges.lua) is given trusts and their keys; it checks each against the partition's index
+// of trusts with gauge state (`<p>:trusts`, written by the apply script) and sums the gauges of
+// those it holds. Every key a script reads is in its KEYS and in its partition's hash slot
 // (Redis Cluster-safe); the scripts of all partitions go in one pipeline.
 import { defineScript, type Redis, type ScriptCall } from '@pulse/redis';
 import type { BedFigures, GaugeFigure, GaugeFigures } from '@pulse/kpi';
@@ -25,6 +23,16 @@ export interface GaugeReading {
   beds: BedFigures;
 }
 
+/** Keys the script reads per trust: ed, rtt and ctr sets per age group, and the beds hash. */
+const KEYS_PER_TRUST = 10;
+
+/**
+ * Past this many keys (trusts x partitions x KEYS_PER_TRUST), the partitions' indexes are read
+ * first (one more round trip) so each script gets only the trusts its partition holds: England
+ * would otherwise send every trust's keys to every partition (24,000 keys over the 12 partitions of @pulse/topology).
+ */
+const INDEX_FIRST_ABOVE_KEYS = 2_000;
+
 /** The gauges in each age group's part of a script reply, in order (gauges.lua). */
 const COUNTED: readonly GaugeFigure[] = [
   'ed_in_department',
@@ -42,16 +50,15 @@ export function defineGaugesScript(redis: Redis): ScriptCall {
   });
 }
 
-/**
- * Per partition, the trusts its index lists. A change applied before this read is in the index
- * by then (the apply script writes both), so the scripts that follow miss none of it.
- */
+/** Per partition, the trusts whose state it may hold: all of them, or those its index lists. */
 async function trustsByPartition(
   redis: Redis,
   partitions: readonly PartitionKeys[],
   trusts: readonly string[],
 ): Promise<(readonly string[])[]> {
-  if (partitions.length === 1) return [trusts];
+  if (trusts.length * partitions.length * KEYS_PER_TRUST <= INDEX_FIRST_ABOVE_KEYS) {
+    return partitions.map(() => trusts);
+  }
   const index = redis.pipeline();
   for (const p of partitions) index.smismember(p.trusts, ...trusts);
   const present = (await execPipeline(index)) as number[][];
