@@ -52,6 +52,11 @@ const refdata = loadRefData();
 const codec = createCodec();
 const machine = machineInfo();
 console.log(`stream benchmark on ${describeMachine(machine)}`);
+/** For /metrics. */
+const operator = await signToken(
+  { role: 'operator', subject: 'stream-bench', ttlSeconds: 3_600 },
+  DEV_PRIVATE_JWK,
+);
 
 /** Resident memory (bytes) and CPU seconds so far of a process, from /proc. */
 function usage(pid: number): { rss: number; cpu: number } {
@@ -187,8 +192,23 @@ function publish(topic: string, stop: AbortSignal): Promise<number> {
   })();
 }
 
+/**
+ * The server's event-loop delay p99 in ms since the last call (prom-client's default metric, reset
+ * on every scrape of /metrics); NaN for a server without it.
+ */
+async function eventLoopP99(base: string): Promise<number> {
+  const res = await fetch(`${base}/metrics`, {
+    headers: { authorization: `Bearer ${operator}` },
+  }).catch(() => undefined);
+  if (!res?.ok) return NaN;
+  const line = /^feeds_api_nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(await res.text());
+  return line ? Number(line[1]) * 1000 : NaN;
+}
+
 interface Phase {
   report: Report;
+  /** The server's event-loop delay p99 over the window, ms. */
+  eventLoopP99: number;
   rssBefore: number;
   rssAfter: number;
   cpuSeconds: number;
@@ -216,14 +236,17 @@ async function measure(
     }
     await sleep(5_000);
     subscribers.window();
+    await eventLoopP99(base);
     const start = usage(server.pid!);
     const startedAt = Date.now();
     await sleep(SECONDS * 1000);
     const report = await subscribers.report();
+    const lag = await eventLoopP99(base);
     const end = usage(server.pid!);
     const seconds = (Date.now() - startedAt) / 1000;
     return {
       report,
+      eventLoopP99: lag,
       rssBefore: before.rss,
       rssAfter: end.rss,
       cpuSeconds: end.cpu - start.cpu,
@@ -284,9 +307,9 @@ async function main(): Promise<void> {
       DEV_PRIVATE_JWK,
     );
     const feed = await measure(api, `http://127.0.0.1:${apiPort}`, plan, token);
-    stop.abort();
-    const achieved = await publishing;
-    publishing = undefined;
+    // The baseline runs under the same load: the events still go through Kafka, the aggregator
+    // and Redis; only the feeds-api process is gone.
+    await stopProcess(api);
 
     // The bare endpoint: the same connections, each sent the feed's average update size per second.
     const sizes = Object.fromEntries(
@@ -309,6 +332,9 @@ async function main(): Promise<void> {
       plan.map((t) => ({ ...t, path: `/bare/${t.kind}` })),
       token,
     );
+    stop.abort();
+    const achieved = await publishing;
+    publishing = undefined;
 
     const ms = (n: number) => (Number.isFinite(n) ? Math.round(n) : 'n/a');
     const all = (phase: Phase, field: 'delivery' | 'freshness') =>
@@ -331,6 +357,7 @@ async function main(): Promise<void> {
         freshness ? ms(quantile(fresh, 0.99)) : 'n/a',
         Math.round((phase.rssAfter - phase.rssBefore) / SUBSCRIBERS / 1024),
         Math.round((phase.cpuSeconds / phase.seconds) * 100),
+        ms(phase.eventLoopP99),
         Number(phase.connectSeconds.toFixed(1)),
       ];
     };
@@ -345,6 +372,7 @@ async function main(): Promise<void> {
       'emittedAt → received p99 ms',
       'memory KiB / connection',
       'server CPU % of a core',
+      'server event-loop delay p99 ms',
       'connect s',
     ];
     const byKind = Object.entries(feed.report.kinds).map(([kind, s]) => [
@@ -367,13 +395,13 @@ async function main(): Promise<void> {
         .map(([k, v]) => `${v * 100}% ${k}`)
         .join(
           ', ',
-        )}, spread evenly over each kind's scopes) while the simulator's events for every open trust are published at ${RATE.toLocaleString('en-GB')} events/s (achieved ${Math.round(achieved).toLocaleString('en-GB')}/s) through Kafka, one aggregator and Redis; STREAM_COALESCE_MS 1000 (one update per scope per second at most). Measured over ${SECONDS} s after every subscriber had its snapshot. Beside it, in the same run, a bare node:http SSE endpoint sends the same connections one event per second each, of the feed's average update size per kind (the machine's raw limit for this volume).
+        )}, spread evenly over each kind's scopes) while the simulator's events for every open trust are published at ${RATE.toLocaleString('en-GB')} events/s (achieved ${Math.round(achieved).toLocaleString('en-GB')}/s) through Kafka, one aggregator and Redis; STREAM_COALESCE_MS 1000 (one update per scope per second at most). Measured over ${SECONDS} s after every subscriber had its snapshot. Beside it, in the same run and under the same load (the events still published through Kafka, the aggregator and Redis; the feeds-api process stopped), a bare node:http SSE endpoint sends the same connections one event per second each, of the feed's average update size per kind (the machine's raw limit for this volume).
 
 ${markdownTable(header, [row('feeds-api /stream', feed, true), row('bare SSE endpoint', barePhase, false)])}
 
 - **delivery**: for the feed, from the newest change an update carries being applied in Redis (its change-log entry's time) to the update being received; updates are coalesced to one per scope per second, so a change waits up to a second behind the previous update of its scope (the server-side histogram \`feeds_api_stream_delivery_seconds\` counts from every change, the wait included). For the bare endpoint, from the event being written to it being received.
 - **emittedAt → received**: from the newest event's \`emittedAt\` (stamped when the publisher sent it) to the update showing it being received: Kafka, the aggregator's batch, Redis, the change-log poll (STREAM_POLL_MS 100), the coalescing and the fan-out.
-- **memory / connection**: the server's resident memory after the window minus before the subscribers connected, per subscriber. **CPU**: the server process's user + system time over the window.
+- **memory / connection**: the server's resident memory after the window minus before the subscribers connected, per subscriber. **CPU**: the server process's user + system time over the window. **Event-loop delay**: feeds-api's \`feeds_api_nodejs_eventloop_lag_p99_seconds\` over the window (how late its timers and I/O callbacks ran, waits for the CPU included).
 
 Per scope kind (feed):
 
