@@ -1,4 +1,5 @@
 // Static checks of services/*/Dockerfile: what Docker would build, read without Docker.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAggregatorConfig } from 'aggregator';
@@ -136,6 +137,25 @@ describe('the tested runtime', () => {
     // .ci/run puts exactly that release first on PATH; a developer may run another 24.x.
     if (process.env.CI) expect(process.versions.node).toBe(nodeVersion);
     else expect(process.versions.node.split('.')[0]).toBe(nodeVersion.split('.')[0]);
+  });
+});
+
+describe('feeds-api runtime options', () => {
+  const env = argsOf(runtimeStage('feeds-api'), 'ENV').join(' ');
+  const options = /\bNODE_OPTIONS=(\S+)/.exec(env)?.[1];
+
+  it('should be the ones its stream benchmark runs it with', () => {
+    const bench = readFileSync(join(root, 'services/feeds-api/bench/stream.ts'), 'utf8');
+    expect(options).toBeDefined();
+    expect(/NODE_OPTIONS: '([^']*)'/.exec(bench)?.[1]).toBe(options);
+  });
+
+  it('should be accepted by Node in NODE_OPTIONS', () => {
+    const out = execFileSync(process.execPath, ['-e', 'process.stdout.write("ok")'], {
+      env: { ...process.env, NODE_OPTIONS: options },
+      encoding: 'utf8',
+    });
+    expect(out).toBe('ok');
   });
 });
 

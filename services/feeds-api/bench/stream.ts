@@ -291,6 +291,8 @@ async function main(): Promise<void> {
       // client, so its request budget must cover every connection.
       RATE_LIMIT_TOKEN: String(SUBSCRIBERS * 10),
       LOG_LEVEL: 'warn',
+      // As the image runs it (services/feeds-api/Dockerfile).
+      NODE_OPTIONS: '--max-semi-space-size=64',
     });
     children.push(api);
     await untilOk(`http://127.0.0.1:${apiPort}/readyz`, api);
