@@ -13,7 +13,7 @@ interface Target {
 }
 
 type Message =
-  | { type: 'connect'; base: string; token: string; targets: Target[] }
+  | { type: 'connect'; base: string; token: string; targets: Target[]; coalesceMs: number }
   | { type: 'window' }
   | { type: 'report' };
 
@@ -25,6 +25,16 @@ export interface KindStats {
   delivery: number[];
   /** ms: received − the newest emittedAt of the events applied (update events). */
   freshness: number[];
+  /**
+   * ms: how long the coalescing interval held the update's newest change at least: the previous
+   * event's `asOf` + STREAM_COALESCE_MS − the newest change's apply time, when positive. A lower
+   * bound (the previous event was read at `asOf` and written after it).
+   */
+  hold: number[];
+  /** ms: delivery − hold of the same update: the part not due to coalescing (over-stated). */
+  afterHold: number[];
+  /** ms: freshness − hold of the same update. */
+  freshAfterHold: number[];
 }
 
 const kinds = new Map<string, KindStats>();
@@ -38,7 +48,16 @@ const refused: Record<string, number> = {};
 function statsOf(kind: string): KindStats {
   let s = kinds.get(kind);
   if (!s) {
-    s = { connections: 0, events: {}, bytes: 0, delivery: [], freshness: [] };
+    s = {
+      connections: 0,
+      events: {},
+      bytes: 0,
+      delivery: [],
+      freshness: [],
+      hold: [],
+      afterHold: [],
+      freshAfterHold: [],
+    };
     kinds.set(kind, s);
   }
   return s;
@@ -52,17 +71,35 @@ function instantAfter(text: string, name: string, from: number): number {
   return Date.parse(text.slice(start, text.indexOf('"', start)));
 }
 
-function onEvent(stats: KindStats, block: string, received: number): void {
+let coalesceMs = 0;
+
+/** One connection's events; `asOf` is the last snapshot's or update's (NaN before one). */
+interface Stream {
+  stats: KindStats;
+  asOf: number;
+}
+
+function onEvent(stream: Stream, block: string, received: number): void {
+  const { stats } = stream;
   const eventAt = block.indexOf('event: ');
   const name = eventAt < 0 ? 'message' : block.slice(eventAt + 7, block.indexOf('\n', eventAt));
   stats.events[name] = (stats.events[name] ?? 0) + 1;
+  if (name !== 'update' && name !== 'snapshot') return;
+  const previousAsOf = stream.asOf;
+  stream.asOf = instantAfter(block, 'asOf', 0);
   if (name !== 'update') return;
   const tail = block.lastIndexOf('"appliedAt"');
   if (tail >= 0) {
     const applied = instantAfter(block, 'newest', tail);
     const emitted = instantAfter(block, 'newestEmittedAt', tail);
-    if (!Number.isNaN(applied)) stats.delivery.push(received - applied);
+    if (Number.isNaN(applied)) return;
+    stats.delivery.push(received - applied);
     if (!Number.isNaN(emitted)) stats.freshness.push(received - emitted);
+    if (Number.isNaN(previousAsOf)) return;
+    const hold = Math.max(0, previousAsOf + coalesceMs - applied);
+    stats.hold.push(hold);
+    stats.afterHold.push(received - applied - hold);
+    if (!Number.isNaN(emitted)) stats.freshAfterHold.push(received - emitted - hold);
     return;
   }
   const sent = block.indexOf('"sentAt":');
@@ -72,6 +109,7 @@ function onEvent(stats: KindStats, block: string, received: number): void {
 
 function connect(base: string, token: string, target: Target): Promise<void> {
   const stats = statsOf(target.kind);
+  const stream: Stream = { stats, asOf: NaN };
   return new Promise((resolve) => {
     const req = request(`${base}${target.path}`, {
       agent: false,
@@ -88,7 +126,8 @@ function connect(base: string, token: string, target: Target): Promise<void> {
       }
       open += 1;
       stats.connections += 1;
-      res.setEncoding('utf8');
+      // Every byte the timings are read from is ASCII: latin1 decodes cheaper than UTF-8.
+      res.setEncoding('latin1');
       let buffer = '';
       let first = true;
       res.on('data', (chunk: string) => {
@@ -100,7 +139,7 @@ function connect(base: string, token: string, target: Target): Promise<void> {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           if (block.includes('event: ') || block.includes('data: ')) {
-            onEvent(stats, block, received);
+            onEvent(stream, block, received);
             if (first) {
               first = false;
               resolve();
@@ -124,6 +163,7 @@ function connect(base: string, token: string, target: Target): Promise<void> {
 
 process.on('message', (message: Message) => {
   if (message.type === 'connect') {
+    coalesceMs = message.coalesceMs;
     void (async () => {
       const all = message.targets.flatMap((t) => Array.from({ length: t.count }, () => t));
       // In waves, each waiting for its first events, so the server is not flooded with handshakes.
@@ -138,6 +178,9 @@ process.on('message', (message: Message) => {
     for (const s of kinds.values()) {
       s.delivery = [];
       s.freshness = [];
+      s.hold = [];
+      s.afterHold = [];
+      s.freshAfterHold = [];
       s.events = {};
       s.bytes = 0;
     }

@@ -41,6 +41,8 @@ import type { KindStats } from './stream-clients.js';
 const SUBSCRIBERS = Number(process.env['PULSE_BENCH_STREAM_SUBSCRIBERS'] ?? 10_000);
 const SECONDS = Number(process.env['PULSE_BENCH_STREAM_SECONDS'] ?? 30);
 const RATE = 3_000;
+/** STREAM_COALESCE_MS: the default, one update per scope per second at most. */
+const COALESCE_MS = 1_000;
 /** Shares of the subscribers per scope kind. */
 const SHARES = { england: 0.1, region: 0.2, icb: 0.3, trust: 0.4 } as const;
 const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
@@ -98,7 +100,7 @@ function clients() {
       targets: { path: string; kind: string; count: number }[],
     ) {
       const done = next('connected');
-      child.send({ type: 'connect', base, token, targets });
+      child.send({ type: 'connect', base, token, targets, coalesceMs: COALESCE_MS });
       return (await done) as { open: number; failed: number; refused: Record<string, number> };
     },
     window: () => child.send({ type: 'window' }),
@@ -291,6 +293,7 @@ async function main(): Promise<void> {
       // client, so its request budget must cover every connection.
       RATE_LIMIT_TOKEN: String(SUBSCRIBERS * 10),
       LOG_LEVEL: 'warn',
+      STREAM_COALESCE_MS: String(COALESCE_MS),
       // As the image runs it (services/feeds-api/Dockerfile).
       NODE_OPTIONS: '--max-semi-space-size=64',
     });
@@ -339,8 +342,10 @@ async function main(): Promise<void> {
     publishing = undefined;
 
     const ms = (n: number) => (Number.isFinite(n) ? Math.round(n) : 'n/a');
-    const all = (phase: Phase, field: 'delivery' | 'freshness') =>
-      Object.values(phase.report.kinds).flatMap((s) => s[field]);
+    const all = (
+      phase: Phase,
+      field: Exclude<keyof KindStats, 'connections' | 'events' | 'bytes'>,
+    ) => Object.values(phase.report.kinds).flatMap((s) => s[field]);
     const events = (phase: Phase, name: string) =>
       Object.values(phase.report.kinds).reduce((n, s) => n + (s.events[name] ?? 0), 0);
     const bytes = (phase: Phase) =>
@@ -356,7 +361,9 @@ async function main(): Promise<void> {
         Number((bytes(phase) / phase.seconds / 1e6).toFixed(1)),
         ms(quantile(delivery, 0.5)),
         ms(quantile(delivery, 0.99)),
+        freshness ? ms(quantile(all(phase, 'afterHold'), 0.99)) : 'n/a',
         freshness ? ms(quantile(fresh, 0.99)) : 'n/a',
+        freshness ? ms(quantile(all(phase, 'freshAfterHold'), 0.99)) : 'n/a',
         Math.round((phase.rssAfter - phase.rssBefore) / SUBSCRIBERS / 1024),
         Math.round((phase.cpuSeconds / phase.seconds) * 100),
         ms(phase.eventLoopP99),
@@ -371,7 +378,9 @@ async function main(): Promise<void> {
       'MB/s received',
       'delivery p50 ms',
       'delivery p99 ms',
+      'delivery after the hold p99 ms',
       'emittedAt → received p99 ms',
+      'emittedAt → received after the hold p99 ms',
       'memory KiB / connection',
       'server CPU % of a core',
       'server event-loop delay p99 ms',
@@ -384,7 +393,11 @@ async function main(): Promise<void> {
       Math.round(s.bytes / Math.max(1, s.events['update'] ?? 1)),
       ms(quantile(s.delivery, 0.5)),
       ms(quantile(s.delivery, 0.99)),
+      ms(quantile(s.hold, 0.99)),
+      ms(quantile(s.afterHold, 0.5)),
+      ms(quantile(s.afterHold, 0.99)),
       ms(quantile(s.freshness, 0.99)),
+      ms(quantile(s.freshAfterHold, 0.99)),
     ]);
     const section = {
       id: 'stream',
@@ -397,17 +410,18 @@ async function main(): Promise<void> {
         .map(([k, v]) => `${v * 100}% ${k}`)
         .join(
           ', ',
-        )}, spread evenly over each kind's scopes) while the simulator's events for every open trust are published at ${RATE.toLocaleString('en-GB')} events/s (achieved ${Math.round(achieved).toLocaleString('en-GB')}/s) through Kafka, one aggregator and Redis; STREAM_COALESCE_MS 1000 (one update per scope per second at most). Measured over ${SECONDS} s after every subscriber had its snapshot. Beside it, in the same run and under the same load (the events still published through Kafka, the aggregator and Redis; the feeds-api process stopped), a bare node:http SSE endpoint sends the same connections one event per second each, of the feed's average update size per kind (the machine's raw limit for this volume).
+        )}, spread evenly over each kind's scopes) while the simulator's events for every open trust are published at ${RATE.toLocaleString('en-GB')} events/s (achieved ${Math.round(achieved).toLocaleString('en-GB')}/s) through Kafka, one aggregator and Redis; STREAM_COALESCE_MS ${COALESCE_MS} (one update per scope per second at most). Measured over ${SECONDS} s after every subscriber had its snapshot. Beside it, in the same run and under the same load (the events still published through Kafka, the aggregator and Redis; the feeds-api process stopped), a bare node:http SSE endpoint sends the same connections one event per second each, of the feed's average update size per kind (the machine's raw limit for this volume).
 
 ${markdownTable(header, [row('feeds-api /stream', feed, true), row('bare SSE endpoint', barePhase, false)])}
 
-- **delivery**: for the feed, from the newest change an update carries being applied in Redis (its change-log entry's time) to the update being received; updates are coalesced to one per scope per second, so a change waits up to a second behind the previous update of its scope (the server-side histogram \`feeds_api_stream_delivery_seconds\` counts from every change, the wait included). For the bare endpoint, from the event being written to it being received.
-- **emittedAt → received**: from the newest event's \`emittedAt\` (stamped when the publisher sent it) to the update showing it being received: Kafka, the aggregator's batch, Redis, the change-log poll (STREAM_POLL_MS 100), the coalescing and the fan-out.
+- **delivery**: for the feed, from the newest change an update carries being applied in Redis (its change-log entry's time) to the update being received (the server-side histogram \`feeds_api_stream_delivery_seconds\` counts from every change instead). For the bare endpoint, from the event being written to it being received.
+- **hold**: updates are coalesced to one per scope per STREAM_COALESCE_MS, so a change applied x ms after its scope's previous update is held until that update is STREAM_COALESCE_MS old, by design. Each update's hold is estimated from the previous event's \`asOf\` (when its snapshot was read, before it was written) + STREAM_COALESCE_MS − the newest change's apply time: a lower bound, so **after the hold** (the same update's delivery or emittedAt → received minus its hold) over-states what the feed adds beyond the policy. Busy scopes (England, regions) change on every poll, so their newest change is rarely held; a trust that changes every second or two often is.
+- **emittedAt → received**: from the newest event's \`emittedAt\` (stamped when the publisher sent it) to the update showing it being received: Kafka, the aggregator's batch, Redis, the change-log poll (STREAM_POLL_MS, default 50), the coalescing and the fan-out.
 - **memory / connection**: the server's resident memory after the window minus before the subscribers connected, per subscriber. **CPU**: the server process's user + system time over the window. **Event-loop delay**: feeds-api's \`feeds_api_nodejs_eventloop_lag_p99_seconds\` over the window (how late its timers and I/O callbacks ran, waits for the CPU included).
 
 Per scope kind (feed):
 
-${markdownTable(['kind', 'subscribers', 'updates/s', 'bytes / update', 'delivery p50 ms', 'delivery p99 ms', 'emittedAt → received p99 ms'], byKind)}
+${markdownTable(['kind', 'subscribers', 'updates/s', 'bytes / update', 'delivery p50 ms', 'delivery p99 ms', 'hold p99 ms', 'delivery after the hold p50 ms', 'delivery after the hold p99 ms', 'emittedAt → received p99 ms', 'emittedAt → received after the hold p99 ms'], byKind)}
 
 Source: \`services/feeds-api/bench/stream.ts\` (subscribers: \`bench/stream-clients.ts\`, baseline: \`bench/bare-sse.ts\`).`,
     };
