@@ -61,8 +61,8 @@ export const feedsApiEnv = {
   STREAM_COALESCE_MS: integer(1_000, 0, 60_000),
   /** Push feed: a `heartbeat` this often, in ms (the contract is at least every 15 s). */
   STREAM_HEARTBEAT_MS: integer(15_000, 100, 15_000),
-  /** Push feed: how often the one change-log reader polls once caught up, in ms. */
-  STREAM_POLL_MS: integer(100, 10, 5_000),
+  /** Push feed: how often the one change-log reader starts a read once caught up, in ms. */
+  STREAM_POLL_MS: integer(50, 10, 5_000),
   /** Push feed: streams open at once on this process; more get 503. */
   STREAM_MAX_CONNECTIONS: integer(20_000, 1, 1_000_000),
   /** Push feed: streams open at once per client (token subject, else address), over every replica; more get 429. */

@@ -19,7 +19,7 @@ describe('config', () => {
       stream: {
         coalesceMs: 1_000,
         heartbeatMs: 15_000,
-        pollMs: 100,
+        pollMs: 50,
         maxConnections: 20_000,
         maxPerClient: 20,
         maxBufferBytes: 1024 * 1024,

@@ -4,11 +4,12 @@
 // each. Everything a subscriber receives is sent from its topic's cycle, one cycle at a time per
 // topic, which is what makes the cursor bookkeeping below exact.
 //
-// Timing. Updates run on the follower's ticks: after each read of the log, every topic with
-// changes not yet sent whose last update is at least the coalescing interval old starts its cycle
-// at once, in the same turn of the event loop. So an update carries the changes the tick just
-// read (a per-topic timer would fire between two reads, its newest change up to a poll old), and
-// the due topics' snapshot reads are asked for together (the plugin reads what they share once).
+// Timing. Updates run on the follower's ticks (a read of the log starts every pollMs once caught
+// up): after each read, the topics with changes not yet sent whose last update is at least the
+// coalescing interval old start their cycles, in the same turn of the event loop, up to a tick's
+// share of the subscribers (SPREAD). So an update carries the changes the tick just read (a
+// per-topic timer would fire between two reads, its newest change up to a poll old), and the due
+// topics' snapshot reads are asked for together (the plugin reads what they share once).
 //
 // Cursors. An event's id is a change-log cursor; a subscriber's `since` is the cursor whose every
 // change to its scope it has had (in a snapshot, or listed in an update). A snapshot read after
@@ -54,7 +55,7 @@ export interface HubOptions extends ConnectionSettings {
   now?: () => number;
   /** At most one update per scope per this many ms (default 1,000). */
   coalesceMs?: number;
-  /** How often the follower asks the log for changes when it has caught up (default 100 ms). */
+  /** How often the follower starts a read of the log when it has caught up (default 50 ms). */
   pollMs?: number;
   /** A heartbeat to every subscriber this often (default 15,000 ms). */
   heartbeatMs?: number;
@@ -121,12 +122,21 @@ interface Topic {
   heartbeat: NodeJS.Timeout;
 }
 
+/**
+ * A tick starts due topics until they have this many times its even share of the subscribers
+ * (pollMs / coalesceMs of them); the rest wait for the next tick. Busy scopes are due on the same
+ * tick every interval, so without it every subscriber of every busy scope would be written to in
+ * one burst per interval; with it their updates settle into different ticks and stay there, since
+ * a topic's next update is due an interval after its last. The first due topic always starts.
+ */
+const SPREAD = 2;
+
 export function createStreamHub(options: HubOptions): StreamHub {
   const { log, logger } = options;
   const metrics = options.metrics ?? NO_METRICS;
   const now = options.now ?? Date.now;
   const coalesceMs = options.coalesceMs ?? 1_000;
-  const pollMs = options.pollMs ?? 100;
+  const pollMs = options.pollMs ?? 50;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const pageLimit = options.pageLimit ?? 1_000;
   for (const [name, value] of Object.entries({ coalesceMs, pollMs, heartbeatMs, pageLimit })) {
@@ -201,10 +211,20 @@ export function createStreamHub(options: HubOptions): StreamHub {
     );
   }
 
-  /** On each tick of the follower: every due topic's cycle, started together. */
+  /**
+   * On each tick of the follower: the due topics' cycles, started together, the longest-waiting
+   * first, until they write to a tick's share of the subscribers (see SPREAD).
+   */
   function runDue(): void {
-    for (const topic of topics.values())
-      if (!topic.running && !topic.timer && due(topic)) void cycle(topic);
+    const ready = [...topics.values()].filter((t) => !t.running && !t.timer && due(t));
+    // (lastEmitAt is -Infinity before a topic's first update: compared, not subtracted.)
+    ready.sort((a, b) => (a.lastEmitAt < b.lastEmitAt ? -1 : a.lastEmitAt > b.lastEmitAt ? 1 : 0));
+    let budget = coalesceMs > 0 ? (pool.size * pollMs * SPREAD) / coalesceMs : Infinity;
+    for (const topic of ready) {
+      if (budget <= 0) break;
+      budget -= topic.live.size;
+      void cycle(topic);
+    }
   }
 
   /** Joiners at once; updates when due. Never two at a time for one topic. */
@@ -380,6 +400,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
   async function follow(): Promise<void> {
     let failures = 0;
     while (!closed) {
+      const tickStart = Date.now();
       let full = false;
       try {
         if (head === undefined) {
@@ -407,7 +428,9 @@ export function createStreamHub(options: HubOptions): StreamHub {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(
             resolve,
-            failures > 0 ? Math.min(5_000, pollMs * 2 ** failures) : pollMs,
+            failures > 0
+              ? Math.min(5_000, pollMs * 2 ** failures)
+              : Math.max(0, pollMs - (Date.now() - tickStart)),
           );
           wake = () => {
             clearTimeout(timer);

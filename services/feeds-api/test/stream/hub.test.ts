@@ -46,6 +46,23 @@ function subscribe(
 const listed = (events: ReceivedEvent[]) =>
   events.filter((e) => e.event === 'update').flatMap((e) => e.data.changes as string[]);
 
+/** The log's snapshot reads, grouped by the turn of the event loop they were asked for in. */
+function readsByTurn(log: MemoryLog) {
+  const turns: string[][] = [];
+  let turn: string[] | undefined;
+  return {
+    turns,
+    readSnapshot(key: string) {
+      if (!turn) {
+        turns.push((turn = []));
+        queueMicrotask(() => (turn = undefined));
+      }
+      turn.push(key);
+      return log.readSnapshot(key);
+    },
+  };
+}
+
 async function until(check: () => void): Promise<void> {
   await vi.waitFor(check, WAIT);
 }
@@ -97,20 +114,8 @@ describe('stream hub', () => {
 
   it('stream hub should start every due topic’s cycle on the tick that read its changes', async () => {
     const log = memoryLog();
-    // The snapshot reads, each group being the reads asked for in one turn of the event loop.
-    const turns: string[][] = [];
-    let turn: string[] | undefined;
-    const hub = hubOn(log, {
-      coalesceMs: 0,
-      readSnapshot: (key) => {
-        if (!turn) {
-          turns.push((turn = []));
-          queueMicrotask(() => (turn = undefined));
-        }
-        turn.push(key);
-        return log.readSnapshot(key);
-      },
-    });
+    const { turns, readSnapshot } = readsByTurn(log);
+    const hub = hubOn(log, { coalesceMs: 0, readSnapshot });
     const clients = ['e', 'i:QE1', 't:RXN'].map((key) => subscribe(hub, key));
     await until(() => expect(clients.every((c) => c.named('snapshot').length === 1)).toBe(true));
     turns.length = 0;
@@ -119,6 +124,34 @@ describe('stream hub', () => {
     log.apply(2, ['t:RXN']);
     await until(() => expect(clients.every((c) => listed(c.events).length === 1)).toBe(true));
     expect(turns.map((keys) => [...keys].sort())).toEqual([['e', 'i:QE1', 't:RXN']]);
+  });
+
+  it('stream hub should spread busy scopes’ updates over ticks, missing no change', async () => {
+    const log = memoryLog();
+    const { turns, readSnapshot } = readsByTurn(log);
+    // 20 subscribers, polled every 5 ms, one update per 100 ms: a tick's share is 1 subscriber, so
+    // each tick starts only the first due topic (10 subscribers) and the other waits.
+    const hub = hubOn(log, { coalesceMs: 100, readSnapshot });
+    const clients = ['e', 'r:Y'].flatMap((key) =>
+      Array.from({ length: 10 }, () => ({ key, client: subscribe(hub, key) })),
+    );
+    await until(() =>
+      expect(clients.every(({ client }) => client.named('snapshot').length === 1)).toBe(true),
+    );
+    turns.length = 0;
+    const applied = [];
+    for (let i = 0; i < 30; i += 1) {
+      applied.push(log.apply(i % 3, ['e', 'r:Y']));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await until(() =>
+      expect(clients.every(({ client }) => listed(client.events).length === 30)).toBe(true),
+    );
+    for (const { client } of clients) expect(listed(client.events)).toEqual(applied.map(changeId));
+    // Both scopes changed on every tick, yet no tick read (and wrote) both.
+    expect(turns.length).toBeGreaterThan(2);
+    expect(turns.every((keys) => keys.length === 1)).toBe(true);
+    expect(new Set(turns.flat())).toEqual(new Set(['e', 'r:Y']));
   });
 
   it('stream hub should resume on another replica with exactly the changes missed', async () => {
