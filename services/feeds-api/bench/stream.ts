@@ -401,6 +401,18 @@ async function main(): Promise<void> {
       ms(quantile(s.freshness, 0.99)),
       ms(quantile(s.freshAfterHold, 0.99)),
     ]);
+    // The issue's targets. Delivery is counted after the coalescing hold (see the hold bullet):
+    // at one update per scope per second, a change applied just after its scope's update waits
+    // up to a second by design, so counted from it no sparse scope could be under 500 ms.
+    const verdict = (value: number, limit: number) =>
+      `**${value < limit ? 'met' : 'missed'}** (${ms(value)} ms)`;
+    const deliveryAfterHold = quantile(all(feed, 'afterHold'), 0.99);
+    const trustHold = quantile(feed.report.kinds['trust']?.hold ?? [], 0.99);
+    const goals = [
+      `- delivery p99 under 500 ms, after the hold: ${verdict(deliveryAfterHold, 500)}; hold included: ${ms(quantile(all(feed, 'delivery'), 0.99))} ms (the trusts' hold alone: p99 ${ms(trustHold)} ms)`,
+      `- event-to-screen (emittedAt → received) p99 under 1 s, hold included: ${verdict(quantile(all(feed, 'freshness'), 0.99), 1_000)}`,
+      `- every subscriber connected for the whole run: **${feed.report.open === SUBSCRIBERS ? 'yes' : 'no'}** (${feed.report.open.toLocaleString('en-GB')} of ${SUBSCRIBERS.toLocaleString('en-GB')} open at the end, ${feed.report.failed} could not connect)`,
+    ].join('\n');
     const section = {
       id: 'stream',
       title: `Push feed (SSE): ${SUBSCRIBERS.toLocaleString('en-GB')} subscribers at England’s peak rate`,
@@ -416,8 +428,12 @@ async function main(): Promise<void> {
 
 ${markdownTable(header, [row('feeds-api /stream', feed, true), row('bare SSE endpoint', barePhase, false)])}
 
+Against the targets (delivery counted after the coalescing hold: see **hold** below):
+
+${goals}
+
 - **delivery**: for the feed, from the newest change an update carries being applied in Redis (its change-log entry's time) to the update being received (the server-side histogram \`feeds_api_stream_delivery_seconds\` counts from every change instead). For the bare endpoint, from the event being written to it being received.
-- **hold**: updates are coalesced to one per scope per STREAM_COALESCE_MS, so a change applied x ms after its scope's previous update is held until that update is STREAM_COALESCE_MS old, by design. Each update's hold is estimated from the previous event's \`asOf\` (when its snapshot was read, before it was written) + STREAM_COALESCE_MS − the newest change's apply time: a lower bound, so **after the hold** (the same update's delivery or emittedAt → received minus its hold) over-states what the feed adds beyond the policy. Busy scopes (England, regions) change on every poll, so their newest change is rarely held; a trust that changes every second or two often is.
+- **hold**: updates are coalesced to one per scope per STREAM_COALESCE_MS, so a change applied x ms after its scope's previous update is held until that update is STREAM_COALESCE_MS old, by design. Each update's hold is estimated from the previous event's \`asOf\` (when its snapshot was read, before it was written) + STREAM_COALESCE_MS − the newest change's apply time: a lower bound, so **after the hold** (the same update's delivery or emittedAt → received minus its hold) over-states what the feed adds beyond the policy. Busy scopes (England, regions) change on every poll, so their newest change is rarely held; a trust that changes every second or two often is, by up to a second whatever the feed does, which is why the delivery target is judged after the hold (the event-to-screen target includes it).
 - **emittedAt → received**: from the newest event's \`emittedAt\` (stamped when the publisher sent it) to the update showing it being received: Kafka, the aggregator's batch, Redis, the change-log poll (STREAM_POLL_MS, default 50), the coalescing and the fan-out.
 - **memory / connection**: the server's resident memory after the window minus before the subscribers connected, per subscriber. **CPU**: the server process's user + system time over the window. **Event-loop delay**: feeds-api's \`feeds_api_nodejs_eventloop_lag_p99_seconds\` over the window (how late its timers and I/O callbacks ran, waits for the CPU included).
 
