@@ -58,6 +58,13 @@ export interface ReaderOptions {
   /** The topic's partition count (from configuration). */
   partitions: number;
   refdata: RefData;
+  /**
+   * The partition a trust's records are on: the contract's key partitioner (Java's murmur2, see
+   * @pulse/kafka), which the aggregator enforces (a record off its key's partition is
+   * WRONG_PARTITION), so a trust's counters, gauges and freshness live there alone. With it, a
+   * trust's figures are read from that partition; without it, from every partition.
+   */
+  partitionOf?: (ods: string) => number;
 }
 
 export interface Reporting {
@@ -167,6 +174,20 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
   const structure = scopeStructureOf(options.refdata);
 
   /** The trusts of a scope on a London date: itself for a trust, else from the reference data. */
+  /** Where a scope's own figures may be: a trust's partition when known, else every partition. */
+  const partitionsOf = (scope: Scope): readonly PartitionKeys[] => {
+    if (scope.kind !== 'trust' || !options.partitionOf) return partitions;
+    const index = options.partitionOf(scope.code);
+    const own = partitions[index];
+    if (!own) {
+      throw new StoreError(
+        'BAD_OPTION',
+        `partitionOf put ${scope.code} on partition ${index} of ${partitions.length}`,
+      );
+    }
+    return [own];
+  };
+
   const trustsOf = (scope: Scope, londonDate: string): string[] =>
     scope.kind === 'trust'
       ? [scope.code]
@@ -248,21 +269,23 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
 
   /**
    * The same fields of a scope's counter hashes in many buckets, in chunks of
-   * SERIES_CHUNK_BUCKETS: per chunk, one read-only script per partition (a round trip each chunk,
-   * the event loop free between them). Per chunk, its ids and each partition's values, bucket by
-   * bucket, field by field.
+   * SERIES_CHUNK_BUCKETS: per chunk, one read-only script per partition the scope's figures may
+   * be on (partitionsOf), a round trip each chunk, the event loop free between them. Per chunk,
+   * its ids and each partition's values, bucket by bucket, field by field.
    */
   const readFields = async (
-    key: string,
+    scope: Scope,
     size: BucketSize,
     ids: readonly string[],
     fields: readonly string[],
   ): Promise<[string[], number[][]][]> => {
+    const key = scopeKey(scope);
+    const parts = partitionsOf(scope);
     const chunks: [string[], number[][]][] = [];
     for (let at = 0; at < ids.length; at += SERIES_CHUNK_BUCKETS) {
       const chunk = ids.slice(at, at + SERIES_CHUNK_BUCKETS);
       const pipeline = redis.pipeline();
-      for (const p of partitions) {
+      for (const p of parts) {
         seriesScript.queue(
           pipeline,
           chunk.map((id) => p.counters(key, size, id)),
@@ -278,12 +301,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
     async counters(scope, size, bucketIds) {
       const out: CounterFigures[] = [];
       const width = COUNTER_FIELDS.length;
-      for (const [chunk, rows] of await readFields(
-        scopeKey(scope),
-        size,
-        bucketIds,
-        COUNTER_FIELDS,
-      ))
+      for (const [chunk, rows] of await readFields(scope, size, bucketIds, COUNTER_FIELDS))
         chunk.forEach((_, b) => {
           const figures = emptyCounterFigures();
           for (const row of rows) {
@@ -297,12 +315,11 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
     },
 
     async counterSeries(scope, figure, size, from, to) {
-      const key = scopeKey(scope);
       const ids = bucketsBetween(size, from, to);
       const fields = AGE_GROUPS.map((group) => counterField(figure, group));
       fields.push(reportedField(FIGURE_FAMILY[figure]));
       const points: SeriesPoint[] = [];
-      for (const [chunk, rows] of await readFields(key, size, ids, fields)) {
+      for (const [chunk, rows] of await readFields(scope, size, ids, fields)) {
         chunk.forEach((id, b) => {
           const value = emptySplit();
           let reported = 0;
@@ -320,7 +337,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
     async coverage(scope, size, bucketIds) {
       const fields = FIGURE_FAMILIES.map(reportedField);
       const out: Record<FigureFamily, number>[] = [];
-      for (const [chunk, rows] of await readFields(scopeKey(scope), size, bucketIds, fields)) {
+      for (const [chunk, rows] of await readFields(scope, size, bucketIds, fields)) {
         chunk.forEach((_, b) => {
           const counts = Object.fromEntries(FIGURE_FAMILIES.map((f) => [f, 0])) as Record<
             FigureFamily,
@@ -349,7 +366,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
       const trusts = trustsOf(scope, londonDate);
       // An ICB, region or England: its gauge state kept per scope, when there is some that day.
       const group = scope.kind === 'trust' ? undefined : structure.groupOn(scope, londonDate);
-      if (!group) return readGauges(redis, gaugesScript, partitions, trusts, asOf);
+      if (!group) return readGauges(redis, gaugesScript, partitionsOf(scope), trusts, asOf);
       return readScopeGauges(redis, scopeScripts, {
         prefixes,
         partitions,
@@ -362,7 +379,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
 
     async freshness(scope) {
       const pipeline = redis.pipeline();
-      for (const p of partitions) pipeline.hget(p.fresh, scopeKey(scope));
+      for (const p of partitionsOf(scope)) pipeline.hget(p.fresh, scopeKey(scope));
       const newest = ((await execPipeline(pipeline)) as (string | null)[])
         .filter((v) => v !== null)
         .map(Number);

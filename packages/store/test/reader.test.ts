@@ -3,9 +3,10 @@ import type { Attribution, CounterIncrement, StateOp } from '@pulse/kpi';
 import { bucketsOf, londonDateOf } from '@pulse/kpi';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FigureReader, FigureStore, PlanItem } from '../src/index.js';
-import { SERIES_CHUNK_BUCKETS } from '../src/index.js';
+import { createFigureReader, SERIES_CHUNK_BUCKETS, StoreError } from '../src/index.js';
 import { item, one } from './helpers/items.js';
-import { storeFixture } from './helpers/fixture.js';
+import { storeFixture, TOPIC } from './helpers/fixture.js';
+import type { TestRedis } from './helpers/redis.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -38,12 +39,13 @@ const beds = (bedType: string, at: number, open: number, occupied: number): Stat
   occupied,
 });
 
+let t: TestRedis;
 let store: FigureStore;
 let reader: FigureReader;
 
 // Each test on its own prefix, with the same data.
 beforeEach(async () => {
-  ({ store, reader } = await storeFixture(3, refdata));
+  ({ t, store, reader } = await storeFixture(3, refdata));
   const apply = async (partition: number, items: PlanItem[]) => {
     const plan = store.plan({
       partition,
@@ -187,6 +189,38 @@ describe('figure reader', () => {
           await reader.completeness(scope, AS_OF, undefined, since),
         );
     }
+  });
+
+  it('figure reader should read a trust from its own partition alone when told which', async () => {
+    const space = { prefix: t.prefix, topic: TOPIC, partitions: 3, refdata };
+    const placed = createFigureReader(t.redis, {
+      ...space,
+      partitionOf: (ods) => (ods === A ? 0 : 2),
+    });
+    const elsewhere = createFigureReader(t.redis, { ...space, partitionOf: () => 1 });
+    const day = bucketsOf(AS_OF - 2 * HOUR)[2].id;
+    const nothing = { ga_beds_open: 0, ga_beds_occupied: 0 };
+    for (const code of [A, B]) {
+      const trust = { kind: 'trust', code } as const;
+      expect(await placed.counters(trust, '1d', [day])).toEqual(
+        await reader.counters(trust, '1d', [day]),
+      );
+      expect(await placed.gauges(trust, AS_OF)).toEqual(await reader.gauges(trust, AS_OF));
+      expect(await placed.freshness(trust)).toBe(await reader.freshness(trust));
+      // Partition 1 holds none of their records: a reader told they are there finds nothing.
+      const [counts] = await elsewhere.counters(trust, '1d', [day]);
+      expect(counts!.ed_attendances.total).toBe(0);
+      expect((await elsewhere.gauges(trust, AS_OF)).beds).toEqual(nothing);
+      expect(await elsewhere.freshness(trust)).toBeNull();
+    }
+    // Any other scope is read from every partition.
+    const icb = { kind: 'icb', code: ICB.code } as const;
+    expect(await elsewhere.gauges(icb, AS_OF)).toEqual(await reader.gauges(icb, AS_OF));
+    expect(await elsewhere.counters(icb, '1d', [day])).toEqual(
+      await reader.counters(icb, '1d', [day]),
+    );
+    const beyond = createFigureReader(t.redis, { ...space, partitionOf: () => 3 });
+    await expect(beyond.freshness({ kind: 'trust', code: A })).rejects.toThrow(StoreError);
   });
 
   it('figure reader should merge data quality of a provider across partitions', async () => {

@@ -1,6 +1,7 @@
 // The feeds-api process: reads the environment, connects Redis, loads reference data and listens;
 // the service kit's runMain closes it gracefully on SIGTERM/SIGINT. Everything else is in buildApp.
 import { dashboardBuilt, dashboardDir } from '@pulse/dashboard';
+import { keyPartitioner } from '@pulse/kafka';
 import { createLogger } from '@pulse/logging';
 import { createRedis } from '@pulse/redis';
 import { loadRefData } from '@pulse/refdata';
@@ -52,8 +53,11 @@ runMain('feeds-api', async ({ onClose, useLogger }) => {
     topic: config.activityTopic,
     partitions: config.topicPartitions,
   };
+  // A trust's figures are read from the partition its records are on alone (the aggregator
+  // refuses a record off its key's partition), not from every partition.
+  const partitionOf = keyPartitioner(config.topicPartitions);
   const figures = followingFigures(pointer, (prefix) =>
-    figuresFromReader(createFigureReader(redis, { ...layout, prefix, refdata })),
+    figuresFromReader(createFigureReader(redis, { ...layout, prefix, refdata, partitionOf })),
   );
   const keys = await keySource(config.auth);
   const verify = await createVerifier({ ...config.auth, keys });
