@@ -27,9 +27,10 @@ export interface StreamLimiterOptions {
 export interface StreamLimiter {
   /** Takes a slot for `streamId`; false when the client already holds maxPerClient. */
   acquire(client: string, streamId: string): Promise<boolean>;
-  /** Extends the slot's lease (call every leaseMs / 3 or so while streaming). */
-  renew(client: string, streamId: string): Promise<void>;
-  /** Extends many slots' leases in one round trip (a process renews all its streams at once). */
+  /**
+   * Extends the leases of slots still held (call every leaseMs / 3 or so while streaming), in one
+   * round trip of two commands per client: a process renews all its streams at once.
+   */
   renewAll(leases: readonly { client: string; streamId: string }[]): Promise<void>;
   release(client: string, streamId: string): Promise<void>;
   /** Open streams of the client (leases not expired). */
@@ -53,20 +54,19 @@ export function createStreamLimiter(redis: Redis, options: StreamLimiterOptions)
       const at = now();
       return (await acquireScript([key(client)], [at, leaseMs, maxPerClient, streamId])) === 1;
     },
-    async renew(client, streamId) {
-      await redis
-        .multi()
-        .zadd(key(client), 'XX', now() + leaseMs, streamId)
-        .pexpire(key(client), leaseMs)
-        .exec();
-    },
     async renewAll(leases) {
       if (leases.length === 0) return;
       const until = now() + leaseMs;
-      const pipeline = redis.pipeline();
+      const byClient = new Map<string, (number | string)[]>();
       for (const { client, streamId } of leases) {
-        pipeline.zadd(key(client), 'XX', until, streamId).pexpire(key(client), leaseMs);
+        const pairs = byClient.get(client) ?? [];
+        pairs.push(until, streamId);
+        byClient.set(client, pairs);
       }
+      const pipeline = redis.pipeline();
+      // XX: a slot released (or expired) meanwhile is not taken again.
+      for (const [client, pairs] of byClient)
+        pipeline.zadd(key(client), 'XX', ...pairs).pexpire(key(client), leaseMs);
       await pipeline.exec();
     },
     async release(client, streamId) {

@@ -44,11 +44,17 @@ describe('rate limits', () => {
     await limiter.release('sub:a', 's1');
     expect(await limiter.acquire('sub:a', 's3')).toBe(true);
     expect(await limiter.count('sub:a')).toBe(2);
-    // s2 renewed; s3 not: after its lease only s2 holds a slot.
+    // s2 and b's s1 renewed; s3 not, and a's released s1 not taken again: after s3's lease only
+    // s2 holds a slot of a's.
     now += 20_000;
-    await limiter.renew('sub:a', 's2');
+    await limiter.renewAll([
+      { client: 'sub:a', streamId: 's2' },
+      { client: 'sub:b', streamId: 's1' },
+      { client: 'sub:a', streamId: 's1' },
+    ]);
     now += 20_000;
     expect(await limiter.count('sub:a')).toBe(1);
+    expect(await limiter.count('sub:b')).toBe(1);
     expect(await limiter.acquire('sub:a', 's4')).toBe(true);
     expect(await limiter.acquire('sub:a', 's5')).toBe(false);
   });
