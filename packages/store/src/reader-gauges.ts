@@ -1,8 +1,8 @@
 // Live gauges of a set of trusts, as of an instant. A trust's state lives in one partition (its
-// key is the provider), which the caller may not know. One read-only script per partition given
-// (lua/gauges.lua) is given trusts and their keys; it checks each against the partition's index
-// of trusts with gauge state (`<p>:trusts`, written by the apply script) and sums the gauges of
-// those it holds. Every key a script reads is in its KEYS and in its partition's hash slot
+// key is the provider), which the caller may not know. One read-only script per partition it is
+// given (lua/gauges.lua) gets the trusts and their keys; it checks each against the partition's
+// index of trusts with gauge state (`<p>:trusts`, written by the apply script) and sums the gauges
+// of those it holds. Every key a script reads is in its KEYS and in its partition's hash slot
 // (Redis Cluster-safe); the scripts of all partitions go in one pipeline.
 import { defineScript, type Redis, type ScriptCall } from '@pulse/redis';
 import type { BedFigures, GaugeFigure, GaugeFigures } from '@pulse/kpi';

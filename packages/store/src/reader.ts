@@ -173,7 +173,6 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
   const scopeScripts = { scope: defineScopeGaugesScript(redis), trusts: gaugesScript };
   const structure = scopeStructureOf(options.refdata);
 
-  /** The trusts of a scope on a London date: itself for a trust, else from the reference data. */
   /** Where a scope's own figures may be: a trust's partition when known, else every partition. */
   const partitionsOf = (scope: Scope): readonly PartitionKeys[] => {
     if (scope.kind !== 'trust' || !options.partitionOf) return partitions;
@@ -188,6 +187,7 @@ export function createFigureReader(redis: Redis, options: ReaderOptions): Figure
     return [own];
   };
 
+  /** The trusts of a scope on a London date: itself for a trust, else from the reference data. */
   const trustsOf = (scope: Scope, londonDate: string): string[] =>
     scope.kind === 'trust'
       ? [scope.code]
