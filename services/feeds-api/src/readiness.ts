@@ -2,7 +2,11 @@
 // partitions than TOPIC_PARTITIONS says. The reader merges partitions 0..N-1 only; if the topic
 // has more, the figures of the others are silently left out. The aggregator stores an offset per
 // partition it has applied, so an offset key for partition N (the first one not read) is the
-// cheap sign of it: one EXISTS beside the PING.
+// cheap sign of it: one EXISTS beside the PING. A TOPIC_PARTITIONS larger than the topic's count
+// passes that, but the key partitioner then names the wrong partition for most trusts, whose
+// figures the reader reads from that partition alone: every trust a partition's fresh hash names
+// (its `t:<ods>` field, written when its records are applied there) must be one the partitioner
+// puts on that partition.
 import type { Redis } from '@pulse/redis';
 import type { ReadinessCheck } from '@pulse/service';
 import { partitionKey } from '@pulse/topology';
@@ -39,15 +43,53 @@ function tooFewPartitions({ topic, partitions }: PartitionLayout): string {
   );
 }
 
-/** /readyz's checks: `redis` answers PING; `partitions` fails, naming the problem, when the topic
- * has more partitions than TOPIC_PARTITIONS. */
-export function storeReadiness(redis: Redis, layout: PartitionLayout): ReadinessCheck[] {
+/**
+ * What is wrong with where the reader looks for each trust, or undefined when every trust named
+ * by a partition's fresh hash is one `partitionOf` puts on that partition.
+ */
+export async function trustPlacementProblem(
+  redis: Redis,
+  layout: PartitionLayout,
+  partitionOf: (ods: string) => number,
+): Promise<string | undefined> {
+  const pipeline = redis.pipeline();
+  for (let p = 0; p < layout.partitions; p++)
+    pipeline.hkeys(`${partitionKey(layout.prefix, layout.topic, p)}:fresh`);
+  const replies = (await pipeline.exec()) ?? [];
+  for (const [p, [err, fields]] of replies.entries()) {
+    if (err) throw err;
+    for (const field of fields as string[]) {
+      const ods = /^t:([^:]+)$/.exec(field)?.[1];
+      if (ods === undefined || partitionOf(ods) === p) continue;
+      return (
+        `TOPIC_PARTITIONS (${layout.partitions}) does not match topic ${layout.topic}: the records ` +
+        `of trust ${ods} were applied on partition ${p}, but ${layout.partitions} partitions put ` +
+        `them on ${partitionOf(ods)}, where this API reads them. Set TOPIC_PARTITIONS to the ` +
+        `topic's partition count.`
+      );
+    }
+  }
+  return undefined;
+}
+
+/**
+ * /readyz's checks: `redis` answers PING; `partitions` fails, naming the problem, when the topic
+ * has more partitions than TOPIC_PARTITIONS, or (given the reader's `partitionOf`) when a trust's
+ * records are on another partition than the one it is read from.
+ */
+export function storeReadiness(
+  redis: Redis,
+  layout: PartitionLayout,
+  partitionOf?: (ods: string) => number,
+): ReadinessCheck[] {
   return [
     { name: 'redis', check: () => redis.ping() },
     {
       name: 'partitions',
       check: async () => {
-        const problem = await partitionCountProblem(redis, layout);
+        const problem =
+          (await partitionCountProblem(redis, layout)) ??
+          (partitionOf && (await trustPlacementProblem(redis, layout, partitionOf)));
         if (problem !== undefined) throw new Error(problem);
       },
     },

@@ -7,16 +7,19 @@ import {
   beyondLastPartitionKey,
   partitionCountProblem,
   storeReadiness,
+  trustPlacementProblem,
   type PartitionLayout,
 } from '../src/readiness.js';
 import { devToken, get, PARTITIONS, testApp, TOPIC, type TestApp } from './helpers.js';
 
 /** A test app whose /readyz runs storeReadiness on its own Redis and key prefix. */
-async function appWithStoreReadiness(): Promise<{ t: TestApp; layout: PartitionLayout }> {
+async function appWithStoreReadiness(
+  partitionOf?: (ods: string) => number,
+): Promise<{ t: TestApp; layout: PartitionLayout }> {
   let checks: ReturnType<typeof storeReadiness> = [];
   const t = await testApp({}, () => Promise.all(checks.map((c) => c.check())));
   const layout = { prefix: t.prefix, topic: TOPIC, partitions: PARTITIONS };
-  checks = storeReadiness(t.redis, layout);
+  checks = storeReadiness(t.redis, layout, partitionOf);
   return { t, layout };
 }
 
@@ -58,5 +61,24 @@ describe('readiness', () => {
     await t.redis.set(`${partitionKey(`${t.prefix}:other`, TOPIC, PARTITIONS)}:offset`, '1');
     expect(await partitionCountProblem(t.redis, layout)).toBeUndefined();
     expect((await get(t, '/readyz')).statusCode).toBe(200);
+  });
+
+  it('readyz should answer 503 when a trust was applied on another partition than it is read from', async () => {
+    // The partitioner the reader would use: RAJ on partition 0, every other trust on 1.
+    const partitionOf = (ods: string) => (ods === 'RAJ' ? 0 : 1);
+    const { t, layout } = await appWithStoreReadiness(partitionOf);
+    const fresh = (p: number) => `${partitionKey(t.prefix, TOPIC, p)}:fresh`;
+    // Where the partitioner puts them; scope and family fields name no trust's partition.
+    await t.redis.hset(fresh(0), { 't:RAJ': '1', 't:RAJ:ed': '1', 'i:QH8': '1', e: '1' });
+    await t.redis.hset(fresh(1), { 't:RXN': '1' });
+    expect(await trustPlacementProblem(t.redis, layout, partitionOf)).toBeUndefined();
+    expect((await get(t, '/readyz')).statusCode).toBe(200);
+    // A topic with fewer partitions than TOPIC_PARTITIONS puts RAJ's records elsewhere.
+    await t.redis.hset(fresh(1), { 't:RAJ': '2' });
+    const problem = await trustPlacementProblem(t.redis, layout, partitionOf);
+    expect(problem).toMatch(
+      /^TOPIC_PARTITIONS \(2\) does not match topic .*: the records of trust RAJ were applied on partition 1, but 2 partitions put them on 0/,
+    );
+    expect((await get(t, '/readyz')).statusCode).toBe(503);
   });
 });
