@@ -1,6 +1,7 @@
 // A full simulated week for every trust, written into Redis the way the aggregator writes it
 // (effects, attribution, buckets → the store's plan → its fenced Lua apply), without Kafka: the
 // simulator's generator feeds plan + apply directly, in batches per partition, in order.
+import { keyPartitioner } from '@pulse/kafka';
 import { bucketsOf, effectsOf, londonDateOf } from '@pulse/kpi';
 import type { Redis } from '@pulse/redis';
 import type { RefData } from '@pulse/refdata';
@@ -38,8 +39,9 @@ export async function loadWeek(
     refdata,
   });
   const openTrusts = refdata.trusts(londonDateOf(options.from));
-  // A trust's events stay on one partition, as its Kafka key would keep them.
-  const partitionOf = new Map(openTrusts.map((t, i) => [t.odsCode, i % options.partitions]));
+  // Each trust's events on the partition its Kafka key puts them on (feeds-api reads it there).
+  const keyed = keyPartitioner(options.partitions);
+  const partitionOf = new Map(openTrusts.map((t) => [t.odsCode, keyed(t.odsCode)]));
   const pending: PlanItem[][] = Array.from({ length: options.partitions }, () => []);
   const offsets = new Array<number>(options.partitions).fill(0);
   const clock = options.to;
