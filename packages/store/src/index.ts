@@ -27,11 +27,12 @@ export type {
 export { CursorExpiredError, StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export { familyFreshField, partitionKey, reportedField } from './keys.js';
-export { createFigureReader, SERIES_CHUNK_BUCKETS } from './reader.js';
+export { createFigureReader, misplacedTrust, SERIES_CHUNK_BUCKETS } from './reader.js';
 export type {
   Completeness,
   FigureReader,
   FreshView,
+  MisplacedTrust,
   ReaderOptions,
   Reporting,
   SeriesPoint,

@@ -152,6 +152,42 @@ const COUNTER_FIELDS = COUNTER_FIGURES.flatMap((figure) =>
   AGE_GROUPS.map((group) => counterField(figure, group)),
 );
 
+/** A trust found on another partition than `partitionOf` names (misplacedTrust). */
+export interface MisplacedTrust {
+  ods: string;
+  /** Where its records were applied. */
+  partition: number;
+  /** Where `partitionOf` puts it, and a reader given it reads it. */
+  expected: number;
+}
+
+/**
+ * The first trust whose records were applied on another partition than `partitionOf` names (its
+ * `t:<ods>` field in that partition's fresh hash), or undefined: a reader given this
+ * `partitionOf` reads every trust where its records are. One HKEYS per partition.
+ */
+export async function misplacedTrust(
+  redis: Redis,
+  options: Pick<ReaderOptions, 'prefix' | 'topic' | 'partitions'> & {
+    partitionOf: (ods: string) => number;
+  },
+): Promise<MisplacedTrust | undefined> {
+  const pipeline = redis.pipeline();
+  for (let p = 0; p < options.partitions; p++)
+    pipeline.hkeys(partitionKeys(partitionKey(options.prefix, options.topic, p)).fresh);
+  const replies = (await execPipeline(pipeline)) as string[][];
+  for (const [partition, fields] of replies.entries()) {
+    for (const field of fields) {
+      // Trust fields only: not other scopes' (`i:…`, `r:…`, `e`), nor `t:<ods>:<family>`.
+      const [kind, ods, family] = field.split(':');
+      if (kind !== 't' || ods === undefined || family !== undefined) continue;
+      const expected = options.partitionOf(ods);
+      if (expected !== partition) return { ods, partition, expected };
+    }
+  }
+  return undefined;
+}
+
 export function createFigureReader(redis: Redis, options: ReaderOptions): FigureReader {
   if (!Number.isInteger(options.partitions) || options.partitions < 1) {
     throw new StoreError(

@@ -9,6 +9,7 @@
 // puts on that partition.
 import type { Redis } from '@pulse/redis';
 import type { ReadinessCheck } from '@pulse/service';
+import { misplacedTrust } from '@pulse/store';
 import { partitionKey } from '@pulse/topology';
 
 /** Where the reader finds the figures: as given to createFigureReader. */
@@ -52,24 +53,14 @@ export async function trustPlacementProblem(
   layout: PartitionLayout,
   partitionOf: (ods: string) => number,
 ): Promise<string | undefined> {
-  const pipeline = redis.pipeline();
-  for (let p = 0; p < layout.partitions; p++)
-    pipeline.hkeys(`${partitionKey(layout.prefix, layout.topic, p)}:fresh`);
-  const replies = (await pipeline.exec()) ?? [];
-  for (const [p, [err, fields]] of replies.entries()) {
-    if (err) throw err;
-    for (const field of fields as string[]) {
-      const ods = /^t:([^:]+)$/.exec(field)?.[1];
-      if (ods === undefined || partitionOf(ods) === p) continue;
-      return (
-        `TOPIC_PARTITIONS (${layout.partitions}) does not match topic ${layout.topic}: the records ` +
-        `of trust ${ods} were applied on partition ${p}, but ${layout.partitions} partitions put ` +
-        `them on ${partitionOf(ods)}, where this API reads them. Set TOPIC_PARTITIONS to the ` +
-        `topic's partition count.`
-      );
-    }
-  }
-  return undefined;
+  const found = await misplacedTrust(redis, { ...layout, partitionOf });
+  return (
+    found &&
+    `TOPIC_PARTITIONS (${layout.partitions}) does not match topic ${layout.topic}: the records ` +
+      `of trust ${found.ods} were applied on partition ${found.partition}, but ` +
+      `${layout.partitions} partitions put them on ${found.expected}, where this API reads them. ` +
+      `Set TOPIC_PARTITIONS to the topic's partition count.`
+  );
 }
 
 /**
