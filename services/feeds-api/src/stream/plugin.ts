@@ -20,6 +20,7 @@ import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
 import { readSnapshot } from '../snapshot.js';
 import { scopeOn, type ScopeKind } from '../scopes.js';
 import type { ChangeLog } from './change-log.js';
+import type { Frame } from './frames.js';
 import { changesRoute } from './changes-route.js';
 import { counterCache } from './counter-cache.js';
 import { parseFigures } from './figures-filter.js';
@@ -65,9 +66,40 @@ const sse = sseModule as unknown as FastifyPluginAsync<SSEPluginOptions>;
 /** After ending a stream, how long its socket may take to flush before it is destroyed. */
 const END_GRACE_MS = 10_000;
 
+const CRLF = Buffer.from('\r\n');
+
+/** Each frame as one HTTP/1.1 chunk (size line, frame, CRLF), made once for all its sockets. */
+const chunks = new WeakMap<Frame, Buffer>();
+
+function chunkOf(frame: Frame): Buffer {
+  let chunk = chunks.get(frame);
+  if (chunk === undefined) {
+    chunk = Buffer.concat([Buffer.from(`${frame.length.toString(16)}\r\n`, 'latin1'), frame, CRLF]);
+    chunks.set(frame, chunk);
+  }
+  return chunk;
+}
+
+/**
+ * A subscriber's response. Node's response.write() corks the socket, writes a chunk's size line,
+ * the frame and CRLF as three buffers and uncorks on the next tick: about half as much CPU again
+ * per write as one socket.write() of a chunk made once (measured with 3,000 sockets). So once the
+ * head has gone out through the response, chunked, and while the response holds nothing back, a
+ * frame goes straight to the socket, framed as the response would frame it; otherwise (HTTP/1.0,
+ * a socket not yet assigned or closing) it goes through the response.
+ */
 function connectionOf(raw: ServerResponse): StreamConnection {
+  let started = false;
   return {
-    write: (frame) => void raw.write(frame),
+    write(frame) {
+      const socket = raw.socket;
+      if (started && socket?.writable && raw.writableLength === socket.writableLength) {
+        socket.write(chunkOf(frame));
+        return;
+      }
+      raw.write(frame);
+      started = raw.headersSent && raw.chunkedEncoding;
+    },
     buffered: () => raw.writableLength,
     end(frame) {
       raw.end(frame);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { AppConfig } from '../../src/app.js';
 import { PUBLIC_TIER_CONTROL } from '../../src/disclosure.js';
@@ -62,6 +63,40 @@ async function conforms(t: TestApp, url: string, events: ClientEvent[]): Promise
       `${event} ${JSON.stringify(data).slice(0, 200)}`,
     ).toEqual([]);
   }
+}
+
+/** A stream read off a bare socket, bytes as sent. */
+function rawStream(port: number, version: 'HTTP/1.0' | 'HTTP/1.1') {
+  const socket = connect(port, '127.0.0.1');
+  onTestFinished(() => void socket.destroy());
+  socket.write(
+    `GET /v1/england/stream ${version}\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n`,
+  );
+  const parts: Buffer[] = [];
+  socket.on('data', (part: Buffer) => parts.push(part));
+  const text = () => Buffer.concat(parts).toString('latin1');
+  return {
+    text,
+    head: () => text().slice(0, text().indexOf('\r\n\r\n')),
+    body: () => text().slice(text().indexOf('\r\n\r\n') + 4),
+  };
+}
+
+/** A chunked body decoded strictly: every size line and every chunk's closing CRLF in place. */
+function dechunk(body: string): string {
+  let out = '';
+  let at = 0;
+  while (at < body.length) {
+    const line = body.indexOf('\r\n', at);
+    expect(body.slice(at, line)).toMatch(/^[0-9a-f]+$/);
+    const size = Number.parseInt(body.slice(at, line), 16);
+    const start = line + 2;
+    if (start + size + 2 > body.length) break; // the chunk still arriving
+    expect(body.slice(start + size, start + size + 2)).toBe('\r\n');
+    out += body.slice(start, start + size);
+    at = start + size + 2;
+  }
+  return Buffer.from(out, 'latin1').toString('utf8');
 }
 
 const listed = (events: ClientEvent[]) =>
@@ -277,6 +312,38 @@ describe('stream routes', () => {
     const expired = await get(t, `/v1/england/changes?since=${head.nextCursor}`);
     expect(expired.statusCode).toBe(410);
     expect(expired.json()).toMatchObject({ code: 'CURSOR_EXPIRED' });
+  });
+
+  it('stream route should frame every event as an HTTP/1.1 chunk, and HTTP/1.0 as a plain body', async () => {
+    const log = memoryLog();
+    const { t, base } = await streamingApp(log);
+    const { port } = new URL(base);
+    const h11 = rawStream(Number(port), 'HTTP/1.1');
+    await vi.waitFor(() => expect(h11.text()).toContain('event: snapshot'), WAIT);
+    // Written after the head and the first frames: the socket path (plugin.ts connectionOf).
+    for (let i = 0; i < 3; i += 1) {
+      await t.apply([{ at: T0, counters: [{ figure: 'ed_attendances' }] }]);
+      log.apply(i, ['e']);
+      await vi.waitFor(() => expect(h11.text().split('event: update')).toHaveLength(i + 2), WAIT);
+    }
+    expect(h11.head()).toMatch(/^HTTP\/1\.1 200 [^]*\r\ntransfer-encoding: chunked(\r\n|$)/i);
+    const body = dechunk(h11.body());
+    expect(body.startsWith('retry: ')).toBe(true);
+    const updates = body.split('\n\n').filter((block) => block.includes('event: update'));
+    expect(updates.map((block) => JSON.parse(block.split('data: ')[1]!).today.counters)).toEqual(
+      [1, 2, 3].map((total) =>
+        expect.objectContaining({ ed_attendances: expect.objectContaining({ total }) }),
+      ),
+    );
+
+    const h10 = rawStream(Number(port), 'HTTP/1.0');
+    await vi.waitFor(() => expect(h10.text()).toContain('event: snapshot'), WAIT);
+    await t.apply([{ at: T0, counters: [{ figure: 'ed_attendances' }] }]);
+    log.apply(0, ['e']);
+    await vi.waitFor(() => expect(h10.text()).toContain('event: update'), WAIT);
+    expect(h10.head()).not.toMatch(/transfer-encoding/i);
+    expect(h10.body().startsWith('retry: ')).toBe(true);
+    expect(h10.body()).toMatch(/"ed_attendances":\{[^}]*"total":4\}/);
   });
 
   it('stream and changes routes should answer 503 without a change log', async () => {
