@@ -1,13 +1,13 @@
 // GET /v1/{england|regions/{code}|icbs/{code}|trusts/{code}}/stream: the push feed, and
 // GET .../changes: the same change log by pull. One hub per app (one change-log reader per
 // process) serves every exact stream; the public feed (public-feed.ts) serves the streams of
-// callers who do not see a sub-national scope exactly, from the public tier's controlled trees. @fastify/sse negotiates Accept, writes the SSE headers (no
-// caching, no proxy buffering) and tracks the connection; the hub writes frames it encoded once
-// straight to the response, because the plugin's send() serializes per call and waits for
+// callers who do not see a sub-national scope exactly, from the public tier's controlled trees.
+// @fastify/sse negotiates Accept, writes the SSE headers (no caching, no proxy buffering) and
+// tracks the connection; the feeds write frames they encoded once straight to the response
+// (response-connection.ts), because the plugin's send() serializes per call and waits for
 // 'drain' per subscriber, where a fan-out must encode once and drop, not wait for, a slow client.
 import sseModule, { type SSEPluginOptions } from '@fastify/sse';
 import type { FastifyPluginAsync } from 'fastify';
-import type { ServerResponse } from 'node:http';
 import { londonDateOf, scopeKey } from '@pulse/kpi';
 import type { Logger } from '@pulse/logging';
 import type { Redis } from '@pulse/redis';
@@ -20,14 +20,14 @@ import { SCOPE_ROUTES, scopeParams } from '../schemas/scope.js';
 import { readSnapshot } from '../snapshot.js';
 import { scopeOn, type ScopeKind } from '../scopes.js';
 import type { ChangeLog } from './change-log.js';
-import type { Frame } from './frames.js';
 import { changesRoute } from './changes-route.js';
 import { counterCache } from './counter-cache.js';
 import { parseFigures } from './figures-filter.js';
 import { sharedFreshReads } from './fresh-reads.js';
-import { createStreamHub, type HubOptions, type StreamConnection } from './hub.js';
+import { createStreamHub, type HubOptions } from './hub.js';
 import { createStreamMetrics } from './metrics.js';
 import { createPublicFeed } from './public-feed.js';
+import { responseConnection } from './response-connection.js';
 import { CURSOR_EXAMPLE, StreamEventSchema, StreamQuery } from './schemas.js';
 
 export type StreamSettings = Pick<
@@ -62,51 +62,6 @@ export interface StreamOptions extends StreamSettings {
 // Its types declare an ES default export, but under NodeNext a CommonJS module's default import is
 // module.exports: the fastify-plugin-wrapped function, which is what must be registered.
 const sse = sseModule as unknown as FastifyPluginAsync<SSEPluginOptions>;
-
-/** After ending a stream, how long its socket may take to flush before it is destroyed. */
-const END_GRACE_MS = 10_000;
-
-const CRLF = Buffer.from('\r\n');
-
-/** Each frame as one HTTP/1.1 chunk (size line, frame, CRLF), made once for all its sockets. */
-const chunks = new WeakMap<Frame, Buffer>();
-
-function chunkOf(frame: Frame): Buffer {
-  let chunk = chunks.get(frame);
-  if (chunk === undefined) {
-    chunk = Buffer.concat([Buffer.from(`${frame.length.toString(16)}\r\n`, 'latin1'), frame, CRLF]);
-    chunks.set(frame, chunk);
-  }
-  return chunk;
-}
-
-/**
- * A subscriber's response. Node's response.write() corks the socket, writes a chunk's size line,
- * the frame and CRLF as three buffers and uncorks on the next tick: about half as much CPU again
- * per write as one socket.write() of a chunk made once (measured with 3,000 sockets). So once the
- * head has gone out through the response, chunked, and while the response holds nothing back, a
- * frame goes straight to the socket, framed as the response would frame it; otherwise (HTTP/1.0,
- * a socket not yet assigned or closing) it goes through the response.
- */
-function connectionOf(raw: ServerResponse): StreamConnection {
-  let started = false;
-  return {
-    write(frame) {
-      const socket = raw.socket;
-      if (started && socket?.writable && raw.writableLength === socket.writableLength) {
-        socket.write(chunkOf(frame));
-        return;
-      }
-      raw.write(frame);
-      started = raw.headersSent && raw.chunkedEncoding;
-    },
-    buffered: () => raw.writableLength,
-    end(frame) {
-      raw.end(frame);
-      setTimeout(() => raw.destroy(), END_GRACE_MS).unref();
-    },
-  };
-}
 
 const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
   const maxConnections = options.maxConnections ?? 20_000;
@@ -270,7 +225,7 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
           figures: wanted,
           resumeFrom:
             typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : query.since,
-          connection: connectionOf(reply.raw),
+          connection: responseConnection(reply.raw),
         };
         // The one change-log reader starts with the first exact stream (not at start-up, before
         // main has connected Redis).
