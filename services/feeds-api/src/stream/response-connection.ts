@@ -27,14 +27,19 @@ function chunkOf(frame: Frame): Buffer {
  * per write as one socket.write() of a chunk made once (measured with 3,000 sockets). So once the
  * head has gone out through the response, chunked, and while the response holds nothing back, a
  * frame goes straight to the socket, framed as the response would frame it; otherwise (HTTP/1.0,
- * a socket not yet assigned or closing) it goes through the response.
+ * a socket not yet assigned or closing, a response already ended) it goes through the response.
  */
 export function responseConnection(raw: ServerResponse): StreamConnection {
   let started = false;
   return {
     write(frame) {
       const socket = raw.socket;
-      if (started && socket?.writable && raw.writableLength === socket.writableLength) {
+      if (
+        started &&
+        !raw.writableEnded &&
+        socket?.writable &&
+        raw.writableLength === socket.writableLength
+      ) {
         socket.write(chunkOf(frame));
         return;
       }
