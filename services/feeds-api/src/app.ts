@@ -152,10 +152,12 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     prefix: 'feeds_api_',
     readiness: deps.readiness,
     readyDescription:
-      'Redis answers PING (`redis`) and the activity topic has no partition beyond ' +
-      'TOPIC_PARTITIONS with figures stored, an offset key for partition TOPIC_PARTITIONS ' +
-      '(`partitions`), so complete figures can be served; 503 says which check failed ' +
-      '(with its detail for an operator token).',
+      'Redis answers PING (`redis`), and so does the connection the push feed reads the change ' +
+      'log through (`changeLog`); the activity topic has no partition beyond TOPIC_PARTITIONS ' +
+      'with figures stored (an offset key for partition TOPIC_PARTITIONS), and every trust whose ' +
+      'records were applied is read from the partition they were applied on (`partitions`), so ' +
+      'complete figures can be served; 503 says which check failed (with its detail for an ' +
+      'operator token).',
     showDetail: (request) =>
       request.principal.kind === 'token' && request.principal.role === 'operator',
   });

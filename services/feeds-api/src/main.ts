@@ -75,7 +75,7 @@ runMain('feeds-api', async ({ onClose, useLogger }) => {
     {
       refdata,
       figures,
-      readiness: storeReadiness(redis, layout, partitionOf),
+      readiness: storeReadiness(redis, layout, partitionOf, changesRedis),
       changeLog: followingChangeLog(pointer, config.keyPrefix, (prefix) =>
         changeLogFromStore(changesRedis, { ...layout, prefix }),
       ),

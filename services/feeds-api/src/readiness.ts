@@ -64,17 +64,20 @@ export async function trustPlacementProblem(
 }
 
 /**
- * /readyz's checks: `redis` answers PING; `partitions` fails, naming the problem, when the topic
- * has more partitions than TOPIC_PARTITIONS, or (given the reader's `partitionOf`) when a trust's
- * records are on another partition than the one it is read from.
+ * /readyz's checks: `redis` answers PING; `changeLog`, given the push feed's own connection (its
+ * follower reads the change log through it), answers PING too; `partitions` fails, naming the
+ * problem, when the topic has more partitions than TOPIC_PARTITIONS, or (given the reader's
+ * `partitionOf`) when a trust's records are on another partition than the one it is read from.
  */
 export function storeReadiness(
   redis: Redis,
   layout: PartitionLayout,
   partitionOf?: (ods: string) => number,
+  changeLogRedis?: Redis,
 ): ReadinessCheck[] {
   return [
     { name: 'redis', check: () => redis.ping() },
+    ...(changeLogRedis ? [{ name: 'changeLog', check: () => changeLogRedis.ping() }] : []),
     {
       name: 'partitions',
       check: async () => {

@@ -2,7 +2,9 @@
 // for partition TOPIC_PARTITIONS (as the aggregator stores one per partition it applies) means
 // the topic has more partitions than the API reads.
 import { partitionKey } from '@pulse/store';
-import { describe, expect, it } from 'vitest';
+import { createRedis, type Redis } from '@pulse/redis';
+import { testLogger, testRedis } from '@pulse/testkit';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   beyondLastPartitionKey,
   partitionCountProblem,
@@ -15,11 +17,12 @@ import { devToken, get, PARTITIONS, testApp, TOPIC, type TestApp } from './helpe
 /** A test app whose /readyz runs storeReadiness on its own Redis and key prefix. */
 async function appWithStoreReadiness(
   partitionOf?: (ods: string) => number,
+  changeLogRedis?: Redis,
 ): Promise<{ t: TestApp; layout: PartitionLayout }> {
   let checks: ReturnType<typeof storeReadiness> = [];
   const t = await testApp({}, () => Promise.all(checks.map((c) => c.check())));
   const layout = { prefix: t.prefix, topic: TOPIC, partitions: PARTITIONS };
-  checks = storeReadiness(t.redis, layout, partitionOf);
+  checks = storeReadiness(t.redis, layout, partitionOf, changeLogRedis);
   return { t, layout };
 }
 
@@ -52,6 +55,20 @@ describe('readiness', () => {
       status: 'not ready',
       checks: { redis: { status: 'failing', detail: problem } },
     });
+  });
+
+  it('readyz should answer 503 when the change log’s own Redis connection does not answer', async () => {
+    const follower = await testRedis('feeds-api-follower');
+    const { t } = await appWithStoreReadiness(undefined, follower);
+    expect((await get(t, '/readyz')).statusCode).toBe(200);
+    // Nothing listens on port 1: the connection the follower would read through is down.
+    const unreachable = createRedis('redis://127.0.0.1:1', {
+      logger: testLogger(),
+      name: 'feeds-api-follower',
+    });
+    onTestFinished(() => unreachable.disconnect());
+    const down = await appWithStoreReadiness(undefined, unreachable);
+    expect((await get(down.t, '/readyz')).statusCode).toBe(503);
   });
 
   it('readyz should not flag partitions of another topic or key prefix', async () => {
