@@ -320,7 +320,7 @@ describe('stream routes', () => {
     const { port } = new URL(base);
     const h11 = rawStream(Number(port), 'HTTP/1.1');
     await vi.waitFor(() => expect(h11.text()).toContain('event: snapshot'), WAIT);
-    // Written after the head and the first frames: the socket path (plugin.ts connectionOf).
+    // Written after the head and the first frames: straight to the socket (response-connection.ts).
     for (let i = 0; i < 3; i += 1) {
       await t.apply([{ at: T0, counters: [{ figure: 'ed_attendances' }] }]);
       log.apply(i, ['e']);
