@@ -29,7 +29,8 @@ export interface StreamLimiter {
   acquire(client: string, streamId: string): Promise<boolean>;
   /**
    * Extends the leases of slots still held (call every leaseMs / 3 or so while streaming), in one
-   * round trip of two commands per client: a process renews all its streams at once.
+   * round trip of two commands per client: a process renews all its streams at once. Rejects
+   * with the first command's error when any failed (the others still ran).
    */
   renewAll(leases: readonly { client: string; streamId: string }[]): Promise<void>;
   release(client: string, streamId: string): Promise<void>;
@@ -67,7 +68,9 @@ export function createStreamLimiter(redis: Redis, options: StreamLimiterOptions)
       // XX: a slot released (or expired) meanwhile is not taken again.
       for (const [client, pairs] of byClient)
         pipeline.zadd(key(client), 'XX', ...pairs).pexpire(key(client), leaseMs);
-      await pipeline.exec();
+      // A pipeline resolves with each command's error beside its reply: the first one is thrown.
+      const failed = (await pipeline.exec())?.find(([err]) => err);
+      if (failed) throw failed[0]!;
     },
     async release(client, streamId) {
       await redis.zrem(key(client), streamId);

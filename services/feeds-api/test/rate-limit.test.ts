@@ -58,4 +58,23 @@ describe('rate limits', () => {
     expect(await limiter.acquire('sub:a', 's4')).toBe(true);
     expect(await limiter.acquire('sub:a', 's5')).toBe(false);
   });
+
+  it('a lease renewal that Redis refuses should reject, naming the error', async () => {
+    const t = await testApp();
+    const limiter = createStreamLimiter(t.redis, {
+      prefix: `${t.prefix}:streams:`,
+      maxPerClient: 2,
+      leaseMs: 30_000,
+    });
+    expect(await limiter.acquire('sub:a', 's1')).toBe(true);
+    // sub:b's key holds a string, so its ZADD fails while sub:a's renewal goes through.
+    await t.redis.set(`${t.prefix}:streams:sub:b`, 'not a sorted set');
+    await expect(
+      limiter.renewAll([
+        { client: 'sub:a', streamId: 's1' },
+        { client: 'sub:b', streamId: 's1' },
+      ]),
+    ).rejects.toThrow(/WRONGTYPE/);
+    expect(await limiter.count('sub:a')).toBe(1);
+  });
 });
