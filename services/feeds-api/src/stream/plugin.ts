@@ -219,6 +219,9 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
         }
         const lastEventId = request.headers['last-event-id'];
         reply.sse.keepAlive();
+        // HTTP/1.0 has no chunked body: the stream ends with the connection, so the head says so
+        // (@fastify/sse would send `connection: keep-alive`; headers set here override its own).
+        if (request.raw.httpVersion === '1.0') reply.header('connection', 'close');
         reply.sse.sendHeaders();
         const subscriber = {
           kind: route.kind,

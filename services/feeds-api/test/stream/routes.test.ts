@@ -342,6 +342,8 @@ describe('stream routes', () => {
     log.apply(0, ['e']);
     await vi.waitFor(() => expect(h10.text()).toContain('event: update'), WAIT);
     expect(h10.head()).not.toMatch(/transfer-encoding/i);
+    expect(h10.head()).toMatch(/\r\nconnection: close(\r\n|$)/i);
+    expect(h11.head()).toMatch(/\r\nconnection: keep-alive(\r\n|$)/i);
     expect(h10.body().startsWith('retry: ')).toBe(true);
     expect(h10.body()).toMatch(/"ed_attendances":\{[^}]*"total":4\}/);
   });
