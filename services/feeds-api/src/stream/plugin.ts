@@ -107,6 +107,8 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
       },
     });
   const store = options.limitStore;
+  /** Streams past the total limit's check, still taking their slot. */
+  let opening = 0;
   const slots = store
     ? leasedSlots(
         createStreamLimiter(store.redis, {
@@ -141,7 +143,9 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
           'STREAM_COALESCE_MS, default 1 s), a `heartbeat` at least every 15 s carrying the head ' +
           'cursor, and `disconnect` before the server ends the stream. Events that move the cursor ' +
           'carry an SSE `id:`; reconnecting with `Last-Event-ID` (or `?since=`) on any replica ' +
-          'resumes exactly: one `update` listing every change missed, no snapshot. A cursor that ' +
+          'resumes exactly: one `update` listing every change missed (none if nothing was), no ' +
+          'snapshot. A subscriber still waiting for its first event (e.g. while this server cannot ' +
+          'read the store) gets heartbeats too, without an id. A cursor that ' +
           'fell out of the log’s retention, or is not a cursor, gets `reset` then a fresh ' +
           '`snapshot`. The server disconnects a client that falls more than STREAM_MAX_BUFFER_BYTES ' +
           'behind (`slow-consumer`) and ends connections after STREAM_MAX_LIFETIME_MS; both resume ' +
@@ -171,14 +175,15 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
         },
         response: {
           200: {
-            description: 'The event stream (`text/event-stream`); never ends on its own.',
+            description:
+              'The event stream (`text/event-stream`); the server ends it only after a ' +
+              '`disconnect` event.',
             content: { 'text/event-stream': { schema: StreamEventSchema } },
           },
           ...problemResponses(
             'INVALID_PARAMETER',
             'UNKNOWN_ORGANISATION',
             'NOT_IN_FORCE',
-            'FORBIDDEN',
             'TOO_MANY_STREAMS',
             'STREAMS_FULL',
             'UNAVAILABLE',
@@ -195,14 +200,23 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
         const exact = reply.disclose(scope, londonDate, londonDate) === 'exact';
         if (exact && !hub)
           throw new ApiError('UNAVAILABLE', 'The push feed has no change log to follow.');
-        if ((hub?.connections ?? 0) + publicFeed.connections >= maxConnections) {
+        const open = (hub?.connections ?? 0) + publicFeed.connections + opening;
+        if (open >= maxConnections) {
           metrics.refused('total');
           throw new ApiError(
             'STREAMS_FULL',
             `This server holds ${maxConnections} streams; try another.`,
           );
         }
-        const release = await slots.take(clientOf(request));
+        // Counted from here, as taking a slot waits for Redis: streams arriving together cannot
+        // all pass the total limit before the first of them is open.
+        opening += 1;
+        let release: (() => void) | undefined;
+        try {
+          release = await slots.take(clientOf(request));
+        } finally {
+          opening -= 1;
+        }
         if (!release) {
           metrics.refused('per-client');
           throw new ApiError(

@@ -192,6 +192,27 @@ describe('stream routes', () => {
     }, WAIT);
   });
 
+  it('stream route should hold the total limit when streams arrive together', async () => {
+    const { t, base } = await streamingApp(memoryLog(), { maxPerClient: 20, maxConnections: 3 });
+    const headers = { authorization: await nationalAuth() };
+    const controller = new AbortController();
+    onTestFinished(() => controller.abort());
+    // Each stream waits for its slot in Redis after the total limit's check.
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        fetch(`${base}/v1/england/stream`, { headers, signal: controller.signal }).then(
+          (res) => res.status,
+        ),
+      ),
+    );
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 503)).toHaveLength(5);
+    const metrics = (
+      await get(t, '/metrics', { authorization: `Bearer ${await devToken({ role: 'operator' })}` })
+    ).body;
+    expect(metrics).toMatch(/feeds_api_stream_refused_total\{limit="total"\} 5/);
+  });
+
   it('streams per client should be limited over two APIs sharing Redis, freed on close and lease expiry', async () => {
     const log = memoryLog();
     const limits = { maxPerClient: 2, leaseMs: 3_000 };
