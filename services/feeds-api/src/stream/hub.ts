@@ -329,6 +329,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
   // --- resuming --------------------------------------------------------------------------------
 
   async function resume(topic: Topic, sub: Sub, from: string): Promise<void> {
+    let reset: [reason: ResetReason, detail: string];
     try {
       log.check(from);
       const found: LoggedChange[] = [];
@@ -342,26 +343,29 @@ export function createStreamHub(options: HubOptions): StreamHub {
       }
       if (sub.conn.closed || closed) return;
       topic.waiting.delete(sub);
-      if (sub.missed === undefined) throw new ChangeLogError('expired', 'the change log was reset');
-      sub.resume = { from, changes: found };
-      topic.joiners.push(sub);
-      void cycle(topic);
+      if (sub.missed !== undefined) {
+        sub.resume = { from, changes: found };
+        topic.joiners.push(sub);
+        void cycle(topic);
+        return;
+      }
+      // The follower lost its place meanwhile (restartAll): what it skipped is lost here too.
+      reset = ['feed-interrupted', 'this server lost its place in the change log'];
     } catch (err) {
       if (sub.conn.closed || closed) return;
       topic.waiting.delete(sub);
-      sub.missed = undefined;
       if (err instanceof ChangeLogError) {
-        const reason: ResetReason = err.kind === 'expired' ? 'cursor-expired' : 'cursor-malformed';
-        sub.conn.send(resetFrame(reason, err.message), 'reset');
-        metrics.resumed('reset');
+        reset = [err.kind === 'expired' ? 'cursor-expired' : 'cursor-malformed', err.message];
       } else {
         logger.warn({ err, scope: topic.key }, 'stream: catch-up failed; sending a new snapshot');
-        sub.conn.send(resetFrame('feed-interrupted', 'the change log could not be read'), 'reset');
-        metrics.resumed('reset');
+        reset = ['feed-interrupted', 'the change log could not be read'];
       }
-      topic.joiners.push(sub);
-      void cycle(topic);
     }
+    sub.missed = undefined;
+    sub.conn.send(resetFrame(...reset), 'reset');
+    metrics.resumed('reset');
+    topic.joiners.push(sub);
+    void cycle(topic);
   }
 
   // --- following the change log ----------------------------------------------------------------
@@ -455,6 +459,13 @@ export function createStreamHub(options: HubOptions): StreamHub {
     }
     const frame = heartbeatFrame(head ?? null, now(), clean ? head : undefined);
     for (const sub of topic.live) sub.conn.send(frame, 'heartbeat');
+    // Subscribers still waiting for their first event (the follower has no head yet, a snapshot
+    // read keeps failing, a resume is still reading the log) hear that the stream is alive too;
+    // without an id, as their cursor has not started.
+    if (topic.joiners.length + topic.waiting.size === 0) return;
+    const waitingFrame = heartbeatFrame(head ?? null, now(), undefined);
+    for (const sub of [...topic.joiners, ...topic.waiting])
+      sub.conn.send(waitingFrame, 'heartbeat');
   }
 
   return {

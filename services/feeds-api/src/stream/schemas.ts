@@ -131,8 +131,9 @@ export const HeartbeatEventData = Type.Object(
   {
     head: Type.Union([
       Cursor(
-        'This server’s position in the change log; on a public (disclosure-controlled) stream, ' +
-          'the cursor of the scope’s newest body here (null before the first).',
+        'This server’s position in the change log (null before its first read of it); on a ' +
+          'public (disclosure-controlled) stream, the cursor of the scope’s newest body here ' +
+          '(null before the first).',
       ),
       Type.Null(),
     ]),
@@ -142,7 +143,8 @@ export const HeartbeatEventData = Type.Object(
     description:
       'Sent every STREAM_HEARTBEAT_MS (default 15 s). On an exact stream it carries an id (= head) ' +
       'when nothing of the scope is waiting to be sent, so a quiet subscriber’s cursor stays ' +
-      'within retention; on a public stream never.',
+      'within retention; never to a subscriber still waiting for its first event, nor on a public ' +
+      'stream.',
   },
 );
 
@@ -165,7 +167,9 @@ export const DisconnectEventData = Type.Object(
     reason: Type.Enum(['slow-consumer', 'max-lifetime', 'shutdown'], {
       description:
         '`slow-consumer`: more than STREAM_MAX_BUFFER_BYTES were waiting to be sent; ' +
-        '`max-lifetime`: the connection reached STREAM_MAX_LIFETIME_MS; `shutdown`: the server is stopping.',
+        '`max-lifetime`: the connection reached its lifetime (STREAM_MAX_LIFETIME_MS less up to ' +
+        '10 %, spread so that connections opened together do not all end together); `shutdown`: ' +
+        'the server is stopping.',
     }),
     detail: Type.String({ description: 'A readable explanation.' }),
   },

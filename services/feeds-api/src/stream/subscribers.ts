@@ -90,6 +90,7 @@ export function subscriberPool(settings: ConnectionSettings): SubscriberPool {
           forget();
           metrics.disconnected(reason);
           connection.end(disconnectFrame(reason, detail));
+          metrics.eventSent('disconnect');
         },
         forget,
       };

@@ -1,6 +1,6 @@
 import { testLogger } from '@pulse/testkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { changeId } from '../../src/stream/change-log.js';
+import { ChangeLogError, changeId } from '../../src/stream/change-log.js';
 import { createStreamHub, type HubOptions, type StreamHub } from '../../src/stream/hub.js';
 import type { StreamMetrics } from '../../src/stream/metrics.js';
 import { fakeConnection, type FakeConnection, type ReceivedEvent } from './connection.js';
@@ -65,6 +65,15 @@ function readsByTurn(log: MemoryLog) {
 
 async function until(check: () => void): Promise<void> {
   await vi.waitFor(check, WAIT);
+}
+
+/** Waits for the client's snapshot, and checks that a reset for `reason` alone came before it. */
+async function resetThenSnapshot(client: FakeConnection, reason: string): Promise<void> {
+  await until(() => expect(client.named('snapshot')).toHaveLength(1));
+  expect(client.events.map((e) => [e.event, e.data.reason])).toEqual([
+    ['reset', reason],
+    ['snapshot', undefined],
+  ]);
 }
 
 describe('stream hub', () => {
@@ -201,23 +210,74 @@ describe('stream hub', () => {
     expect(back.events[1]!.data.count).toBe(3);
   });
 
+  it('stream hub should reset a resume as feed-interrupted when the follower loses its place meanwhile', async () => {
+    const log = memoryLog();
+    let gateNext = false;
+    let expireNext = false;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let losses = 0;
+    const hub = hubOn(
+      {
+        ...log,
+        async readChanges(cursor, options) {
+          if (gateNext) {
+            gateNext = false;
+            await gate;
+          }
+          if (expireNext) {
+            expireNext = false;
+            throw new ChangeLogError('expired', 'trimmed past the follower');
+          }
+          return log.readChanges(cursor, options);
+        },
+      },
+      { lost: () => (losses += 1) },
+    );
+    await until(() => expect(hub.head).toBe('m.0.0.0'));
+    // The resume's read of the log waits while the follower loses its place.
+    gateNext = true;
+    const back = subscribe(hub, 'e', 'm.0.0.0');
+    expireNext = true;
+    await until(() => expect(losses).toBe(1));
+    open();
+    await resetThenSnapshot(back, 'feed-interrupted');
+  });
+
+  it('stream hub should send heartbeats without an id to a subscriber still waiting for its first event', async () => {
+    const log = memoryLog();
+    let failing = true;
+    const hub = hubOn(log, {
+      heartbeatMs: 50,
+      readSnapshot: (key) =>
+        failing ? Promise.reject(new Error('the store is down')) : log.readSnapshot(key),
+    });
+    const waiting = subscribe(hub, 'e');
+    await until(() => expect(waiting.named('heartbeat').length).toBeGreaterThanOrEqual(2));
+    expect(waiting.named('snapshot')).toHaveLength(0);
+    for (const beat of waiting.named('heartbeat')) {
+      expect(beat.id).toBeUndefined();
+      expect(beat.data.head).toBe('m.0.0.0');
+    }
+    failing = false;
+    await until(() => expect(waiting.named('snapshot')).toHaveLength(1));
+    expect(waiting.named('snapshot')[0]!.id).toBe('m.0.0.0');
+  });
+
   it('stream hub should answer a malformed cursor with reset then a snapshot', async () => {
     const hub = hubOn(memoryLog());
     const client = subscribe(hub, 'e', 'not-a-cursor');
-    await until(() => expect(client.named('snapshot')).toHaveLength(1));
-    expect(client.events.map((e) => [e.event, e.data.reason])).toEqual([
-      ['reset', 'cursor-malformed'],
-      ['snapshot', undefined],
-    ]);
+    await resetThenSnapshot(client, 'cursor-malformed');
   });
 
   it('stream hub should disconnect a slow consumer with its reason, not buffer for it', async () => {
     const log = memoryLog();
     const disconnects: string[] = [];
+    const sent: string[] = [];
     const metrics: StreamMetrics = {
       subscriberAdded() {},
       subscriberRemoved() {},
-      eventSent() {},
+      eventSent: (event) => sent.push(event),
       resumed() {},
       refused() {},
       delivered() {},
@@ -235,6 +295,7 @@ describe('stream hub', () => {
       data: { reason: 'slow-consumer' },
     });
     expect(disconnects).toEqual(['slow-consumer']);
+    expect(sent.filter((event) => event === 'disconnect')).toHaveLength(1);
     expect(hub.connections).toBe(1);
     await until(() => expect(fast.named('update')).toHaveLength(1));
   });
