@@ -101,6 +101,8 @@ interface Sub {
   missed: LoggedChange[] | undefined;
   /** Set once a resume's catch-up is read: the cursor it resumes from and the changes found. */
   resume: { from: string; changes: LoggedChange[] } | undefined;
+  /** Since when it has waited for its first event (opened, or reset), by `now`. */
+  waitingSince: number;
 }
 
 interface Topic {
@@ -147,6 +149,8 @@ export function createStreamHub(options: HubOptions): StreamHub {
   const topics = new Map<string, Topic>();
   const pool = subscriberPool(options);
   let head: string | undefined;
+  /** Counts the follower's restarts: a cycle whose read began before one serves no one with it. */
+  let restarts = 0;
   let closed = false;
   let wake: (() => void) | undefined;
   let following: Promise<void> | undefined;
@@ -241,6 +245,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
         if (topic.joiners.length === 0 && !updating) return;
         const joiners = topic.joiners.splice(0);
         const batch = updating ? topic.pending.splice(0) : [];
+        const restartsBefore = restarts;
         let snapshot: Snapshot;
         try {
           snapshot = await options.readSnapshot(topic.key);
@@ -252,9 +257,16 @@ export function createStreamHub(options: HubOptions): StreamHub {
           schedule(topic, Math.max(coalesceMs, 500));
           return;
         }
+        if (restarts !== restartsBefore) {
+          // The follower lost its place meanwhile: `at` is no longer a cursor it stands behind.
+          // Its live subscribers were reset; the joiners wait for the new head (resumes reset).
+          for (const sub of joiners) if (!sub.conn.closed) interrupted(topic, sub);
+          continue;
+        }
         if (updating) emit(topic, batch, at, snapshot);
         const snapshots = new Map<string, Frame>();
-        for (const sub of joiners) if (!sub.conn.closed) join(topic, sub, at, snapshot, snapshots);
+        for (const sub of joiners)
+          if (!sub.conn.closed) join(topic, sub, at, snapshot, snapshots, batch);
       }
     } finally {
       topic.running = false;
@@ -286,18 +298,22 @@ export function createStreamHub(options: HubOptions): StreamHub {
     for (const change of batch) metrics.delivered((sentAt - change.at) / 1000);
   }
 
-  /** `snapshots`: the snapshot frames of this cycle by filter, shared by its joiners. */
+  /**
+   * `snapshots`: the snapshot frames of this cycle by filter, shared by its joiners; `batch`: the
+   * changes this cycle sent its live subscribers, which a resume has not had either.
+   */
   function join(
     topic: Topic,
     sub: Sub,
     at: string,
     snapshot: Snapshot,
     snapshots: Map<string, Frame>,
+    batch: readonly LoggedChange[],
   ): void {
     if (sub.resume) {
       const { from, changes: found } = sub.resume;
       const missed = new Map<string, LoggedChange>();
-      for (const change of [...found, ...(sub.missed ?? []), ...topic.pending]) {
+      for (const change of [...found, ...(sub.missed ?? []), ...batch, ...topic.pending]) {
         if (!log.covers(from, change) && log.covers(at, change))
           missed.set(changeId(change), change);
       }
@@ -363,6 +379,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
     }
     sub.missed = undefined;
     sub.conn.send(resetFrame(...reset), 'reset');
+    sub.waitingSince = now();
     metrics.resumed('reset');
     topic.joiners.push(sub);
     void cycle(topic);
@@ -381,14 +398,35 @@ export function createStreamHub(options: HubOptions): StreamHub {
     }
   }
 
+  /** A resume whose catch-up the follower's restart voided: reset, then a snapshot. */
+  function resetResume(sub: Sub): void {
+    sub.resume = undefined;
+    sub.conn.send(
+      resetFrame('feed-interrupted', 'this server lost its place in the change log'),
+      'reset',
+    );
+    sub.waitingSince = now();
+    metrics.resumed('reset');
+  }
+
+  /** A joiner of a cycle the follower's restart voided: back to wait for the new head. */
+  function interrupted(topic: Topic, sub: Sub): void {
+    if (sub.resume) resetResume(sub);
+    topic.joiners.push(sub);
+  }
+
   /** The follower lost its place (log trimmed past it, or reset): every subscriber starts again. */
   function restartAll(why: string): void {
     options.lost?.();
+    restarts += 1;
     for (const topic of topics.values()) {
       topic.pending = [];
       topic.lastEmit = undefined;
+      // Resumes read up to a point the follower has now skipped past: they start afresh too.
+      for (const sub of topic.joiners) if (sub.resume) resetResume(sub);
       for (const sub of topic.live) {
         sub.conn.send(resetFrame('feed-interrupted', why), 'reset');
+        sub.waitingSince = now();
         if (!sub.conn.closed) topic.joiners.push(sub);
       }
       topic.live.clear();
@@ -459,13 +497,15 @@ export function createStreamHub(options: HubOptions): StreamHub {
     }
     const frame = heartbeatFrame(head ?? null, now(), clean ? head : undefined);
     for (const sub of topic.live) sub.conn.send(frame, 'heartbeat');
-    // Subscribers still waiting for their first event (the follower has no head yet, a snapshot
-    // read keeps failing, a resume is still reading the log) hear that the stream is alive too;
-    // without an id, as their cursor has not started.
+    // Subscribers whose first event is a heartbeat interval late (the follower has no head, a
+    // snapshot read keeps failing, a resume is still reading the log) hear that the stream is
+    // alive too; without an id, as their cursor has not started. Sooner, their first event is
+    // coming, and it stays the first.
     if (topic.joiners.length + topic.waiting.size === 0) return;
-    const waitingFrame = heartbeatFrame(head ?? null, now(), undefined);
+    const at = now();
+    const waitingFrame = heartbeatFrame(head ?? null, at, undefined);
     for (const sub of [...topic.joiners, ...topic.waiting])
-      sub.conn.send(waitingFrame, 'heartbeat');
+      if (at - sub.waitingSince >= heartbeatMs) sub.conn.send(waitingFrame, 'heartbeat');
   }
 
   return {
@@ -483,6 +523,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
         since: undefined,
         missed: undefined,
         resume: undefined,
+        waitingSince: now(),
       };
       const topic = topicOf(request.scopeKey);
       if (request.resumeFrom === undefined) {

@@ -144,8 +144,9 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
           'cursor, and `disconnect` before the server ends the stream. Events that move the cursor ' +
           'carry an SSE `id:`; reconnecting with `Last-Event-ID` (or `?since=`) on any replica ' +
           'resumes exactly: one `update` listing every change missed (none if nothing was), no ' +
-          'snapshot. A subscriber still waiting for its first event (e.g. while this server cannot ' +
-          'read the store) gets heartbeats too, without an id. A cursor that ' +
+          'snapshot. A subscriber whose first event is more than STREAM_HEARTBEAT_MS late (e.g. ' +
+          'while this server cannot read the store) gets heartbeats until it comes, without an id. ' +
+          'A cursor that ' +
           'fell out of the log’s retention, or is not a cursor, gets `reset` then a fresh ' +
           '`snapshot`. The server disconnects a client that falls more than STREAM_MAX_BUFFER_BYTES ' +
           'behind (`slow-consumer`) and ends connections after STREAM_MAX_LIFETIME_MS; both resume ' +

@@ -131,7 +131,8 @@ export const HeartbeatEventData = Type.Object(
   {
     head: Type.Union([
       Cursor(
-        'This server’s position in the change log (null before its first read of it); on a ' +
+        'This server’s position in the change log (null while it has none: before its first ' +
+          'read, or just after losing its place); on a ' +
           'public (disclosure-controlled) stream, the cursor of the scope’s newest body here ' +
           '(null before the first).',
       ),

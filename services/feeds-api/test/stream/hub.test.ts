@@ -76,6 +76,30 @@ async function resetThenSnapshot(client: FakeConnection, reason: string): Promis
   ]);
 }
 
+/** Snapshot reads that can be held: while held, each read waits until release(). */
+function gatedReads(log: MemoryLog) {
+  let gate: Promise<void> | undefined;
+  let open = () => {};
+  const reads = {
+    held: 0,
+    hold() {
+      gate = new Promise((resolve) => (open = resolve));
+    },
+    release() {
+      gate = undefined;
+      open();
+    },
+    async readSnapshot(key: string) {
+      if (gate) {
+        reads.held += 1;
+        await gate;
+      }
+      return log.readSnapshot(key);
+    },
+  };
+  return reads;
+}
+
 describe('stream hub', () => {
   it('stream hub should send a snapshot with the head cursor, then coalesced updates', async () => {
     const log = memoryLog();
@@ -242,6 +266,65 @@ describe('stream hub', () => {
     await until(() => expect(losses).toBe(1));
     open();
     await resetThenSnapshot(back, 'feed-interrupted');
+  });
+
+  it('stream hub should list to a resume the changes a cycle sends while the resume waits for it', async () => {
+    const log = memoryLog();
+    const reads = gatedReads(log);
+    const hub = hubOn(log, { coalesceMs: 0, readSnapshot: reads.readSnapshot });
+    const live = subscribe(hub, 'e');
+    const old = subscribe(hub, 'e');
+    await until(() => expect(old.named('snapshot')).toHaveLength(1));
+    const from = old.lastEventId()!;
+    old.close();
+    // A cycle for c1 reads its snapshot (held); the resume's catch-up finds c1 and waits for the
+    // cycle; the follower reads c2 meanwhile, which the cycle's next pass sends.
+    reads.hold();
+    const c1 = log.apply(0, ['e']);
+    await until(() => expect(reads.held).toBe(1));
+    const back = subscribe(hub, 'e', from);
+    // (The memory log answers within microtasks: the catch-up is read before any timer fires.)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const c2 = log.apply(1, ['e']);
+    await until(() => expect(hub.head).toBe('m.1.1.0'));
+    reads.release();
+    await until(() => expect(listed(live.events)).toEqual([c1, c2].map(changeId)));
+    await until(() => expect(listed(back.events)).toEqual([c1, c2].map(changeId)));
+    expect(back.named('snapshot')).toHaveLength(0);
+  });
+
+  it('stream hub should reset a resume waiting for a cycle when the follower loses its place', async () => {
+    const log = memoryLog();
+    const reads = gatedReads(log);
+    let expireNext = false;
+    const hub = hubOn(
+      {
+        ...log,
+        async readChanges(cursor, options) {
+          if (expireNext) {
+            expireNext = false;
+            throw new ChangeLogError('expired', 'trimmed past the follower');
+          }
+          return log.readChanges(cursor, options);
+        },
+      },
+      { coalesceMs: 0, readSnapshot: reads.readSnapshot },
+    );
+    const live = subscribe(hub, 'e');
+    await until(() => expect(live.named('snapshot')).toHaveLength(1));
+    const from = live.lastEventId()!;
+    reads.hold();
+    log.apply(0, ['e']);
+    await until(() => expect(reads.held).toBe(1));
+    // The resume's catch-up is read; it waits for the held cycle, and the follower loses its place.
+    const back = subscribe(hub, 'e', from);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expireNext = true;
+    await until(() => expect(live.named('reset')).toHaveLength(1));
+    reads.release();
+    await resetThenSnapshot(back, 'feed-interrupted');
+    await until(() => expect(live.named('snapshot')).toHaveLength(2));
+    expect(live.named('snapshot')[1]!.data.count).toBe(1);
   });
 
   it('stream hub should send heartbeats without an id to a subscriber still waiting for its first event', async () => {
