@@ -18,7 +18,10 @@
 // scope after the subscriber's `since` up to the cycle's F, and moves `since` to F. A resumed
 // subscriber (Last-Event-ID L, from any replica) gets one update listing the changes of its scope
 // after L up to F, found by reading the log from L (the catch-up) plus whatever the follower
-// handed its topic meanwhile, and moves to the later of L and F per partition.
+// handed its topic meanwhile, and moves to the later of L and F per partition. `since` never
+// moves back: L may be ahead of this replica's head (the client came from a replica further
+// along), and then updates list only changes L does not cover, and ids are never behind L.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@pulse/logging';
 import type { Snapshot } from '../schemas/snapshot.js';
 import { ChangeLogError, changeId, type ChangeLog, type LoggedChange } from './change-log.js';
@@ -282,11 +285,11 @@ export function createStreamHub(options: HubOptions): StreamHub {
     for (const sub of topic.live) {
       const synced = sub.since === topic.lastEmit;
       const changes = synced ? batch : batch.filter((c) => !covered(sub.since, c));
-      sub.since = at;
+      sub.since = advance(sub.since, at, topic.lastEmit);
       if (changes.length === 0) continue;
       let frame = synced ? shared.get(sub.filterKey) : undefined;
       if (frame === undefined) {
-        frame = updateFrame(snapshot, at, changes, sub.request.figures);
+        frame = updateFrame(snapshot, sub.since, changes, sub.request.figures);
         if (synced) shared.set(sub.filterKey, frame);
       }
       sub.conn.send(frame, 'update');
@@ -342,6 +345,15 @@ export function createStreamHub(options: HubOptions): StreamHub {
     return since !== undefined && log.covers(since, change);
   }
 
+  /**
+   * A subscriber's `since` moved up to `to`, never back: a resume from a replica further along
+   * may be ahead of this one's head on some partition. `known`: a cursor `since` may equal that is
+   * not ahead of `to` (the topic's last update), which needs no join.
+   */
+  function advance(since: string | undefined, to: string, known: string | undefined): string {
+    return since === undefined || since === known ? to : log.join(since, to);
+  }
+
   // --- resuming --------------------------------------------------------------------------------
 
   async function resume(topic: Topic, sub: Sub, from: string): Promise<void> {
@@ -351,11 +363,19 @@ export function createStreamHub(options: HubOptions): StreamHub {
       const found: LoggedChange[] = [];
       let cursor = from;
       for (;;) {
+        // The catch-up ends at the log's end only if it read that end while the follower had a
+        // head: the follower reads on from there, so every later change reaches the topic. Without
+        // one, it starts from a head taken later, and the changes between would be lost here.
+        const following = head !== undefined;
         const page = await log.readChanges(cursor, { limit: pageLimit });
         for (const change of page.changes)
           if (change.scopes.includes(topic.key)) found.push(change);
         cursor = page.nextCursor;
-        if (page.changes.length < pageLimit || sub.conn.closed || closed) break;
+        if (sub.conn.closed || closed) break;
+        if (page.changes.length < pageLimit) {
+          if (following) break;
+          await sleep(pollMs);
+        }
       }
       if (sub.conn.closed || closed) return;
       topic.waiting.delete(sub);
@@ -490,19 +510,27 @@ export function createStreamHub(options: HubOptions): StreamHub {
       !topic.running &&
       topic.pending.length === 0 &&
       topic.joiners.length === 0;
-    if (clean) {
-      // Nothing of this scope is unsent up to the head: the subscribers' cursors move to it.
+    const at = now();
+    const frame = heartbeatFrame(head ?? null, at, clean ? head : undefined);
+    if (clean && head !== undefined) {
+      // Nothing of this scope is unsent up to the head: the subscribers' cursors move to it (a
+      // resume ahead of it on some partition keeps its own, and gets no id).
+      const last = topic.lastEmit;
       topic.lastEmit = head;
-      for (const sub of topic.live) sub.since = head;
+      let plain: Frame | undefined;
+      for (const sub of topic.live) {
+        sub.since = advance(sub.since, head, last);
+        if (sub.since === head) sub.conn.send(frame, 'heartbeat');
+        else sub.conn.send((plain ??= heartbeatFrame(head, at, undefined)), 'heartbeat');
+      }
+    } else {
+      for (const sub of topic.live) sub.conn.send(frame, 'heartbeat');
     }
-    const frame = heartbeatFrame(head ?? null, now(), clean ? head : undefined);
-    for (const sub of topic.live) sub.conn.send(frame, 'heartbeat');
     // Subscribers whose first event is a heartbeat interval late (the follower has no head, a
     // snapshot read keeps failing, a resume is still reading the log) hear that the stream is
     // alive too; without an id, as their cursor has not started. Sooner, their first event is
     // coming, and it stays the first.
     if (topic.joiners.length + topic.waiting.size === 0) return;
-    const at = now();
     const waitingFrame = heartbeatFrame(head ?? null, at, undefined);
     for (const sub of [...topic.joiners, ...topic.waiting])
       if (at - sub.waitingSince >= heartbeatMs) sub.conn.send(waitingFrame, 'heartbeat');

@@ -327,6 +327,62 @@ describe('stream hub', () => {
     expect(live.named('snapshot')[1]!.data.count).toBe(1);
   });
 
+  it('stream hub should list to a resume the changes applied before its follower had a head', async () => {
+    const log = memoryLog();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const hub = hubOn({
+      ...log,
+      async headCursor() {
+        await gate;
+        return log.headCursor();
+      },
+    });
+    // The resume's catch-up reads the log before the follower has its first head; c1 comes
+    // between, and the follower starts from a head after it.
+    const back = subscribe(hub, 'e', 'm.0.0.0');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const c1 = log.apply(0, ['e']);
+    open();
+    await until(() => expect(hub.head).toBe('m.1.0.0'));
+    const c2 = log.apply(1, ['e']);
+    await until(() => expect(listed(back.events)).toEqual([c1, c2].map(changeId)));
+    expect(back.named('snapshot')).toHaveLength(0);
+  });
+
+  it('stream hub should never move a resume from a replica further along back, nor repeat to it', async () => {
+    const log = memoryLog();
+    let held: (() => void) | undefined;
+    let hold = false;
+    const hub = hubOn(
+      {
+        ...log,
+        async readChanges(cursor, options) {
+          if (hold && cursor === 'm.0.0.0') await new Promise<void>((resolve) => (held = resolve));
+          return log.readChanges(cursor, options);
+        },
+      },
+      { heartbeatMs: 40, pageLimit: 2 },
+    );
+    await until(() => expect(hub.head).toBe('m.0.0.0'));
+    // This replica's follower is held at m.0.0.0; the client had c1..c3 from another replica.
+    hold = true;
+    await until(() => expect(held).toBeDefined());
+    const had = [log.apply(0, ['e']), log.apply(0, ['e']), log.apply(0, ['e'])];
+    hold = false;
+    const back = subscribe(hub, 'e', 'm.3.0.0');
+    await until(() => expect(back.named('heartbeat').length).toBeGreaterThanOrEqual(2));
+    held!();
+    // The follower reads c1..c3 in two pages, then c4 comes.
+    await until(() => expect(hub.head).toBe('m.3.0.0'));
+    const c4 = log.apply(1, ['e']);
+    await until(() => expect(listed(back.events)).toEqual([changeId(c4)]));
+    expect(listed(back.events)).not.toContain(changeId(had[2]!));
+    const ids = back.events.flatMap((e) => (e.id === undefined ? [] : [e.id]));
+    for (const id of ids) expect(log.join(id, 'm.3.0.0')).toBe(id);
+    expect(back.lastEventId()).toBe('m.3.1.0');
+  });
+
   it('stream hub should send heartbeats without an id to a subscriber still waiting for its first event', async () => {
     const log = memoryLog();
     let failing = true;
