@@ -136,6 +136,8 @@ interface Topic {
  */
 const SPREAD = 2;
 
+const SHUTDOWN_DETAIL = 'the server is shutting down; resume with Last-Event-ID on another';
+
 export function createStreamHub(options: HubOptions): StreamHub {
   const { log, logger } = options;
   const metrics = options.metrics ?? NO_METRICS;
@@ -199,7 +201,8 @@ export function createStreamHub(options: HubOptions): StreamHub {
     if (topic.running || topic.live.size + topic.waiting.size + topic.joiners.length > 0) return;
     clearTimeout(topic.timer);
     clearInterval(topic.heartbeat);
-    topics.delete(topic.key);
+    // (A topic retired before may finish a cycle later: it must not take its successor along.)
+    if (topics.get(topic.key) === topic) topics.delete(topic.key);
   }
 
   function schedule(topic: Topic, delayMs: number): void {
@@ -249,22 +252,30 @@ export function createStreamHub(options: HubOptions): StreamHub {
         const joiners = topic.joiners.splice(0);
         const batch = updating ? topic.pending.splice(0) : [];
         const restartsBefore = restarts;
-        let snapshot: Snapshot;
+        let snapshot: Snapshot | undefined;
+        let failure: unknown;
         try {
           snapshot = await options.readSnapshot(topic.key);
         } catch (err) {
-          logger.warn({ err, scope: topic.key }, 'stream: snapshot read failed; retrying');
-          topic.pending.unshift(...batch);
-          topic.joiners.unshift(...joiners.filter((sub) => !sub.conn.closed));
-          topic.running = false;
-          schedule(topic, Math.max(coalesceMs, 500));
+          failure = err;
+        }
+        if (closed) {
+          for (const sub of joiners) sub.conn.drop('shutdown', SHUTDOWN_DETAIL);
           return;
         }
         if (restarts !== restartsBefore) {
           // The follower lost its place meanwhile: `at` is no longer a cursor it stands behind.
           // Its live subscribers were reset; the joiners wait for the new head (resumes reset).
-          for (const sub of joiners) if (!sub.conn.closed) interrupted(topic, sub);
+          for (const sub of joiners) interrupted(topic, sub);
           continue;
+        }
+        if (snapshot === undefined) {
+          logger.warn({ err: failure, scope: topic.key }, 'stream: snapshot read failed; retrying');
+          topic.pending.unshift(...batch);
+          topic.joiners.unshift(...joiners.filter((sub) => !sub.conn.closed));
+          topic.running = false;
+          schedule(topic, Math.max(coalesceMs, 500));
+          return;
         }
         if (updating) emit(topic, batch, at, snapshot);
         const snapshots = new Map<string, Frame>();
@@ -375,6 +386,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
         if (page.changes.length < pageLimit) {
           if (following) break;
           await sleep(pollMs);
+          if (sub.conn.closed || closed) break;
         }
       }
       if (sub.conn.closed || closed) return;
@@ -401,6 +413,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
     sub.conn.send(resetFrame(...reset), 'reset');
     sub.waitingSince = now();
     metrics.resumed('reset');
+    if (sub.conn.closed) return; // (sending may have dropped a slow consumer)
     topic.joiners.push(sub);
     void cycle(topic);
   }
@@ -432,7 +445,8 @@ export function createStreamHub(options: HubOptions): StreamHub {
   /** A joiner of a cycle the follower's restart voided: back to wait for the new head. */
   function interrupted(topic: Topic, sub: Sub): void {
     if (sub.resume) resetResume(sub);
-    topic.joiners.push(sub);
+    // (Sending may have dropped a slow consumer.)
+    if (!sub.conn.closed) topic.joiners.push(sub);
   }
 
   /** The follower lost its place (log trimmed past it, or reset): every subscriber starts again. */
@@ -443,7 +457,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
       topic.pending = [];
       topic.lastEmit = undefined;
       // Resumes read up to a point the follower has now skipped past: they start afresh too.
-      for (const sub of topic.joiners) if (sub.resume) resetResume(sub);
+      for (const sub of [...topic.joiners]) if (sub.resume) resetResume(sub);
       for (const sub of topic.live) {
         sub.conn.send(resetFrame('feed-interrupted', why), 'reset');
         sub.waitingSince = now();
@@ -580,12 +594,8 @@ export function createStreamHub(options: HubOptions): StreamHub {
       for (const topic of [...topics.values()]) {
         clearTimeout(topic.timer);
         clearInterval(topic.heartbeat);
-        for (const sub of [...topic.live, ...topic.waiting, ...topic.joiners]) {
-          sub.conn.drop(
-            'shutdown',
-            'the server is shutting down; resume with Last-Event-ID on another',
-          );
-        }
+        for (const sub of [...topic.live, ...topic.waiting, ...topic.joiners])
+          sub.conn.drop('shutdown', SHUTDOWN_DETAIL);
       }
       await following;
     },

@@ -80,12 +80,15 @@ async function resetThenSnapshot(client: FakeConnection, reason: string): Promis
 function gatedReads(log: MemoryLog) {
   let gate: Promise<void> | undefined;
   let open = () => {};
+  let failing = false;
   const reads = {
     held: 0,
     hold() {
       gate = new Promise((resolve) => (open = resolve));
     },
-    release() {
+    /** Lets the held reads go on; `fail`: they reject. */
+    release(fail = false) {
+      failing = fail;
       gate = undefined;
       open();
     },
@@ -93,6 +96,7 @@ function gatedReads(log: MemoryLog) {
       if (gate) {
         reads.held += 1;
         await gate;
+        if (failing) throw new Error('the store is down');
       }
       return log.readSnapshot(key);
     },
@@ -293,23 +297,45 @@ describe('stream hub', () => {
     expect(back.named('snapshot')).toHaveLength(0);
   });
 
-  it('stream hub should reset a resume waiting for a cycle when the follower loses its place', async () => {
+  it('stream hub should end with shutdown the joiners of a cycle still reading when it closes', async () => {
     const log = memoryLog();
     const reads = gatedReads(log);
-    let expireNext = false;
+    const hub = hubOn(log, { readSnapshot: reads.readSnapshot });
+    await until(() => expect(hub.head).toBe('m.0.0.0'));
+    reads.hold();
+    const client = subscribe(hub, 'e');
+    await until(() => expect(reads.held).toBe(1));
+    await hub.close();
+    reads.release();
+    await until(() => expect(client.ended).toBe(true));
+    expect(client.events.map((e) => [e.event, e.data.reason])).toEqual([
+      ['disconnect', 'shutdown'],
+    ]);
+  });
+
+  /** A hub whose follower's next read of the log, once `expireNext` is set, finds itself trimmed. */
+  function expiringHub(log: MemoryLog, options: Partial<HubOptions>) {
+    const control = { expireNext: false };
     const hub = hubOn(
       {
         ...log,
-        async readChanges(cursor, options) {
-          if (expireNext) {
-            expireNext = false;
+        async readChanges(cursor, page) {
+          if (control.expireNext) {
+            control.expireNext = false;
             throw new ChangeLogError('expired', 'trimmed past the follower');
           }
-          return log.readChanges(cursor, options);
+          return log.readChanges(cursor, page);
         },
       },
-      { coalesceMs: 0, readSnapshot: reads.readSnapshot },
+      options,
     );
+    return { hub, control };
+  }
+
+  it('stream hub should reset a resume waiting for a cycle when the follower loses its place', async () => {
+    const log = memoryLog();
+    const reads = gatedReads(log);
+    const { hub, control } = expiringHub(log, { coalesceMs: 0, readSnapshot: reads.readSnapshot });
     const live = subscribe(hub, 'e');
     await until(() => expect(live.named('snapshot')).toHaveLength(1));
     const from = live.lastEventId()!;
@@ -319,12 +345,31 @@ describe('stream hub', () => {
     // The resume's catch-up is read; it waits for the held cycle, and the follower loses its place.
     const back = subscribe(hub, 'e', from);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expireNext = true;
+    control.expireNext = true;
     await until(() => expect(live.named('reset')).toHaveLength(1));
     reads.release();
     await resetThenSnapshot(back, 'feed-interrupted');
     await until(() => expect(live.named('snapshot')).toHaveLength(2));
     expect(live.named('snapshot')[1]!.data.count).toBe(1);
+  });
+
+  it('stream hub should reset a resume whose cycle read fails across a loss of place', async () => {
+    const log = memoryLog();
+    const reads = gatedReads(log);
+    const { hub, control } = expiringHub(log, { readSnapshot: reads.readSnapshot });
+    const live = subscribe(hub, 'e');
+    await until(() => expect(live.named('snapshot')).toHaveLength(1));
+    // The resume joins a cycle whose read is held; c1 comes, and the follower, losing its place,
+    // starts again after it; then the held read fails.
+    reads.hold();
+    const back = subscribe(hub, 'e', live.lastEventId());
+    await until(() => expect(reads.held).toBe(1));
+    log.apply(0, ['e']);
+    control.expireNext = true;
+    await until(() => expect(live.named('reset')).toHaveLength(1));
+    reads.release(true);
+    await resetThenSnapshot(back, 'feed-interrupted');
+    expect(back.named('snapshot')[0]!.data.count).toBe(1);
   });
 
   it('stream hub should list to a resume the changes applied before its follower had a head', async () => {
