@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { bucketsOf, DAY_MS, londonDateOf } from '@pulse/kpi';
 import { testRedis as connectTestRedis } from '@pulse/testkit';
 import { ACTIVITY_TOPIC } from '@pulse/topology';
-import type { ChangeReader, FigureStore, PlanItem, StoreOptions } from '../src/index.js';
+import type { Change, ChangeReader, FigureStore, PlanItem, StoreOptions } from '../src/index.js';
 import {
   createChangeReader,
   createFigureStore,
@@ -147,16 +147,26 @@ describe('change log', () => {
       await apply(partition, [item(T0 + n * MIN, [one('ed_attendances')])]);
       order.push(`${partition}:${offsets.get(partition)}`);
     }
-    const seen: string[] = [];
+    const seen: Change[] = [];
     let cursor = start;
     for (let page = 0; page < 5; page++) {
       const { changes, nextCursor } = await reader.readChanges(cursor, { limit: 2 });
       expect(changes.length).toBeLessThanOrEqual(2);
-      seen.push(...changes.map((c) => `${c.partition}:${c.offsets.next}`));
+      seen.push(...changes);
       if (changes.length > 0) expect(changes.at(-1)!.cursor).toBe(nextCursor);
       cursor = nextCursor;
     }
-    expect(seen).toEqual(order);
+    const names = seen.map((c) => `${c.partition}:${c.offsets.next}`);
+    // Every change once; each partition's in apply order.
+    expect(names.toSorted()).toEqual(order.toSorted());
+    for (let p = 0; p < PARTITIONS; p++)
+      expect(names.filter((name) => name.startsWith(`${p}:`))).toEqual(
+        order.filter((name) => name.startsWith(`${p}:`)),
+      );
+    // Oldest first by apply time (Redis's millisecond clock), ties by partition: two applies on
+    // different partitions may share a millisecond.
+    const keys = seen.map((c) => [c.at, c.partition] as const);
+    expect(keys).toEqual(keys.toSorted(([a, p], [b, q]) => a - b || p - q));
   });
 
   it('change log cursor should be valid on another connection (another feeds-api replica)', async () => {
