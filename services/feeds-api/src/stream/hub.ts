@@ -137,6 +137,7 @@ interface Topic {
 const SPREAD = 2;
 
 const SHUTDOWN_DETAIL = 'the server is shutting down; resume with Last-Event-ID on another';
+const LOST_PLACE_DETAIL = 'this server lost its place in the change log';
 
 export function createStreamHub(options: HubOptions): StreamHub {
   const { log, logger } = options;
@@ -398,7 +399,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
         return;
       }
       // The follower lost its place meanwhile (restartAll): what it skipped is lost here too.
-      reset = ['feed-interrupted', 'this server lost its place in the change log'];
+      reset = ['feed-interrupted', LOST_PLACE_DETAIL];
     } catch (err) {
       if (sub.conn.closed || closed) return;
       topic.waiting.delete(sub);
@@ -410,8 +411,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
       }
     }
     sub.missed = undefined;
-    sub.conn.send(resetFrame(...reset), 'reset');
-    sub.waitingSince = now();
+    sendReset(sub, ...reset);
     metrics.resumed('reset');
     if (sub.conn.closed) return; // (sending may have dropped a slow consumer)
     topic.joiners.push(sub);
@@ -431,14 +431,16 @@ export function createStreamHub(options: HubOptions): StreamHub {
     }
   }
 
+  /** A `reset` (a fresh snapshot follows): the subscriber waits for its first event again. */
+  function sendReset(sub: Sub, reason: ResetReason, detail: string): void {
+    sub.conn.send(resetFrame(reason, detail), 'reset');
+    sub.waitingSince = now();
+  }
+
   /** A resume whose catch-up the follower's restart voided: reset, then a snapshot. */
   function resetResume(sub: Sub): void {
     sub.resume = undefined;
-    sub.conn.send(
-      resetFrame('feed-interrupted', 'this server lost its place in the change log'),
-      'reset',
-    );
-    sub.waitingSince = now();
+    sendReset(sub, 'feed-interrupted', LOST_PLACE_DETAIL);
     metrics.resumed('reset');
   }
 
@@ -459,8 +461,7 @@ export function createStreamHub(options: HubOptions): StreamHub {
       // Resumes read up to a point the follower has now skipped past: they start afresh too.
       for (const sub of [...topic.joiners]) if (sub.resume) resetResume(sub);
       for (const sub of topic.live) {
-        sub.conn.send(resetFrame('feed-interrupted', why), 'reset');
-        sub.waitingSince = now();
+        sendReset(sub, 'feed-interrupted', why);
         if (!sub.conn.closed) topic.joiners.push(sub);
       }
       topic.live.clear();
@@ -519,35 +520,30 @@ export function createStreamHub(options: HubOptions): StreamHub {
   }
 
   function beat(topic: Topic): void {
+    // The head, when nothing of this scope is unsent up to it: the subscribers' cursors move to it.
     const clean =
-      head !== undefined &&
-      !topic.running &&
-      topic.pending.length === 0 &&
-      topic.joiners.length === 0;
+      !topic.running && topic.pending.length === 0 && topic.joiners.length === 0 ? head : undefined;
     const at = now();
-    const frame = heartbeatFrame(head ?? null, at, clean ? head : undefined);
-    if (clean && head !== undefined) {
-      // Nothing of this scope is unsent up to the head: the subscribers' cursors move to it (a
-      // resume ahead of it on some partition keeps its own, and gets no id).
+    let plain: Frame | undefined;
+    const plainFrame = () => (plain ??= heartbeatFrame(head ?? null, at, undefined));
+    if (clean !== undefined) {
       const last = topic.lastEmit;
-      topic.lastEmit = head;
-      let plain: Frame | undefined;
+      topic.lastEmit = clean;
+      const frame = heartbeatFrame(clean, at, clean);
       for (const sub of topic.live) {
-        sub.since = advance(sub.since, head, last);
-        if (sub.since === head) sub.conn.send(frame, 'heartbeat');
-        else sub.conn.send((plain ??= heartbeatFrame(head, at, undefined)), 'heartbeat');
+        // (A resume ahead of the head on some partition keeps its own cursor, and gets no id.)
+        sub.since = advance(sub.since, clean, last);
+        sub.conn.send(sub.since === clean ? frame : plainFrame(), 'heartbeat');
       }
     } else {
-      for (const sub of topic.live) sub.conn.send(frame, 'heartbeat');
+      for (const sub of topic.live) sub.conn.send(plainFrame(), 'heartbeat');
     }
     // Subscribers whose first event is a heartbeat interval late (the follower has no head, a
     // snapshot read keeps failing, a resume is still reading the log) hear that the stream is
     // alive too; without an id, as their cursor has not started. Sooner, their first event is
     // coming, and it stays the first.
-    if (topic.joiners.length + topic.waiting.size === 0) return;
-    const waitingFrame = heartbeatFrame(head ?? null, at, undefined);
     for (const sub of [...topic.joiners, ...topic.waiting])
-      if (at - sub.waitingSince >= heartbeatMs) sub.conn.send(waitingFrame, 'heartbeat');
+      if (at - sub.waitingSince >= heartbeatMs) sub.conn.send(plainFrame(), 'heartbeat');
   }
 
   return {

@@ -201,8 +201,7 @@ const stream: FastifyPluginAsync<StreamOptions> = async (app, options) => {
         const exact = reply.disclose(scope, londonDate, londonDate) === 'exact';
         if (exact && !hub)
           throw new ApiError('UNAVAILABLE', 'The push feed has no change log to follow.');
-        const open = (hub?.connections ?? 0) + publicFeed.connections + opening;
-        if (open >= maxConnections) {
+        if ((hub?.connections ?? 0) + publicFeed.connections + opening >= maxConnections) {
           metrics.refused('total');
           throw new ApiError(
             'STREAMS_FULL',
